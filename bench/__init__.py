@@ -1,0 +1,1 @@
+"""Side-by-side benchmarks: every figure is compared with a floor measured in the same run."""

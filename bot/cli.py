@@ -1,0 +1,280 @@
+"""The `baton` command (also `python -m bot`)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from pydantic import ValidationError
+from sqlalchemy.exc import OperationalError
+
+from bot import db as dbmod
+from bot import logs
+from bot.intake.csv_import import ImportProblem, run_import
+from bot.lifecycle import LeadService
+from bot.policy import PolicyError, load_policy
+from bot.runtime import Runtime, build_runtime
+from bot.server import run_worker, serve_http
+from bot.settings import Settings
+from bot.slack_app import create_bolt_app
+from bot.socket_mode import SocketModeRefused, run_socket_mode
+from bot.web import create_web_app
+
+EXIT_USAGE = 2
+EXIT_NOT_READY = 3
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "run", None):
+        parser.print_help()
+        return EXIT_USAGE
+    try:
+        settings = Settings()
+    except ValidationError as exc:
+        for err in exc.errors():
+            name = str(err["loc"][0]).upper() if err["loc"] else "settings"
+            print(f"baton: {name}: {err['msg']}", file=sys.stderr)
+        return EXIT_USAGE
+    logs.configure(settings.baton_log_level)
+    try:
+        return int(args.run(args, settings))
+    except PolicyError as exc:
+        print(exc, file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        return 130
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="baton",
+        description="Baton hands sales-qualified leads from marketing to sales in Slack.",
+    )
+    sub = parser.add_subparsers(title="commands", metavar="COMMAND")
+
+    serve = sub.add_parser("serve", help="serve Slack events and lead intake over HTTP on $PORT")
+    serve.add_argument(
+        "--web-only", action="store_true", help="do not run the scheduler and Slack delivery here"
+    )
+    serve.set_defaults(run=cmd_serve)
+
+    worker = sub.add_parser("worker", help="run the scheduler and Slack delivery only")
+    worker.set_defaults(run=cmd_worker)
+
+    socket = sub.add_parser("socket", help="connect to Slack over Socket Mode (SLACK_APP_TOKEN)")
+    socket.set_defaults(run=cmd_socket)
+
+    migrate = sub.add_parser("migrate", help="upgrade the database to the newest schema")
+    migrate.set_defaults(run=cmd_migrate)
+
+    check = sub.add_parser("check", help="validate the settings and the policy file")
+    check.add_argument("file", nargs="?", help="policy file (default: $BATON_CONFIG or baton.yml)")
+    check.set_defaults(run=cmd_check)
+
+    retry = sub.add_parser(
+        "retry-failed", help="send again the messages Slack refused, once the cause is fixed"
+    )
+    retry.add_argument("--channel", help="only messages for this channel or user id")
+    retry.add_argument("--error", help="only messages that failed with this Slack error")
+    retry.add_argument(
+        "--list", action="store_true", help="list the delivery problems; re-queue nothing"
+    )
+    retry.set_defaults(run=cmd_retry_failed)
+
+    imp = sub.add_parser(
+        "import",
+        help="hand off the leads in a CSV export",
+        description="Hand off every row of a CSV export. Exits 1 if any row was rejected.",
+    )
+    imp.add_argument("file", help="CSV file (UTF-8, UTF-8 with BOM, or Shift_JIS)")
+    imp.add_argument(
+        "--map",
+        action="append",
+        default=[],
+        metavar="COLUMN=FIELD",
+        help="read COLUMN into FIELD (name, email, company, title, phone, score, segment, "
+        "region, campaign, reason, external_id, source, first_name, last_name, fields.KEY; "
+        "- skips the column); repeatable",
+    )
+    imp.add_argument("--dry-run", action="store_true", help="check every row; write nothing")
+    imp.add_argument(
+        "--source", default="csv", help="source of rows without a source column (default: csv)"
+    )
+    imp.add_argument("--encoding", help="read the file in this encoding instead of detecting it")
+    imp.set_defaults(run=cmd_import)
+    return parser
+
+
+def _not_built(name: str):  # type: ignore[no-untyped-def]
+    def run(_args: argparse.Namespace, _settings: Settings) -> int:
+        print(f"baton {name}: not built yet in this version of Baton.", file=sys.stderr)
+        return EXIT_NOT_READY
+
+    return run
+
+
+def _prepared_runtime(
+    command: str, settings: Settings, problems: list[str] | None = None
+) -> Runtime | int:
+    """Check the database schema and the Slack settings, then build the runtime."""
+    not_ready = _schema_problem(command, settings)
+    if not_ready is not None:
+        return not_ready
+    policy = load_policy(settings.baton_config)
+    problems = settings.problems_for_slack() if problems is None else problems
+    if problems:
+        for problem in problems:
+            print(f"baton {command}: {problem}", file=sys.stderr)
+        return EXIT_USAGE
+    return build_runtime(settings, policy=policy)
+
+
+def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
+    runtime = _prepared_runtime("serve", settings)
+    if isinstance(runtime, int):
+        return runtime
+    bolt_app = create_bolt_app(runtime)
+    serve_http(
+        runtime,
+        create_web_app(runtime, bolt_app),
+        port=settings.port,
+        background=not args.web_only,
+    )
+    return 0
+
+
+def cmd_socket(_args: argparse.Namespace, settings: Settings) -> int:
+    runtime = _prepared_runtime("socket", settings, settings.problems_for_socket_mode())
+    if isinstance(runtime, int):
+        return runtime
+    assert settings.slack_app_token is not None
+    try:
+        run_socket_mode(runtime, create_bolt_app(runtime), settings.slack_app_token)
+    except SocketModeRefused as exc:
+        print(f"baton socket: {exc}", file=sys.stderr)
+        return EXIT_NOT_READY
+    return 0
+
+
+def cmd_worker(_args: argparse.Namespace, settings: Settings) -> int:
+    runtime = _prepared_runtime("worker", settings)
+    if isinstance(runtime, int):
+        return runtime
+    run_worker(runtime)
+    return 0
+
+
+def cmd_retry_failed(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.clock import utcnow
+    from bot.delivery import problems, retry_failed
+
+    database = dbmod.Database(settings.database_url)
+    try:
+        found = problems(database)
+        for problem in found:
+            print(f"- {problem.message('en')}")
+        if args.list:
+            if not found:
+                print("No delivery problems: every message reached Slack or is on its way.")
+            return 0
+        count = retry_failed(database, utcnow(), channel=args.channel, error=args.error)
+    except OperationalError as exc:
+        print(f"baton retry-failed: cannot reach the database: {exc.orig}", file=sys.stderr)
+        return EXIT_NOT_READY
+    finally:
+        database.dispose()
+    if count:
+        print(
+            f"Re-queued {count} message(s); a running `baton serve` or `baton worker` sends them now."
+        )
+    elif args.channel or args.error:
+        print("Nothing to retry: no dead letter matches that channel or error.")
+    else:
+        print("Nothing to retry: no message is waiting in dead letters.")
+    return 0
+
+
+def cmd_migrate(_args: argparse.Namespace, settings: Settings) -> int:
+    engine = dbmod.make_engine(settings.database_url)
+    try:
+        before = dbmod.schema_status(engine)
+        if before.state is dbmod.SchemaState.UNKNOWN:
+            print(
+                f"baton migrate: the database is at revision {before.current}, which this "
+                "version of Baton does not know. Upgrade Baton instead.",
+                file=sys.stderr,
+            )
+            return EXIT_NOT_READY
+        dbmod.upgrade(engine)
+        after = dbmod.schema_status(engine)
+    except OperationalError as exc:
+        print(f"baton migrate: cannot reach the database: {exc.orig}", file=sys.stderr)
+        return EXIT_NOT_READY
+    finally:
+        engine.dispose()
+    if before.current == after.current:
+        print(f"Database schema is up to date (revision {after.current}).")
+    else:
+        print(f"Database schema upgraded: {before.current or 'empty'} → {after.current}.")
+    return 0
+
+
+def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
+    path = args.file or settings.baton_config
+    policy = load_policy(path)  # raises PolicyError with the exact key path
+    routes = ", ".join(route.name for route in policy.routes)
+    print(f"{path}: OK — {len(policy.routes)} route(s): {routes}; locale {policy.locale}.")
+    for problem in settings.problems_for_slack():
+        print(f"note: {problem} — needed by `baton serve` and `baton socket`.")
+    return 0
+
+
+def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
+    policy = load_policy(settings.baton_config)
+    database: dbmod.Database | None = None
+    leads: LeadService | None = None
+    if not args.dry_run:
+        problem = _schema_problem("import", settings)
+        if problem is not None:
+            return problem
+        database = dbmod.Database(settings.database_url)
+        leads = LeadService(database, policy, dedupe_window=policy.intake.dedupe_window)
+    try:
+        return run_import(
+            Path(args.file),
+            policy=policy,
+            leads=leads,
+            overrides=args.map,
+            default_source=args.source,
+            encoding=args.encoding,
+        )
+    except ImportProblem as exc:
+        print(f"baton import: {exc.message(policy.locale)}", file=sys.stderr)
+        return EXIT_USAGE
+    finally:
+        if database is not None:
+            database.dispose()
+
+
+def _schema_problem(command: str, settings: Settings) -> int | None:
+    """None when the database is ready; else say why and return the exit code."""
+    engine = dbmod.make_engine(settings.database_url)
+    try:
+        dbmod.ensure_schema(engine)
+    except dbmod.SchemaNotReady as exc:
+        print(f"baton {command}: {exc}", file=sys.stderr)
+        return EXIT_NOT_READY
+    except OperationalError as exc:
+        print(f"baton {command}: cannot reach the database: {exc.orig}", file=sys.stderr)
+        return EXIT_NOT_READY
+    finally:
+        engine.dispose()
+    return None
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

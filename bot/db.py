@@ -1,0 +1,221 @@
+"""Engines, sessions and schema state for SQLite (embedded default) and PostgreSQL."""
+
+from __future__ import annotations
+
+import enum
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager, nullcontext
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session, sessionmaker
+
+import migrations
+
+SQLITE_BUSY_TIMEOUT_MS = 10_000
+# Session.info flag set by bot.outbox.enqueue, so delivery wakes right after the commit.
+OUTBOX_QUEUED = "baton.outbox_queued"
+# Session.info entry set by bot.sla.note_planned: the earliest due time of the due work
+# a transaction wrote, so the scheduler can wake earlier right after the commit.
+DUE_WORK_PLANNED = "baton.due_work_planned"
+
+
+def normalize_url(url: str) -> str:
+    """Accept the `postgres://` and `postgresql://` URLs hosting platforms hand out."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+def make_engine(url: str, **kwargs: Any) -> Engine:
+    url = normalize_url(url)
+    # Errors name the statement, never its values: those hold lead contact details,
+    # and errors end up in logs.
+    kwargs.setdefault("hide_parameters", True)
+    if "poolclass" not in kwargs:
+        # Threads of one process share the pool: room for a burst of clicks.
+        kwargs.setdefault("pool_size", 10)
+        kwargs.setdefault("max_overflow", 40)
+    if make_url(url).get_backend_name() == "sqlite":
+        return _sqlite_engine(url, **kwargs)
+    kwargs.setdefault("pool_pre_ping", True)
+    return create_engine(url, **kwargs)
+
+
+def _sqlite_engine(url: str, **kwargs: Any) -> Engine:
+    connect_args = kwargs.pop("connect_args", {})
+    connect_args.setdefault("timeout", SQLITE_BUSY_TIMEOUT_MS / 1000)
+    connect_args.setdefault("check_same_thread", False)
+    engine = create_engine(url, connect_args=connect_args, **kwargs)
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # Let SQLAlchemy, not the driver, decide where transactions begin (see _on_begin).
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Any) -> None:
+        # A write transaction takes the write lock up front: a deferred one that
+        # reads first fails at once with "database is locked" when another writer
+        # got there in between, instead of waiting its turn.
+        mode = conn.get_execution_options().get("sqlite_begin", "DEFERRED")
+        conn.exec_driver_sql(f"BEGIN {mode}")
+
+    return engine
+
+
+class Database:
+    """One engine plus the two kinds of session the application uses."""
+
+    def __init__(self, url: str, **engine_kwargs: Any) -> None:
+        self.url = normalize_url(url)
+        self.engine = make_engine(self.url, **engine_kwargs)
+        self.dialect = self.engine.dialect.name
+        writer = (
+            self.engine.execution_options(sqlite_begin="IMMEDIATE")
+            if self.dialect == "sqlite"
+            else self.engine
+        )
+        self._reader = sessionmaker(self.engine, expire_on_commit=False)
+        self._writer = sessionmaker(writer, expire_on_commit=False)
+        self._outbox_listeners: list[Callable[[], None]] = []
+        self._due_work_listeners: list[Callable[[datetime], None]] = []
+        # SQLite has one writer at a time. Threads of this process wait for it here, in
+        # turn, rather than in SQLite's busy handler, which sleeps and retries in steps of
+        # up to 100 ms: under a burst of writes that made waits long and throughput low.
+        # (Other processes on the same file still meet the busy timeout.)
+        self._write_turn: AbstractContextManager[Any] = (
+            threading.RLock() if self.dialect == "sqlite" else nullcontext()
+        )
+
+    def on_outbox_commit(self, listener: Callable[[], None]) -> None:
+        """Call `listener` after any transaction that queued outbox messages commits."""
+        self._outbox_listeners.append(listener)
+
+    def on_due_work_commit(self, listener: Callable[[datetime], None]) -> None:
+        """Call `listener(earliest due time)` after a transaction that planned due work."""
+        self._due_work_listeners.append(listener)
+
+    @contextmanager
+    def transaction(self) -> Iterator[Session]:
+        """A write transaction: committed on success, rolled back on any error."""
+        with self._write_turn, self._writer() as session:
+            with session.begin():
+                yield session
+            queued = session.info.pop(OUTBOX_QUEUED, False)
+            planned = session.info.pop(DUE_WORK_PLANNED, None)
+        # Listeners run after the commit and after this thread's turn to write is over.
+        if queued:
+            for listener in self._outbox_listeners:
+                listener()
+        if planned is not None:
+            for due_listener in self._due_work_listeners:
+                due_listener(planned)
+
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        with self._reader() as session, session.begin():
+            yield session
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+# --- schema state and migrations -------------------------------------------------
+
+
+class SchemaState(enum.Enum):
+    EMPTY = "empty"
+    CURRENT = "current"
+    OUTDATED = "outdated"
+    UNKNOWN = "unknown"  # a revision this version of Baton does not know (newer code ran)
+
+
+@dataclass(frozen=True)
+class SchemaStatus:
+    state: SchemaState
+    current: str | None
+    head: str
+
+
+def alembic_config(url: str) -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(Path(migrations.__file__).parent))
+    config.set_main_option("sqlalchemy.url", normalize_url(url).replace("%", "%%"))
+    return config
+
+
+def schema_status(engine: Engine) -> SchemaStatus:
+    script = ScriptDirectory.from_config(alembic_config(str(engine.url)))
+    head = script.get_current_head()
+    assert head is not None
+    with engine.connect() as conn:
+        current = MigrationContext.configure(conn).get_current_revision()
+    if current is None:
+        state = SchemaState.EMPTY
+    elif current == head:
+        state = SchemaState.CURRENT
+    elif current in {rev.revision for rev in script.walk_revisions()}:
+        state = SchemaState.OUTDATED
+    else:
+        state = SchemaState.UNKNOWN
+    return SchemaStatus(state, current, head)
+
+
+def upgrade(engine: Engine, revision: str = "head") -> None:
+    config = alembic_config(engine.url.render_as_string(hide_password=False))
+    with engine.begin() as conn:
+        config.attributes["connection"] = conn
+        command.upgrade(config, revision)
+
+
+def downgrade(engine: Engine, revision: str) -> None:
+    config = alembic_config(engine.url.render_as_string(hide_password=False))
+    with engine.begin() as conn:
+        config.attributes["connection"] = conn
+        command.downgrade(config, revision)
+
+
+class SchemaNotReady(Exception):
+    """The database schema is not the one this version of Baton needs."""
+
+
+def ensure_schema(engine: Engine) -> SchemaStatus:
+    """Make the schema ready for serving, or say what the operator must do.
+
+    The embedded SQLite default migrates itself so a first `baton serve` just works;
+    a shared PostgreSQL database is migrated deliberately, by `baton migrate`
+    (the Procfile's release phase), never by whichever process starts first.
+    """
+    status = schema_status(engine)
+    if status.state is SchemaState.CURRENT:
+        return status
+    if status.state is SchemaState.UNKNOWN:
+        raise SchemaNotReady(
+            f"The database is at schema revision {status.current}, which this version of "
+            "Baton does not know (a newer Baton migrated it). Run the newer Baton."
+        )
+    if engine.dialect.name == "sqlite":
+        upgrade(engine)
+        return schema_status(engine)
+    have = "empty" if status.state is SchemaState.EMPTY else f"at revision {status.current}"
+    raise SchemaNotReady(
+        f"The database schema is {have}; this version of Baton needs {status.head}. "
+        "Run `baton migrate` first."
+    )

@@ -1,0 +1,533 @@
+"""The lead lifecycle: hand off, claim, release, first touch, outcome, reassign, snooze.
+
+A state machine (`ALLOWED`) says which transition is legal from which state; an
+illegal one raises a typed `DomainError` a user can read. Every transition writes
+its timeline event, its due work and its outbox intents in the same transaction.
+No Slack here: callers are Slack listeners, the intake endpoint, the CLI and tests.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any, NoReturn
+
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from bot import sla
+from bot.clock import Clock as NowFn
+from bot.clock import utcnow
+from bot.db import Database
+from bot.errors import (
+    AlreadyClaimed,
+    DomainError,
+    InvalidInput,
+    InvalidTransition,
+    LeadNotFound,
+    NotAllowed,
+)
+from bot.models import Clock, DueWork, Lead, LeadEvent, LeadStatus
+from bot.outbox import Intent, enqueue
+from bot.policy import Policy, Route
+
+S = LeadStatus
+
+
+class Action(enum.StrEnum):
+    CLAIM = "claim"
+    RELEASE = "release"
+    TOUCH = "touch"
+    OUTCOME = "outcome"
+    REASSIGN = "reassign"
+    SNOOZE = "snooze"
+
+
+class Outcome(enum.StrEnum):
+    MEETING_BOOKED = "meeting_booked"
+    OPPORTUNITY = "opportunity"
+    DISQUALIFIED = "disqualified"
+    RETURNED = "returned"
+
+
+DISQUALIFY_REASONS = (
+    "no_budget",
+    "no_need",
+    "no_authority",
+    "bad_timing",
+    "competitor",
+    "bad_contact",
+    "not_target",
+    "duplicate",
+    "other",
+)
+
+OWNED = (S.CLAIMED, S.CONTACTED, S.MEETING_BOOKED)
+# The state machine: from which states each action may start.
+ALLOWED: dict[Action, tuple[LeadStatus, ...]] = {
+    Action.CLAIM: (S.UNCLAIMED,),
+    Action.RELEASE: (S.CLAIMED, S.CONTACTED),
+    Action.TOUCH: (S.CLAIMED,),
+    Action.OUTCOME: OWNED,
+    Action.REASSIGN: (S.UNCLAIMED, *OWNED),
+    Action.SNOOZE: (S.UNCLAIMED, S.CLAIMED),
+}
+OUTCOME_FROM: dict[Outcome, tuple[LeadStatus, ...]] = {
+    Outcome.MEETING_BOOKED: (S.CLAIMED, S.CONTACTED),
+    Outcome.OPPORTUNITY: OWNED,
+    Outcome.DISQUALIFIED: OWNED,
+    Outcome.RETURNED: OWNED,
+}
+
+
+class NoRoute(DomainError):
+    key = "error.no_route"
+
+    def __init__(self, tried: dict[str, Any]) -> None:
+        self.tried = tried
+        shown = ", ".join(f"{k}={v!r}" for k, v in tried.items()) or "no routable fields"
+        super().__init__(tried=shown)
+
+
+@dataclass
+class LeadInput:
+    """What marketing hands over, already validated by whichever intake received it."""
+
+    source: str
+    name: str | None = None
+    email: str | None = None
+    company: str | None = None
+    title: str | None = None
+    phone: str | None = None
+    score: float | None = None
+    segment: str | None = None
+    region: str | None = None
+    campaign: str | None = None
+    reason: str | None = None
+    external_id: str | None = None
+    extras: dict[str, Any] = field(default_factory=dict)
+
+    def routing_fields(self) -> dict[str, Any]:
+        fields = {
+            "source": self.source,
+            "segment": self.segment,
+            "region": self.region,
+            "campaign": self.campaign,
+            "title": self.title,
+            "company": self.company,
+            "score": self.score,
+            "country": self.extras.get("country"),
+        }
+        return {k: v for k, v in fields.items() if v is not None}
+
+
+@dataclass(frozen=True)
+class HandOff:
+    lead: Lead
+    created: bool  # False: a re-send of a lead Baton already has
+
+
+class LeadService:
+    def __init__(
+        self,
+        db: Database,
+        policy: Policy,
+        *,
+        clock: NowFn = utcnow,
+        dedupe_window: timedelta = timedelta(hours=24),
+    ) -> None:
+        self.db = db
+        self.policy = policy
+        self.now = clock
+        self.dedupe_window = dedupe_window
+
+    # --- hand off ----------------------------------------------------------------
+
+    def hand_off(
+        self,
+        data: LeadInput,
+        *,
+        actor: str = "intake",
+        idempotency_key: str | None = None,
+        receipt_to: str | None = None,
+    ) -> HandOff:
+        """Store a new lead, start its claim clock and queue its card; or find the original.
+
+        `receipt_to`: a Slack user told, once the card is up, where the lead went
+        (also for a re-send, so the person who asked still gets the link).
+        """
+        route = self.policy.route_for(data.routing_fields())
+        if route is None:
+            raise NoRoute(data.routing_fields())
+        now = self.now()
+        with self.db.transaction() as session:
+            existing = self._find_duplicate(session, data, idempotency_key, now)
+            if existing is not None:
+                self._receipt(session, existing, receipt_to, now, duplicate=True)
+                return HandOff(existing, created=False)
+            lead = self._new_lead(data, route, actor, idempotency_key, now)
+            try:
+                with session.begin_nested():  # a concurrent re-send may win the unique key
+                    session.add(lead)
+                    session.flush()
+            except IntegrityError:
+                existing = self._find_duplicate(session, data, idempotency_key, now)
+                if existing is None:
+                    raise
+                self._receipt(session, existing, receipt_to, now, duplicate=True)
+                return HandOff(existing, created=False)
+            assert lead.claim_due_at is not None
+            self._start_clock(session, lead, route, Clock.CLAIM, lead.claim_due_at, now)
+            self._event(session, lead, "handed_off", actor, now, route=route.name, announce=False)
+            enqueue(session, Intent.POST_CARD, now, lead_id=lead.id)
+            self._receipt(session, lead, receipt_to, now, duplicate=False)
+            return HandOff(lead, created=True)
+
+    def _receipt(
+        self, session: Session, lead: Lead, user: str | None, now: datetime, *, duplicate: bool
+    ) -> None:
+        if user:
+            # Not in the lead's ordered stream (no lead_id): the receipt must be able to
+            # go out, naming the channel, even while the card itself is held up.
+            enqueue(
+                session,
+                Intent.HANDOFF_RECEIPT,
+                now,
+                lead=lead.id,
+                user=user,
+                duplicate=duplicate,
+            )
+
+    def _find_duplicate(
+        self, session: Session, data: LeadInput, key: str | None, now: datetime
+    ) -> Lead | None:
+        if key:
+            found = session.scalar(select(Lead).where(Lead.idempotency_key == key))
+            if found:
+                return found
+        if data.external_id:
+            return session.scalar(
+                select(Lead).where(Lead.source == data.source, Lead.external_id == data.external_id)
+            )
+        if data.email:
+            return session.scalar(
+                select(Lead)
+                .where(
+                    Lead.source == data.source,
+                    Lead.email == data.email.lower(),
+                    Lead.created_at >= now - self.dedupe_window,
+                )
+                .order_by(Lead.id)
+                .limit(1)
+            )
+        return None
+
+    def _new_lead(
+        self, data: LeadInput, route: Route, actor: str, key: str | None, now: datetime
+    ) -> Lead:
+        calendar = self.policy.calendar_for(route)
+        return Lead(
+            source=data.source,
+            external_id=data.external_id,
+            idempotency_key=key,
+            name=data.name,
+            email=data.email.lower() if data.email else None,
+            company=data.company,
+            company_key=data.company.strip().casefold() if data.company else None,
+            title=data.title,
+            phone=data.phone,
+            score=data.score,
+            segment=data.segment,
+            region=data.region,
+            campaign=data.campaign,
+            reason=data.reason,
+            extras=data.extras,
+            route=route.name,
+            status=S.UNCLAIMED,
+            handed_off_by=actor,
+            created_at=now,
+            claim_due_at=sla.deadline(route, calendar, Clock.CLAIM, now),
+            sla_round=1,
+        )
+
+    # --- claim ---------------------------------------------------------------------
+
+    def claim(self, lead_id: int, user_id: str) -> Lead:
+        """First caller wins: one compare-and-set UPDATE decides, under any concurrency."""
+        if not self.policy.may_claim(user_id):
+            raise NotAllowed("error.not_a_rep")
+        # Read first, without the write lock: the clicks that lose a race (most of them)
+        # are answered from this read and never queue for the lock, and the winner's write
+        # transaction holds the lock only for the writes. A lead's route never changes.
+        with self.db.read() as session:
+            seen = session.execute(
+                select(Lead.route, Lead.status, Lead.owner_id, Lead.claimed_at).where(
+                    Lead.id == lead_id
+                )
+            ).first()
+        if seen is None:
+            raise LeadNotFound(lead_id)
+        if seen.status != S.UNCLAIMED:
+            _refuse_claim(lead_id, seen.status, seen.owner_id, seen.claimed_at)
+        route = self._route(seen.route)
+        now = self.now()
+        due = sla.deadline(route, self.policy.calendar_for(route), Clock.FIRST_TOUCH, now)
+        with self.db.transaction() as session:
+            lead = session.scalars(
+                update(Lead)
+                .where(Lead.id == lead_id, Lead.status == S.UNCLAIMED)
+                .values(
+                    status=S.CLAIMED,
+                    owner_id=user_id,
+                    claimed_at=now,
+                    first_touch_due_at=due,
+                    sla_round=Lead.sla_round + 1,
+                    snoozed_until=None,
+                )
+                .returning(Lead),
+                execution_options={"populate_existing": True},
+            ).first()
+            if lead is None:  # another click won between the read and the write
+                lost = session.get(Lead, lead_id, populate_existing=True)
+                if lost is None:
+                    raise LeadNotFound(lead_id)
+                _refuse_claim(lead_id, lost.status, lost.owner_id, lost.claimed_at)
+            sla.cancel_pending(session, lead_id, now, Clock.CLAIM)
+            self._start_clock(session, lead, route, Clock.FIRST_TOUCH, due, now)
+            self._event(session, lead, "claimed", user_id, now, late=_late(lead.claim_due_at, now))
+            return lead
+
+    # --- transitions by the owner or a manager ------------------------------------------
+
+    def release(self, lead_id: int, user_id: str) -> Lead:
+        """Back to the channel: the lead is unclaimed again and its claim clock restarts."""
+        now = self.now()
+        with self.db.transaction() as session:
+            lead = self._load(session, lead_id, Action.RELEASE, user_id)
+            route = self._route(lead.route)
+            previous_owner = lead.owner_id
+            lead.status = S.UNCLAIMED
+            lead.owner_id = None
+            lead.claimed_at = None
+            lead.first_touch_due_at = None
+            lead.first_touch_at = None
+            lead.snoozed_until = None
+            lead.claim_due_at = sla.deadline(
+                route, self.policy.calendar_for(route), Clock.CLAIM, now
+            )
+            lead.sla_round += 1
+            sla.cancel_pending(session, lead_id, now)
+            self._start_clock(session, lead, route, Clock.CLAIM, lead.claim_due_at, now)
+            self._event(session, lead, "released", user_id, now, previous_owner=previous_owner)
+            return lead
+
+    def log_first_touch(self, lead_id: int, user_id: str, note: str | None = None) -> Lead:
+        now = self.now()
+        with self.db.transaction() as session:
+            lead = self._load(session, lead_id, Action.TOUCH, user_id)
+            lead.status = S.CONTACTED
+            lead.first_touch_at = now
+            sla.cancel_pending(session, lead_id, now, Clock.FIRST_TOUCH)
+            late = _late(lead.first_touch_due_at, now)
+            self._event(session, lead, "first_touch", user_id, now, note=note, late=late)
+            return lead
+
+    def set_outcome(
+        self,
+        lead_id: int,
+        user_id: str,
+        outcome: Outcome | str,
+        *,
+        reason: str | None = None,
+        note: str | None = None,
+    ) -> Lead:
+        outcome = Outcome(outcome)
+        if outcome is Outcome.DISQUALIFIED:
+            if not reason:
+                raise InvalidInput("error.reason_required", lead_id=lead_id)
+            if reason not in DISQUALIFY_REASONS:
+                raise InvalidInput(
+                    "error.unknown_reason", reason=reason, choices=", ".join(DISQUALIFY_REASONS)
+                )
+        now = self.now()
+        with self.db.transaction() as session:
+            lead = self._load(session, lead_id, Action.OUTCOME, user_id)
+            if lead.lead_status not in OUTCOME_FROM[outcome]:
+                raise InvalidTransition(lead_id, lead.status, Action.OUTCOME)
+            if lead.first_touch_at is None and outcome in (
+                Outcome.MEETING_BOOKED,
+                Outcome.OPPORTUNITY,
+            ):
+                lead.first_touch_at = now  # a meeting or an opportunity means they talked
+            lead.status = LeadStatus(outcome.value)
+            lead.outcome_at = now
+            lead.disqualify_reason = reason if outcome is Outcome.DISQUALIFIED else None
+            lead.outcome_note = note
+            sla.cancel_pending(session, lead_id, now)
+            detail: dict[str, Any] = {"outcome": outcome.value, "note": note}
+            if reason and outcome is Outcome.DISQUALIFIED:
+                detail["reason"] = reason
+            self._event(session, lead, "outcome", user_id, now, **detail)
+            return lead
+
+    def reassign(self, lead_id: int, user_id: str, new_owner: str) -> Lead:
+        """Give the lead to someone else; their first-touch clock starts now."""
+        now = self.now()
+        with self.db.transaction() as session:
+            # Whoever an escalation reached may hand the lead to someone else.
+            lead = self._load(session, lead_id, Action.REASSIGN, user_id, escalation_targets=True)
+            route = self._route(lead.route)
+            previous_owner = lead.owner_id
+            if lead.status == S.UNCLAIMED:
+                lead.status = S.CLAIMED
+                lead.claimed_at = now
+            lead.owner_id = new_owner
+            lead.snoozed_until = None
+            lead.sla_round += 1
+            sla.cancel_pending(session, lead_id, now)
+            if lead.first_touch_at is None:
+                calendar = self.policy.calendar_for(route)
+                lead.first_touch_due_at = sla.deadline(route, calendar, Clock.FIRST_TOUCH, now)
+                self._start_clock(
+                    session, lead, route, Clock.FIRST_TOUCH, lead.first_touch_due_at, now
+                )
+            self._event(
+                session,
+                lead,
+                "reassigned",
+                user_id,
+                now,
+                previous_owner=previous_owner,
+                new_owner=new_owner,
+            )
+            if new_owner != user_id:
+                enqueue(session, Intent.ASSIGNED, now, lead_id=lead.id, user=new_owner, by=user_id)
+            return lead
+
+    def snooze(
+        self, lead_id: int, user_id: str, until: datetime, reason: str | None = None
+    ) -> Lead:
+        """Hold back the pending nudges and escalations of the running clock until `until`."""
+        now = self.now()
+        if until <= now:
+            raise InvalidInput("error.snooze_in_past")
+        with self.db.transaction() as session:
+            lead = self._load(session, lead_id, Action.SNOOZE, user_id, escalation_targets=True)
+            lead.snoozed_until = until
+            session.execute(
+                update(DueWork)
+                .where(
+                    DueWork.lead_id == lead_id,
+                    DueWork.sla_round == lead.sla_round,
+                    DueWork.sent_at.is_(None),
+                    DueWork.cancelled_at.is_(None),
+                    DueWork.due_at < until,
+                )
+                .values(due_at=until)
+            )
+            self._event(
+                session, lead, "snoozed", user_id, now, until=until.isoformat(), reason=reason
+            )
+            return lead
+
+    # --- reading ---------------------------------------------------------------------
+
+    def get(self, lead_id: int) -> Lead:
+        with self.db.read() as session:
+            lead = session.get(Lead, lead_id)
+            if lead is None:
+                raise LeadNotFound(lead_id)
+            return lead
+
+    def timeline(self, lead_id: int) -> list[LeadEvent]:
+        with self.db.read() as session:
+            return list(
+                session.scalars(
+                    select(LeadEvent).where(LeadEvent.lead_id == lead_id).order_by(LeadEvent.id)
+                )
+            )
+
+    # --- shared steps ------------------------------------------------------------------
+
+    def _route(self, name: str) -> Route:
+        # A lead keeps its route's name; if the policy dropped that route, use the default.
+        route = self.policy.route_named(name) or self.policy.route_for({})
+        if route is None:
+            raise NoRoute({"route": name})
+        return route
+
+    def _load(
+        self,
+        session: Session,
+        lead_id: int,
+        action: Action,
+        user_id: str,
+        *,
+        escalation_targets: bool = False,
+    ) -> Lead:
+        """Lock the lead's row, then check the state machine and who is asking."""
+        lead = session.scalar(select(Lead).where(Lead.id == lead_id).with_for_update())
+        if lead is None:
+            raise LeadNotFound(lead_id)
+        if lead.lead_status not in ALLOWED[action]:
+            raise InvalidTransition(lead_id, lead.status, action)
+        allowed = user_id == lead.owner_id or self.policy.is_manager(user_id)
+        if not allowed and escalation_targets:
+            route = self.policy.route_named(lead.route)
+            targets = [t for level in (route.escalate if route else []) for t in level.notify]
+            allowed = user_id in self.policy.members(targets)
+        if not allowed:
+            raise NotAllowed(f"error.{action}_forbidden", lead_id=lead_id)
+        return lead
+
+    def _start_clock(
+        self, session: Session, lead: Lead, route: Route, clock: Clock, due: datetime, now: datetime
+    ) -> None:
+        sla.add_due_work(
+            session,
+            sla.plan_due_work(
+                route,
+                self.policy.calendar_for(route),
+                lead_id=lead.id,
+                clock=clock,
+                sla_round=lead.sla_round,
+                due=due,
+                now=now,
+            ),
+        )
+
+    def _event(
+        self,
+        session: Session,
+        lead: Lead,
+        kind: str,
+        actor: str,
+        now: datetime,
+        *,
+        announce: bool = True,
+        **detail: Any,
+    ) -> LeadEvent:
+        event = LeadEvent(lead_id=lead.id, kind=kind, actor=actor, at=now, detail=detail)
+        session.add(event)
+        if announce:
+            session.flush()  # the thread reply names the event by its id
+            enqueue(session, Intent.UPDATE_CARD, now, lead_id=lead.id)
+            enqueue(session, Intent.THREAD_EVENT, now, lead_id=lead.id, event_id=event.id)
+        return event
+
+
+def _refuse_claim(
+    lead_id: int, status: str, owner_id: str | None, claimed_at: datetime | None
+) -> NoReturn:
+    if owner_id and LeadStatus(status) in OWNED:
+        raise AlreadyClaimed(lead_id, owner_id, claimed_at)
+    raise InvalidTransition(lead_id, status, Action.CLAIM)
+
+
+def _late(due: datetime | None, now: datetime) -> int | None:
+    """Seconds past the deadline, or None when on time."""
+    if due is None or now <= due:
+        return None
+    return int((now - due).total_seconds())

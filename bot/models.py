@@ -1,0 +1,295 @@
+"""Database schema. Alembic (migrations/) is the only thing that creates it.
+
+All instants are stored and returned as timezone-aware UTC datetimes.
+"""
+
+from __future__ import annotations
+
+import enum
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+    text,
+)
+from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.types import TypeDecorator
+
+# Stable constraint names keep migrations identical on SQLite and PostgreSQL.
+NAMING_CONVENTION = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Timezone-aware UTC in and out, also on SQLite, which keeps no offset."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given; Baton stores only timezone-aware instants")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    type_annotation_map = {datetime: UTCDateTime(), dict[str, Any]: JSON()}  # noqa: RUF012
+
+
+class LeadStatus(enum.StrEnum):
+    UNCLAIMED = "unclaimed"
+    CLAIMED = "claimed"
+    CONTACTED = "contacted"  # first touch logged
+    MEETING_BOOKED = "meeting_booked"
+    OPPORTUNITY = "opportunity"
+    DISQUALIFIED = "disqualified"
+    RETURNED = "returned"  # sent back to marketing
+
+    @property
+    def is_closed(self) -> bool:
+        return self in CLOSED_STATUSES
+
+    @property
+    def is_owned(self) -> bool:
+        return self in OWNED_STATUSES
+
+
+CLOSED_STATUSES = frozenset({LeadStatus.OPPORTUNITY, LeadStatus.DISQUALIFIED, LeadStatus.RETURNED})
+OWNED_STATUSES = frozenset({LeadStatus.CLAIMED, LeadStatus.CONTACTED, LeadStatus.MEETING_BOOKED})
+
+
+class Clock(enum.StrEnum):
+    CLAIM = "claim"
+    FIRST_TOUCH = "first_touch"
+
+
+class Lead(Base):
+    __tablename__ = "leads"
+    __table_args__ = (
+        UniqueConstraint("source", "external_id"),
+        Index("ix_leads_status_claim_due_at", "status", "claim_due_at"),
+        Index("ix_leads_status_first_touch_due_at", "status", "first_touch_due_at"),
+        Index("ix_leads_owner_id_status", "owner_id", "status"),
+        Index("ix_leads_source_email_created_at", "source", "email", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    source: Mapped[str] = mapped_column(String(100))
+    external_id: Mapped[str | None] = mapped_column(String(200))
+    idempotency_key: Mapped[str | None] = mapped_column(String(200), unique=True)
+
+    name: Mapped[str | None] = mapped_column(String(300))
+    email: Mapped[str | None] = mapped_column(String(320), index=True)
+    company: Mapped[str | None] = mapped_column(String(300))
+    # casefolded company, so /lead-status can find "ACME" when asked for "acme"
+    company_key: Mapped[str | None] = mapped_column(String(300), index=True)
+    title: Mapped[str | None] = mapped_column(String(300))
+    phone: Mapped[str | None] = mapped_column(String(50))
+    score: Mapped[float | None] = mapped_column(Float)
+    segment: Mapped[str | None] = mapped_column(String(100))
+    region: Mapped[str | None] = mapped_column(String(100))
+    campaign: Mapped[str | None] = mapped_column(String(300))
+    reason: Mapped[str | None] = mapped_column(Text)  # why marketing says it is an SQL
+    extras: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+    route: Mapped[str] = mapped_column(String(100))
+    status: Mapped[str] = mapped_column(String(20), default=LeadStatus.UNCLAIMED)
+    owner_id: Mapped[str | None] = mapped_column(String(50))
+    handed_off_by: Mapped[str] = mapped_column(String(50))
+    created_at: Mapped[datetime] = mapped_column(index=True)
+
+    # The two SLA clocks: each has a deadline and the moment it was met.
+    claim_due_at: Mapped[datetime | None]
+    claimed_at: Mapped[datetime | None]
+    first_touch_due_at: Mapped[datetime | None]
+    first_touch_at: Mapped[datetime | None]
+    # Bumped whenever a clock (re)starts, so a restarted clock gets fresh due work.
+    sla_round: Mapped[int] = mapped_column(Integer, default=0)
+    snoozed_until: Mapped[datetime | None]
+
+    outcome_at: Mapped[datetime | None] = mapped_column(index=True)  # the weekly digest
+    disqualify_reason: Mapped[str | None] = mapped_column(String(50))
+    outcome_note: Mapped[str | None] = mapped_column(Text)
+
+    events: Mapped[list[LeadEvent]] = relationship(
+        back_populates="lead", order_by="LeadEvent.id", cascade="all, delete-orphan"
+    )
+    messages: Mapped[list[SlackMessage]] = relationship(
+        back_populates="lead", order_by="SlackMessage.id", cascade="all, delete-orphan"
+    )
+
+    @property
+    def lead_status(self) -> LeadStatus:
+        return LeadStatus(self.status)
+
+
+class LeadEvent(Base):
+    """The append-only timeline of a lead."""
+
+    __tablename__ = "lead_events"
+    __table_args__ = (Index("ix_lead_events_lead_id_id", "lead_id", "id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    lead_id: Mapped[int] = mapped_column(ForeignKey("leads.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(40))
+    actor: Mapped[str] = mapped_column(String(50))  # Slack user id, "intake" or "system"
+    at: Mapped[datetime] = mapped_column(index=True)
+    detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+    lead: Mapped[Lead] = relationship(back_populates="events")
+
+
+class SlackMessage(Base):
+    """A Slack message that shows a lead (its card, a repost, a digest), so it can be updated.
+
+    A digest lists many leads in one message, so (channel, ts) is unique per lead.
+    """
+
+    __tablename__ = "slack_messages"
+    __table_args__ = (
+        UniqueConstraint("channel", "ts", "lead_id"),
+        Index("ix_slack_messages_channel_ts", "channel", "ts"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    lead_id: Mapped[int] = mapped_column(ForeignKey("leads.id", ondelete="CASCADE"), index=True)
+    purpose: Mapped[str] = mapped_column(String(20), default="card")
+    channel: Mapped[str] = mapped_column(String(50))
+    ts: Mapped[str] = mapped_column(String(40))
+    created_at: Mapped[datetime]
+
+    lead: Mapped[Lead] = relationship(back_populates="messages")
+
+
+class DueWork(Base):
+    """A nudge (level 0) or escalation level (1..n) of one clock of one lead, due at a time.
+
+    Unique per (lead, clock, round, level): whatever happens, it exists once, and
+    `sent_at` records that it went out.
+    """
+
+    __tablename__ = "due_work"
+    __table_args__ = (
+        UniqueConstraint("lead_id", "clock", "sla_round", "level"),
+        Index(
+            "ix_due_work_pending_due_at",
+            "due_at",
+            sqlite_where=text("sent_at IS NULL AND cancelled_at IS NULL"),
+            postgresql_where=text("sent_at IS NULL AND cancelled_at IS NULL"),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    lead_id: Mapped[int] = mapped_column(ForeignKey("leads.id", ondelete="CASCADE"))
+    clock: Mapped[str] = mapped_column(String(20))
+    sla_round: Mapped[int] = mapped_column(Integer)
+    level: Mapped[int] = mapped_column(Integer)  # 0 = nudge before the deadline
+    due_at: Mapped[datetime]
+    # A worker leases a row before sending; an expired lease means it died mid-send.
+    leased_until: Mapped[datetime | None]
+    leased_by: Mapped[str | None] = mapped_column(String(100))
+    sent_at: Mapped[datetime | None]
+    cancelled_at: Mapped[datetime | None]
+
+
+class OutboxMessage(Base):
+    """Something Baton must tell Slack, written with the change that causes it.
+
+    `kind` and `payload` say what to render (the delivery module renders from the
+    database at send time, so a late send shows the newest state).
+    """
+
+    __tablename__ = "outbox"
+    __table_args__ = (
+        Index(
+            "ix_outbox_pending_available_at",
+            "available_at",
+            sqlite_where=text("sent_at IS NULL AND dead_at IS NULL"),
+            postgresql_where=text("sent_at IS NULL AND dead_at IS NULL"),
+        ),
+        Index("ix_outbox_lead_id_id", "lead_id", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    lead_id: Mapped[int | None] = mapped_column(ForeignKey("leads.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(40))
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    created_at: Mapped[datetime]
+    available_at: Mapped[datetime]
+    attempts: Mapped[int] = mapped_column(Integer, default=0)  # sends started
+    # consecutive failed sends; drives the backoff (a 429 or "not ready" is not a failure)
+    failures: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
+    # when a send was first started: a retry looks for its own earlier post from then on
+    first_attempt_at: Mapped[datetime | None]
+    leased_until: Mapped[datetime | None]
+    leased_by: Mapped[str | None] = mapped_column(String(100))
+    sent_at: Mapped[datetime | None]
+    dead_at: Mapped[datetime | None]
+    last_error: Mapped[str | None] = mapped_column(Text)
+    # the Slack call that failed: {"method", "channel", "error", "status"}
+    failure: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    result: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+
+
+class InboundEvent(Base):
+    """An Events API delivery Baton has taken on, so Slack's retries of it change nothing."""
+
+    __tablename__ = "inbound_events"
+
+    event_id: Mapped[str] = mapped_column(String(100), primary_key=True)
+    received_at: Mapped[datetime] = mapped_column(index=True)
+
+
+class DeliveryLane(Base):
+    """A channel's posting lane: one process at a time posts to a channel, in order.
+
+    The holder renews its lease while it has work for the channel; `next_post_at`
+    carries the channel's pace to whichever process takes the lane next.
+    """
+
+    __tablename__ = "delivery_lanes"
+
+    lane: Mapped[str] = mapped_column(String(120), primary_key=True)
+    holder: Mapped[str | None] = mapped_column(String(100))
+    leased_until: Mapped[datetime | None]
+    next_post_at: Mapped[datetime | None]
+
+
+class JobRun(Base):
+    """A periodic job that ran for a period (the weekly digest for a week), recorded so
+    that several processes running the same schedule do it once."""
+
+    __tablename__ = "job_runs"
+    __table_args__ = (UniqueConstraint("job", "period"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    job: Mapped[str] = mapped_column(String(100))
+    period: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[datetime]

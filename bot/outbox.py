@@ -1,0 +1,50 @@
+"""Writing to the outbox: what Slack must be told, stored with the change that causes it.
+
+Rows hold intents (which lead, which event), not rendered messages: delivery renders
+from the database when it sends, so a late message still shows the newest state.
+"""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from bot.db import OUTBOX_QUEUED
+from bot.models import OutboxMessage
+
+
+class Intent(enum.StrEnum):
+    POST_CARD = "card.post"  # post a lead's card to its route's channel
+    UPDATE_CARD = "card.update"  # re-render the card in place
+    THREAD_EVENT = "thread.event"  # a timeline event as a reply in the card's thread
+    DUE_WORK = "due.send"  # a nudge or escalation level that fell due
+    ASSIGNED = "lead.assigned"  # a DM telling a lead's new owner it is theirs now
+    DIGEST = "digest.post"  # the weekly SLA digest to the marketing channel
+    HANDOFF_RECEIPT = "intake.receipt"  # tell whoever handed off a lead where its card is
+    EPHEMERAL = "ephemeral.post"  # a note only one user sees: {user, channel?, text}
+    HOME_PUBLISH = "home.publish"  # re-render a user's App Home: {user}
+    NOTICE = "notice.post"  # a catalog message to a channel or person (delivery alerts)
+
+
+def enqueue(
+    session: Session,
+    intent: Intent,
+    now: datetime,
+    *,
+    lead_id: int | None = None,
+    **payload: Any,
+) -> OutboxMessage:
+    row = OutboxMessage(
+        lead_id=lead_id,
+        kind=str(intent),
+        payload=payload,
+        created_at=now,
+        available_at=now,
+        attempts=0,
+    )
+    session.add(row)
+    session.info[OUTBOX_QUEUED] = True
+    return row

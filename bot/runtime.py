@@ -1,0 +1,82 @@
+"""Everything a running Baton process shares, built once from the settings."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from slack_sdk import WebClient
+
+import bot.slack_senders  # noqa: F401  (registers the Slack surface's outbox senders)
+from bot import (
+    escalation,  # noqa: F401  (registers the SLA message senders)
+    logs,
+    metrics,
+)
+from bot.clock import Clock, utcnow
+from bot.db import Database
+from bot.delivery import Delivery
+from bot.intake import receipt as _intake_receipt  # noqa: F401  (registers its outbox sender)
+from bot.lifecycle import LeadService
+from bot.pacing import Pacer
+from bot.policy import Policy, load_policy
+from bot.scheduler import SlaScheduler
+from bot.settings import Settings
+from bot.slack_client import make_outbox_client, make_web_client
+
+
+@dataclass
+class Runtime:
+    settings: Settings
+    db: Database
+    policy: Policy
+    leads: LeadService
+    client: WebClient
+    delivery: Delivery
+    scheduler: SlaScheduler
+    clock: Clock = utcnow
+
+    def start_background(self) -> None:
+        """The SLA scheduler and Slack delivery (`baton worker`, `baton serve`)."""
+        self.delivery.start()
+        self.scheduler.start()
+
+    def close(self, delivery_timeout: float = 5.0) -> None:
+        # The scheduler first: it may still queue messages for delivery to send.
+        self.scheduler.stop()
+        self.delivery.stop(delivery_timeout)
+        self.db.dispose()
+
+
+def build_runtime(
+    settings: Settings, *, policy: Policy | None = None, clock: Clock = utcnow
+) -> Runtime:
+    logs.register_secret(
+        settings.slack_bot_token,
+        settings.slack_signing_secret,
+        settings.slack_app_token,
+        settings.baton_intake_secret,
+        settings.baton_intake_token,
+    )
+    metrics.install()
+    policy = policy or load_policy(settings.baton_config)
+    db = Database(settings.database_url)
+    pacer = Pacer(settings.baton_post_interval_seconds)
+    return Runtime(
+        settings=settings,
+        db=db,
+        policy=policy,
+        leads=LeadService(db, policy, clock=clock, dedupe_window=policy.intake.dedupe_window),
+        client=make_web_client(settings),
+        delivery=Delivery(
+            db,
+            make_outbox_client(settings, pacer),
+            policy,
+            clock=clock,
+            lease=timedelta(seconds=settings.baton_outbox_lease_seconds),
+            post_interval=settings.baton_post_interval_seconds,
+            workers=settings.baton_delivery_workers,
+        ),
+        clock=clock,
+        scheduler=SlaScheduler(db, policy, clock=clock),
+    )

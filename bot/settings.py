@@ -1,0 +1,64 @@
+"""Process settings from the environment (DESIGN.md, "Environment")."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Literal
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_DATABASE_URL = "sqlite:///baton.db"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="", case_sensitive=False, extra="ignore")
+
+    slack_bot_token: str | None = None
+    slack_signing_secret: str | None = None
+    slack_app_token: str | None = None
+    slack_api_url: str = "https://slack.com/api/"
+    database_url: str = DEFAULT_DATABASE_URL
+    baton_config: str = "baton.yml"
+    baton_intake_secret: str | None = None
+    baton_intake_token: str | None = None
+    port: int = Field(default=3000, ge=1, le=65535)
+    # Delivery tuning (rarely changed): how long a worker's claim on an outbox row lasts
+    # without renewal, the pause between posts to one channel, and parallel senders.
+    baton_outbox_lease_seconds: float = Field(default=60.0, ge=1.0)
+    baton_post_interval_seconds: float = Field(default=1.0, ge=0.0)
+    baton_delivery_workers: int = Field(default=8, ge=1, le=64)
+    baton_log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+
+    @field_validator("baton_log_level", mode="before")
+    @classmethod
+    def _upper(cls, value: object) -> object:
+        return value.upper() if isinstance(value, str) else value
+
+    def problems_for_slack(self) -> list[str]:
+        """What is missing before Baton can talk to Slack, in words an operator can act on."""
+        missing = []
+        if not self.slack_bot_token:
+            missing.append("SLACK_BOT_TOKEN is not set (the bot token, xoxb-…)")
+        elif not self.slack_bot_token.startswith("xoxb-"):
+            missing.append("SLACK_BOT_TOKEN does not look like a bot token (it starts with xoxb-)")
+        if not self.slack_signing_secret:
+            missing.append("SLACK_SIGNING_SECRET is not set (Basic Information → Signing Secret)")
+        return missing
+
+    def problems_for_socket_mode(self) -> list[str]:
+        """Like `problems_for_slack`, for Socket Mode: an app token instead of a signing secret."""
+        missing = [p for p in self.problems_for_slack() if not p.startswith("SLACK_SIGNING_SECRET")]
+        if not self.slack_app_token:
+            missing.append(
+                "SLACK_APP_TOKEN is not set (Basic Information → App-Level Tokens, "
+                "with the connections:write scope)"
+            )
+        elif not self.slack_app_token.startswith("xapp-"):
+            missing.append("SLACK_APP_TOKEN does not look like an app-level token (xapp-…)")
+        return missing
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()

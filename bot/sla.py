@@ -1,0 +1,169 @@
+"""SLA clocks: planning a clock's due work (the nudge before its deadline, then the
+escalation ladder), and deciding, when a row falls due, whether it still has a reason
+to go out. Pure functions, except the two helpers that write to a session."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import text, update
+from sqlalchemy.orm import Session
+
+from bot.business_time import Calendar
+from bot.db import DUE_WORK_PLANNED
+from bot.models import Clock, DueWork, Lead, LeadStatus
+from bot.policy import EscalationLevel, Route
+
+NUDGE_LEVEL = 0
+# PostgreSQL NOTIFY channel: other processes' schedulers wake when due work is planned.
+NOTIFY_CHANNEL = "baton_due_work"
+
+
+def deadline(route: Route, calendar: Calendar, clock: Clock, started_at: datetime) -> datetime:
+    span = route.claim_within if clock is Clock.CLAIM else route.first_touch_within
+    return calendar.add(started_at, span)
+
+
+def plan_due_work(
+    route: Route,
+    calendar: Calendar,
+    *,
+    lead_id: int,
+    clock: Clock,
+    sla_round: int,
+    due: datetime,
+    now: datetime,
+) -> list[DueWork]:
+    """Rows for one run of one clock: level 0 nudges before `due`, levels 1..n escalate after."""
+    rows: list[DueWork] = []
+    if route.remind_before:
+        nudge_at = due - route.remind_before
+        if nudge_at > now:  # a window shorter than the reminder gets no nudge
+            rows.append(_row(lead_id, clock, sla_round, NUDGE_LEVEL, nudge_at))
+    for level, step in enumerate(route.escalate, start=1):
+        rows.append(_row(lead_id, clock, sla_round, level, calendar.add(due, step.after)))
+    return rows
+
+
+def _row(lead_id: int, clock: Clock, sla_round: int, level: int, due_at: datetime) -> DueWork:
+    return DueWork(
+        lead_id=lead_id, clock=str(clock), sla_round=sla_round, level=level, due_at=due_at
+    )
+
+
+def add_due_work(session: Session, rows: list[DueWork]) -> None:
+    """Write planned rows and let the schedulers know (after the commit) when the first is due."""
+    session.add_all(rows)
+    if rows:
+        note_planned(session, min(row.due_at for row in rows))
+
+
+def note_planned(session: Session, earliest: datetime) -> None:
+    """Record that this transaction made due work falling due at `earliest`.
+
+    In this process, `Database.on_due_work_commit` listeners hear of it after the commit;
+    on PostgreSQL a NOTIFY (delivered only if the transaction commits) tells the others.
+    """
+    known = session.info.get(DUE_WORK_PLANNED)
+    if known is None or earliest < known:
+        session.info[DUE_WORK_PLANNED] = earliest
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(
+            text("SELECT pg_notify(:channel, :payload)"),
+            {"channel": NOTIFY_CHANNEL, "payload": earliest.isoformat()},
+        )
+
+
+def cancel_pending(
+    session: Session, lead_id: int, now: datetime, clock: Clock | None = None
+) -> None:
+    """Stop nudges and escalations that have not gone out (a met clock never escalates)."""
+    stmt = (
+        update(DueWork)
+        .where(
+            DueWork.lead_id == lead_id,
+            DueWork.sent_at.is_(None),
+            DueWork.cancelled_at.is_(None),
+        )
+        .values(cancelled_at=now)
+    )
+    if clock is not None:
+        stmt = stmt.where(DueWork.clock == str(clock))
+    session.execute(stmt)
+
+
+# --- when a row falls due --------------------------------------------------------------
+
+
+class Kind(enum.StrEnum):
+    CLAIM_NUDGE = "claim_nudge"  # a reply in the card's thread, mentioning the reps
+    TOUCH_NUDGE = "touch_nudge"  # a DM to the owner
+    ESCALATION = "escalation"  # DMs to a level's `notify` list
+
+
+def kind_of(clock: Clock | str, level: int) -> Kind:
+    if level != NUDGE_LEVEL:
+        return Kind.ESCALATION
+    return Kind.CLAIM_NUDGE if Clock(clock) is Clock.CLAIM else Kind.TOUCH_NUDGE
+
+
+def deadline_of(lead: Lead, clock: Clock | str) -> datetime | None:
+    return lead.claim_due_at if Clock(clock) is Clock.CLAIM else lead.first_touch_due_at
+
+
+def clock_running(lead: Lead, clock: Clock | str, sla_round: int) -> bool:
+    """True while the clock of this round is still waiting to be met."""
+    if lead.sla_round != sla_round or lead.lead_status.is_closed:
+        return False
+    if Clock(clock) is Clock.CLAIM:
+        return lead.lead_status is LeadStatus.UNCLAIMED
+    return lead.lead_status is LeadStatus.CLAIMED and lead.first_touch_at is None
+
+
+def level_of(route: Route, level: int) -> EscalationLevel | None:
+    """The policy's step for an escalation level (1-based), if the ladder still has it."""
+    return route.escalate[level - 1] if 1 <= level <= len(route.escalate) else None
+
+
+class Verdict(enum.StrEnum):
+    SEND = "send"
+    CANCEL = "cancel"
+    DEFER = "defer"
+
+
+@dataclass(frozen=True)
+class Decision:
+    verdict: Verdict
+    reason: str = ""
+    until: datetime | None = None  # for DEFER: when it is due now
+
+
+def decide(work: DueWork, lead: Lead, route: Route | None, now: datetime) -> Decision:
+    """Whether a due row still goes out: a met clock, a closed lead, a restarted clock or
+    a nudge overtaken by its own deadline sends nothing; a snoozed lead waits."""
+    if not clock_running(lead, work.clock, work.sla_round):
+        return Decision(Verdict.CANCEL, "clock met, restarted or lead closed")
+    if route is None:
+        return Decision(Verdict.CANCEL, f"route {lead.route!r} is not in the policy")
+    if lead.snoozed_until is not None and lead.snoozed_until > now:
+        return Decision(Verdict.DEFER, "snoozed", lead.snoozed_until)
+    if work.level == NUDGE_LEVEL:
+        due = deadline_of(lead, work.clock)
+        if due is not None and now >= due:
+            return Decision(Verdict.CANCEL, "the deadline passed before the nudge went out")
+        if Clock(work.clock) is Clock.FIRST_TOUCH and not lead.owner_id:
+            return Decision(Verdict.CANCEL, "no owner to nudge")
+        return Decision(Verdict.SEND)
+    if level_of(route, work.level) is None:
+        return Decision(Verdict.CANCEL, f"the ladder has no level {work.level} any more")
+    return Decision(Verdict.SEND)
+
+
+def lateness(lead: Lead, clock: Clock | str, calendar: Calendar, now: datetime) -> timedelta:
+    """How late the clock is at `now`, counted on the route's calendar (zero if not late)."""
+    due = deadline_of(lead, clock)
+    if due is None or now <= due:
+        return timedelta(0)
+    return calendar.elapsed(due, now)

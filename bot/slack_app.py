@@ -1,0 +1,36 @@
+"""The Bolt app: Slack glue only. Listeners live in `handlers/` and call `bot` services."""
+
+from __future__ import annotations
+
+from slack_bolt import App
+from slack_bolt.authorization import AuthorizeResult
+from slack_sdk import WebClient
+
+import handlers
+from bot.runtime import Runtime
+
+
+def create_bolt_app(runtime: Runtime) -> App:
+    token = runtime.settings.slack_bot_token
+
+    def authorize(
+        enterprise_id: str | None, team_id: str | None, user_id: str | None
+    ) -> AuthorizeResult:
+        # One workspace, one bot token: answering from the settings spares every
+        # process an auth.test round trip to Slack before its first acknowledgement.
+        return AuthorizeResult(
+            enterprise_id=enterprise_id, team_id=team_id, user_id=user_id, bot_token=token
+        )
+
+    app = App(
+        # Listeners get a per-request copy of this client with the token from
+        # `authorize`; Baton's own calls go through runtime.client (bot.delivery).
+        client=WebClient(base_url=runtime.client.base_url, timeout=runtime.client.timeout),
+        authorize=authorize,
+        signing_secret=runtime.settings.slack_signing_secret,
+        # Answer Slack inline: no 10 ms ack-polling loop; Slack calls that follow
+        # an ack go through the outbox (bot.delivery) instead of the request thread.
+        process_before_response=True,
+    )
+    handlers.register(app, runtime)
+    return app

@@ -1,0 +1,50 @@
+"""Every Slack identifier Baton uses: actions, views, blocks, commands, events.
+
+The action IDs of lead buttons are part of the external contract (DESIGN.md, "Slack
+action IDs"): cards already posted keep their buttons, so these values never change.
+"""
+
+from __future__ import annotations
+
+import enum
+
+
+class ActionId(enum.StrEnum):
+    """Buttons on lead cards and DMs; each button's value is the lead id."""
+
+    CLAIM = "lead_claim"
+    TOUCH = "lead_touch"
+    RELEASE = "lead_release"
+    OUTCOME = "lead_outcome"
+    REASSIGN = "lead_reassign"
+    SNOOZE = "lead_snooze"
+
+
+class ViewId(enum.StrEnum):
+    """callback_id of modals."""
+
+    OUTCOME = "lead_outcome_modal"
+
+
+class BlockId(enum.StrEnum):
+    CARD_ACTIONS = "lead_actions"
+    # input blocks of the outcome modal (the keys of its response_action errors)
+    OUTCOME_KIND = "outcome_kind"
+    OUTCOME_REASON = "outcome_reason"
+    OUTCOME_NOTE = "outcome_note"
+
+
+class InputId(enum.StrEnum):
+    """action_id of inputs inside modals."""
+
+    OUTCOME_KIND = "outcome_kind_select"
+    OUTCOME_REASON = "outcome_reason_select"
+    OUTCOME_NOTE = "outcome_note_text"
+
+
+class Command(enum.StrEnum):
+    LEAD_STATUS = "/lead-status"
+
+
+class Event(enum.StrEnum):
+    APP_HOME_OPENED = "app_home_opened"

@@ -1,0 +1,72 @@
+"""Actions in escalation DMs: reassign the lead, snooze its reminders.
+
+"Claim it myself" and "Log first touch" in DMs use the card's `lead_claim` and
+`lead_touch` action ids (in blocks `baton_escalation:<id>` / `baton_nudge:<id>`), so the
+card's listeners (handlers/lead_actions.py) handle them.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from slack_bolt import Ack, App
+from slack_sdk import WebClient
+
+from bot import dm_actions
+from bot.errors import DomainError
+from bot.render import escalation as render
+from bot.runtime import Runtime
+from bot.slack_senders import open_view
+from handlers.lead_actions import channel_of
+
+log = logging.getLogger(__name__)
+
+
+def register(app: App, runtime: Runtime) -> None:
+    locale = runtime.policy.locale
+
+    @app.action(render.REASSIGN_ACTION)
+    def reassign(ack: Ack, body: dict[str, Any], action: dict[str, Any]) -> None:
+        """The user select "Reassign to…": the new owner gets a DM, their clock starts.
+        A refusal (not the owner, a manager or an escalation target; a closed lead) is a
+        DomainError, answered to the clicker by the app's error handler."""
+        lead_id = render.lead_id_from_block(action.get("block_id"))
+        new_owner = action.get("selected_user")
+        if lead_id is None or not new_owner:
+            log.warning("lead_reassign without a lead or a user: %r", action.get("block_id"))
+            ack()
+            return
+        dm_actions.reassign(runtime.leads, lead_id, body["user"]["id"], new_owner, channel_of(body))
+        ack()
+
+    def ack_snooze(ack: Ack) -> None:
+        ack()
+
+    def open_snooze_modal(body: dict[str, Any], action: dict[str, Any], client: WebClient) -> None:
+        # The trigger id expires 3 s after the click, so the modal opens straight from here
+        # (a lazy listener: after the ack, on Bolt's thread), not through the outbox.
+        lead = runtime.leads.get(int(action["value"]))
+        open_view(client, body["trigger_id"], render.snooze_modal(lead, locale).to_dict())
+
+    app.action(render.SNOOZE_ACTION)(ack=ack_snooze, lazy=[open_snooze_modal])
+
+    @app.view(render.SNOOZE_CALLBACK)
+    def snooze_submitted(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
+        values = view["state"]["values"]
+        chosen = values.get(render.SNOOZE_UNTIL_BLOCK, {}).get("choice", {})
+        choice = (chosen.get("selected_option") or {}).get("value")
+        reason = values.get(render.SNOOZE_REASON_BLOCK, {}).get("reason", {}).get("value")
+        try:
+            dm_actions.snooze(
+                runtime.leads, int(view["private_metadata"]), body["user"]["id"], choice, reason
+            )
+        except DomainError as exc:
+            block = (
+                render.SNOOZE_REASON_BLOCK
+                if exc.key == "sla.snooze.reason_required"
+                else render.SNOOZE_UNTIL_BLOCK
+            )
+            ack(response_action="errors", errors={block: exc.message(locale)})
+            return
+        ack()

@@ -1,0 +1,26 @@
+"""Buttons Baton no longer knows (an old message, a forged payload) get a plain answer.
+
+Every action id in `bot.slack_ids.ActionId` is left to its own listener, so the order
+in which other listener modules register does not matter.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from slack_bolt import Ack, App
+
+from bot.slack_ids import ActionId
+from bot.slack_service import SlackService
+from handlers.lead_actions import channel_of
+
+_KNOWN = "|".join(re.escape(a.value) for a in ActionId)
+UNKNOWN_ACTION = re.compile(rf"^(?!(?:{_KNOWN})$).*$", re.DOTALL)
+
+
+def register(app: App, slack: SlackService) -> None:
+    @app.action(UNKNOWN_ACTION)
+    def unknown_action(ack: Ack, body: dict[str, Any]) -> None:
+        slack.unknown_action(str(body["user"]["id"]), channel_of(body))
+        ack()

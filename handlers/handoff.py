@@ -1,0 +1,48 @@
+"""/handoff and the "Hand off a lead" shortcut: a modal for marketers.
+
+Slack gives a trigger_id 3 seconds, once: the modal opens in a lazy listener
+right after the ack, not inside the acknowledged request.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt import Ack, App
+from slack_sdk import WebClient
+
+from bot.i18n import t
+from bot.intake.manual import open_handoff, submit_handoff
+from bot.intake.modal import CALLBACK_ID, COMMAND, SHORTCUT_CALLBACK_ID
+from bot.runtime import Runtime
+
+
+def register(app: App, runtime: Runtime) -> None:
+    def ack_command(ack: Ack, body: dict[str, Any]) -> None:
+        if runtime.policy.may_hand_off(body["user_id"]):
+            ack()
+        else:
+            ack(text=t("intake.not_a_marketer", runtime.policy.locale))
+
+    def open_from_command(body: dict[str, Any], client: WebClient) -> None:
+        if runtime.policy.may_hand_off(body["user_id"]):
+            view = open_handoff(runtime.leads, body["user_id"], body.get("text") or "")
+            client.views_open(trigger_id=body["trigger_id"], view=view)
+
+    def ack_shortcut(ack: Ack) -> None:
+        ack()
+
+    def open_from_shortcut(body: dict[str, Any], client: WebClient) -> None:
+        view = open_handoff(runtime.leads, body["user"]["id"])
+        client.views_open(trigger_id=body["trigger_id"], view=view)
+
+    def submit(ack: Ack, body: dict[str, Any]) -> None:
+        result = submit_handoff(runtime.leads, body["user"]["id"], body["view"]["state"]["values"])
+        if result.errors:
+            ack(response_action="errors", errors=result.errors)
+        else:
+            ack(response_action="update", view=result.view)
+
+    app.command(COMMAND)(ack=ack_command, lazy=[open_from_command])
+    app.shortcut(SHORTCUT_CALLBACK_ID)(ack=ack_shortcut, lazy=[open_from_shortcut])
+    app.view(CALLBACK_ID)(submit)

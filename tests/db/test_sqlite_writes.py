@@ -1,0 +1,63 @@
+"""SQLite has one writer at a time: the threads of one process take turns for it."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import event, func, select
+
+from bot.db import Database
+from bot.lifecycle import LeadInput, LeadService
+from bot.models import Lead
+from bot.policy import parse_policy
+from tests.support.databases import MigratedTemplates
+from tests.support.policies import STANDARD
+
+
+def test_concurrent_writers_in_one_process_wait_their_turn(
+    migrated: MigratedTemplates, tmp_path: Path
+) -> None:
+    db = Database(migrated.sqlite_url(tmp_path / "turns.db"))
+
+    @event.listens_for(db.engine, "connect")
+    def _no_busy_wait(dbapi_connection: Any, _record: Any) -> None:
+        # Without a turn of its own, the second writer would now fail at once with
+        # "database is locked" instead of sleeping in SQLite's busy handler.
+        dbapi_connection.execute("PRAGMA busy_timeout=0")
+
+    leads = LeadService(db, parse_policy(STANDARD))
+    first_is_writing = threading.Event()
+    problems: list[BaseException] = []
+
+    def second_writer() -> None:
+        first_is_writing.wait(10)
+        try:
+            leads.hand_off(LeadInput(source="web", name="Second", external_id="second"))
+        except BaseException as exc:  # any failure here is what the test looks for
+            problems.append(exc)
+
+    thread = threading.Thread(target=second_writer)
+    thread.start()
+    try:
+        with db.transaction() as session:
+            session.add(
+                Lead(
+                    source="web",
+                    external_id="first",
+                    route="default",
+                    handed_off_by="test",
+                    created_at=leads.now(),
+                )
+            )
+            session.flush()
+            first_is_writing.set()
+            thread.join(0.3)  # the second writer is waiting for its turn meanwhile
+    finally:
+        thread.join(10)
+    with db.read() as session:
+        stored = session.scalar(select(func.count()).select_from(Lead))
+    db.dispose()
+    assert problems == []
+    assert stored == 2

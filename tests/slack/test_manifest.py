@@ -1,0 +1,137 @@
+"""manifest.yml and the registered listeners must agree: every command, event and
+shortcut the app listens for is declared, and everything declared is listened for."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+import handlers
+from bot.runtime import Runtime
+from tests.support import signing
+from tests.support.slack_app import SlackClientSim
+
+MANIFEST = Path(__file__).resolve().parents[2] / "manifest.yml"
+EVENTS_PATH = "/slack/events"
+
+
+class Recorder:
+    """Stands where the Bolt App stands in `handlers.register` and notes what is registered."""
+
+    def __init__(self) -> None:
+        self.commands: set[str] = set()
+        self.events: set[str] = set()
+        self.shortcuts: set[str] = set()
+        self.interactive: list[str] = []
+
+    @staticmethod
+    def _decorator(*args: Any, **_kwargs: Any) -> Any:
+        # Supports both @app.x(...) on a function and app.x(...)(ack=..., lazy=[...]).
+        return args[0] if args else None
+
+    def _key(self, constraint: Any) -> str:
+        if isinstance(constraint, re.Pattern):
+            return constraint.pattern
+        if isinstance(constraint, dict):
+            return str(constraint.get("type") or constraint.get("callback_id"))
+        return str(constraint)
+
+    def command(self, constraint: Any, *_a: Any, **_k: Any) -> Callable[..., Any]:
+        self.commands.add(self._key(constraint))
+        return self._decorator
+
+    def event(self, constraint: Any, *_a: Any, **_k: Any) -> Callable[..., Any]:
+        self.events.add(self._key(constraint))
+        return self._decorator
+
+    def shortcut(self, constraint: Any, *_a: Any, **_k: Any) -> Callable[..., Any]:
+        self.shortcuts.add(self._key(constraint))
+        return self._decorator
+
+    global_shortcut = message_shortcut = shortcut
+
+    def action(self, constraint: Any, *_a: Any, **_k: Any) -> Callable[..., Any]:
+        self.interactive.append(self._key(constraint))
+        return self._decorator
+
+    block_action = view = view_submission = view_closed = options = action
+
+    def error(self, func: Callable[..., Any]) -> Callable[..., Any]:
+        return func
+
+    use = middleware = error
+
+    def __getattr__(self, name: str) -> Any:
+        raise AttributeError(f"App.{name} is not covered by the manifest check; add it here")
+
+
+@pytest.fixture
+def manifest() -> dict[str, Any]:
+    return yaml.safe_load(MANIFEST.read_text(encoding="utf-8"))
+
+
+@pytest.fixture
+def registered(runtime: Runtime) -> Recorder:
+    recorder = Recorder()
+    handlers.register(recorder, runtime)  # type: ignore[arg-type]
+    return recorder
+
+
+def declared_commands(manifest: dict[str, Any]) -> set[str]:
+    return {c["command"] for c in manifest["features"].get("slash_commands", [])}
+
+
+def declared_events(manifest: dict[str, Any]) -> set[str]:
+    return set(manifest["settings"].get("event_subscriptions", {}).get("bot_events", []))
+
+
+def declared_shortcuts(manifest: dict[str, Any]) -> set[str]:
+    return {s["callback_id"] for s in manifest["features"].get("shortcuts", [])}
+
+
+def test_commands_events_and_shortcuts_match(
+    manifest: dict[str, Any], registered: Recorder
+) -> None:
+    assert declared_commands(manifest) == registered.commands
+    assert declared_events(manifest) == registered.events
+    assert declared_shortcuts(manifest) == registered.shortcuts
+
+
+def test_interactivity_home_and_scopes_follow_the_listeners(
+    manifest: dict[str, Any], registered: Recorder
+) -> None:
+    settings, features = manifest["settings"], manifest["features"]
+    scopes = set(manifest["oauth_config"]["scopes"]["bot"])
+    if registered.interactive or registered.shortcuts:
+        assert settings["interactivity"]["is_enabled"] is True
+    if "app_home_opened" in registered.events:
+        assert features["app_home"]["home_tab_enabled"] is True
+    assert ("commands" in scopes) == bool(registered.commands)
+    assert "chat:write" in scopes  # every card, reply and note
+    assert features["bot_user"]["display_name"]
+
+
+def test_every_request_url_is_the_one_endpoint(manifest: dict[str, Any]) -> None:
+    urls = [c["url"] for c in manifest["features"].get("slash_commands", [])]
+    urls.append(manifest["settings"]["event_subscriptions"]["request_url"])
+    urls.append(manifest["settings"]["interactivity"]["request_url"])
+    urls += [s.get("url", EVENTS_PATH) for s in manifest["features"].get("shortcuts", [])]
+    assert urls and all(url.endswith(EVENTS_PATH) for url in urls)
+
+
+def test_the_app_answers_everything_the_manifest_declares(
+    manifest: dict[str, Any], slack: SlackClientSim
+) -> None:
+    """Bolt answers 404 to a request no listener takes."""
+    for command in declared_commands(manifest):
+        assert slack.command(command, "help").status_code == 200, command
+    for event in declared_events(manifest):
+        body = signing.event_body({"type": event, "user": "U0REP1", "tab": "home"})
+        assert slack.post(body).status_code == 200, event
+    for callback_id in declared_shortcuts(manifest):
+        assert slack.shortcut(callback_id).status_code == 200, callback_id

@@ -1,0 +1,305 @@
+"""The Slack stand-in and signing helpers, exercised through the real slack_sdk and Bolt."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from slack_bolt import App, BoltRequest
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
+from slack_sdk.signature import SignatureVerifier
+from slack_sdk.webhook import WebhookClient
+
+from tests.support.signing import (
+    app_home_opened_body,
+    block_action_body,
+    event_body,
+    shortcut_body,
+    signed_headers,
+    slash_command_body,
+    view_submission_body,
+)
+from tests.support.slack_api import RESPONSE_URL_USES, SlackStandIn
+
+SECRET = "test-signing-secret"
+BLOCKS = [{"type": "section", "text": {"type": "mrkdwn", "text": "*New lead*"}}]
+
+
+@pytest.fixture
+def standin() -> Iterator[SlackStandIn]:
+    with SlackStandIn() as s:
+        yield s
+
+
+@pytest.fixture
+def client(standin: SlackStandIn) -> WebClient:
+    return WebClient(token="xoxb-test", base_url=standin.url)
+
+
+def test_post_then_update_are_recorded_with_parsed_blocks(
+    standin: SlackStandIn, client: WebClient
+) -> None:
+    posted = client.chat_postMessage(channel="C0SALES", text="lead", blocks=BLOCKS)
+    # A form-encoded body carries blocks as a JSON string, as Slack receives it.
+    form = client.api_call(
+        "chat.postMessage", params={"channel": "C0SALES", "blocks": json.dumps(BLOCKS)}
+    )
+    client.chat_update(channel="C0SALES", ts=posted["ts"], text="claimed", blocks=BLOCKS)
+
+    assert [c.method for c in standin.calls()] == [
+        "chat.postMessage",
+        "chat.postMessage",
+        "chat.update",
+    ]
+    first, second = standin.calls("chat.postMessage")
+    assert first.args["blocks"] == BLOCKS and second.args["blocks"] == BLOCKS
+    assert first.token == "xoxb-test" and "token" not in first.args
+    assert posted["ts"] < form["ts"] and len(posted["ts"].split(".")[1]) == 6
+    assert posted["message"]["blocks"] == BLOCKS
+    update = standin.calls("chat.update")[0]
+    assert update.args["ts"] == posted["ts"] and update.args["blocks"] == BLOCKS
+    assert update.response == {
+        "ok": True,
+        "channel": "C0SALES",
+        "ts": posted["ts"],
+        "text": "claimed",
+        "message": update.response["message"] if update.response else None,
+    }
+    assert standin.violations == []
+
+
+def test_default_answers_look_like_slack(standin: SlackStandIn, client: WebClient) -> None:
+    assert client.auth_test()["user_id"] == "UBATONBOT"
+    assert client.conversations_open(users="U0REP1,U0REP2")["channel"]["id"] == "DU0REP1"
+    link = client.chat_getPermalink(channel="C0SALES", message_ts="1763700000.000100")
+    assert link["permalink"] == "https://example.slack.com/archives/C0SALES/p1763700000000100"
+    user = client.users_info(user="U0REP1")["user"]
+    assert (user["id"], user["tz"], user["tz_offset"], user["locale"]) == (
+        "U0REP1",
+        "Asia/Tokyo",
+        32400,
+        "ja-JP",
+    )
+    view = {"type": "modal", "callback_id": "claim", "title": {"type": "plain_text", "text": "x"}}
+    opened = client.views_open(trigger_id="t.1", view=view)["view"]
+    assert opened["id"].startswith("V") and opened["callback_id"] == "claim"
+    assert client.chat_postEphemeral(channel="C0SALES", user="U0REP1", text="x")["message_ts"]
+    assert client.conversations_members(channel="C0SALES")["members"] == []
+    assert standin.violations == []
+
+
+def test_missing_required_parameter_is_a_violation(
+    standin: SlackStandIn, client: WebClient
+) -> None:
+    with pytest.raises(SlackApiError) as err:
+        client.api_call("chat.postMessage", json={"text": "no channel"})
+    assert err.value.response["error"] == "invalid_arguments"
+    assert len(standin.violations) == 1
+    assert "chat.postMessage" in standin.violations[0] and "channel" in standin.violations[0]
+    with pytest.raises(AssertionError, match=r"chat\.postMessage"):
+        standin.assert_no_violations()
+
+
+def test_unknown_method_is_a_violation(standin: SlackStandIn, client: WebClient) -> None:
+    with pytest.raises(SlackApiError) as err:
+        client.api_call("chat.postMessages", json={"channel": "C0SALES"})
+    assert err.value.response["error"] == "unknown_method"
+    assert standin.violations == ["chat.postMessages: unknown method"]
+
+
+def test_429_reaches_the_client_with_retry_after(standin: SlackStandIn, client: WebClient) -> None:
+    standin.fail("chat.postMessage", status=429, retry_after=7)
+    with pytest.raises(SlackApiError) as err:
+        client.chat_postMessage(channel="C0SALES", text="x")
+    assert err.value.response.status_code == 429
+    assert err.value.response.headers["Retry-After"] == "7"
+    assert err.value.response["error"] == "ratelimited"
+    assert client.chat_postMessage(channel="C0SALES", text="x")["ok"]  # only `times=1`
+    assert [c.status for c in standin.calls()] == [429, 200]
+
+
+def test_rate_limit_retry_handler_retries_and_succeeds(standin: SlackStandIn) -> None:
+    client = WebClient(
+        token="xoxb-test",
+        base_url=standin.url,
+        retry_handlers=[RateLimitErrorRetryHandler(max_retry_count=1)],
+    )
+    standin.fail("chat.postMessage", status=429, retry_after=0)
+    assert client.chat_postMessage(channel="C0SALES", text="x")["ok"]
+    assert [c.status for c in standin.calls("chat.postMessage")] == [429, 200]
+    assert len(standin.successful_calls("chat.postMessage")) == 1
+
+
+def test_error_answer_and_wildcard(standin: SlackStandIn, client: WebClient) -> None:
+    standin.fail("chat.postMessage", error="channel_not_found")
+    standin.fail("*", status=503)
+    with pytest.raises(SlackApiError) as err:
+        client.chat_postMessage(channel="C0GONE", text="x")
+    assert (err.value.response.status_code, err.value.response["error"]) == (
+        200,
+        "channel_not_found",
+    )
+    with pytest.raises(SlackApiError) as err:
+        client.users_info(user="U0REP1")
+    assert err.value.response.status_code == 503
+    assert client.users_info(user="U0REP1")["ok"]
+
+
+def test_server_errors_during_a_window(standin: SlackStandIn, client: WebClient) -> None:
+    standin.fail_for(0.3, status=500)
+    for _ in range(2):
+        with pytest.raises(SlackApiError) as err:
+            client.chat_postMessage(channel="C0SALES", text="x")
+        assert err.value.response.status_code == 500
+    time.sleep(0.35)
+    assert client.chat_postMessage(channel="C0SALES", text="x")["ok"]
+    assert [c.status for c in standin.calls()] == [500, 500, 200]
+    assert len(standin.successful_calls("chat.postMessage")) == 1
+
+
+def test_channel_rate_limit_applies_per_channel(standin: SlackStandIn, client: WebClient) -> None:
+    standin.rate_limit_channels(per_second=1.0)
+    client.chat_postMessage(channel="C0SALES", text="1")
+    with pytest.raises(SlackApiError) as err:
+        client.chat_postMessage(channel="C0SALES", text="2")
+    assert err.value.response.status_code == 429
+    assert err.value.response.headers["Retry-After"] == "1"
+    client.chat_postMessage(channel="C0OTHER", text="3")
+    assert [(c.args["channel"], c.status) for c in standin.calls()] == [
+        ("C0SALES", 200),
+        ("C0SALES", 429),
+        ("C0OTHER", 200),
+    ]
+
+
+def test_channel_rate_limit_lets_posts_through_after_the_interval(
+    standin: SlackStandIn, client: WebClient
+) -> None:
+    standin.rate_limit_channels(per_second=20.0)
+    client.chat_postMessage(channel="C0SALES", text="1")
+    time.sleep(0.08)
+    client.chat_postMessage(channel="C0SALES", text="2")
+    assert [c.status for c in standin.calls()] == [200, 200]
+
+
+def test_wait_for_returns_calls_made_by_another_thread(
+    standin: SlackStandIn, client: WebClient
+) -> None:
+    def later() -> None:
+        time.sleep(0.1)
+        client.chat_postMessage(channel="C0SALES", text="late")
+
+    threading.Thread(target=later).start()
+    started = time.monotonic()
+    calls = standin.wait_for("chat.postMessage", timeout=3)
+    assert calls[0].args["text"] == "late"
+    assert time.monotonic() - started < 1.5, "wait_for must wake when the call arrives"
+
+
+def test_wait_for_timeout_explains_what_was_seen(standin: SlackStandIn, client: WebClient) -> None:
+    client.chat_postMessage(channel="C0SALES", text="only this")
+    started = time.monotonic()
+    with pytest.raises(AssertionError) as err:
+        standin.wait_for("chat.update", count=1, timeout=0.2)
+    assert time.monotonic() - started >= 0.2
+    message = str(err.value)
+    assert "'chat.update'" in message and "chat.postMessage" in message
+    assert "only this" in message
+
+
+def test_delay_slows_every_answer(standin: SlackStandIn, client: WebClient) -> None:
+    standin.delay = 0.2
+    started = time.monotonic()
+    client.auth_test()
+    assert time.monotonic() - started >= 0.2
+
+
+def test_response_url_records_posts_and_refuses_reuse(standin: SlackStandIn) -> None:
+    hook = WebhookClient(standin.response_url("claim-1"))
+    for i in range(RESPONSE_URL_USES):
+        assert hook.send(text=f"update {i}", replace_original=True).status_code == 200
+    assert hook.send(text="one too many").status_code == 404
+    calls = standin.calls("response_url")
+    assert [c.target for c in calls] == ["claim-1"] * (RESPONSE_URL_USES + 1)
+    assert calls[0].args == {"text": "update 0", "replace_original": True}
+    assert len(standin.violations) == 1
+
+
+def test_signatures_verify_and_break_when_the_body_changes() -> None:
+    body = block_action_body("claim", "lead-42")
+    headers = signed_headers(SECRET, body)
+    verifier = SignatureVerifier(SECRET)
+    ts, sig = headers["x-slack-request-timestamp"], headers["x-slack-signature"]
+    assert headers["content-type"] == "application/x-www-form-urlencoded"
+    assert verifier.is_valid(body, ts, sig)
+    assert not verifier.is_valid(body.replace("lead-42", "lead-43"), ts, sig)
+    assert not SignatureVerifier("other-secret").is_valid(body, ts, sig)
+    event = event_body({"type": "app_mention", "user": "U0REP1", "text": "hi"})
+    assert signed_headers(SECRET, event)["content-type"] == "application/json"
+
+
+def _bolt_app(standin: SlackStandIn, seen: dict[str, Any]) -> App:
+    app = App(
+        client=WebClient(token="xoxb-test", base_url=standin.url),
+        signing_secret=SECRET,
+        process_before_response=True,
+    )
+
+    @app.action("claim")
+    def on_claim(ack: Any, body: dict[str, Any], action: dict[str, Any]) -> None:
+        ack()
+        seen["action"] = (action["value"], body["user"]["id"], body["channel"]["id"])
+
+    @app.command("/baton")
+    def on_command(ack: Any, command: dict[str, Any]) -> None:
+        ack()
+        seen["command"] = (command["text"], command["response_url"])
+
+    @app.view("handoff")
+    def on_submit(ack: Any, view: dict[str, Any]) -> None:
+        ack()
+        seen["view"] = (view["state"]["values"], view["private_metadata"])
+
+    @app.event("app_home_opened")
+    def on_home(event: dict[str, Any]) -> None:
+        seen["home"] = (event["user"], event["tab"], event["channel"])
+
+    @app.shortcut("new_lead")
+    def on_shortcut(ack: Any, shortcut: dict[str, Any]) -> None:
+        ack()
+        seen["shortcut"] = shortcut["trigger_id"]
+
+    return app
+
+
+def test_bolt_accepts_every_signed_body(standin: SlackStandIn) -> None:
+    seen: dict[str, Any] = {}
+    app = _bolt_app(standin, seen)
+    values = {"owner": {"pick": {"type": "users_select", "selected_user": "U0REP2"}}}
+    bodies = [
+        block_action_body("claim", "lead-42", user="U0REP3"),
+        slash_command_body("/baton", "status", response_url=standin.response_url("cmd")),
+        view_submission_body("handoff", values, private_metadata="lead-42"),
+        app_home_opened_body("U0REP4"),
+        shortcut_body("new_lead", trigger_id="trig-1"),
+    ]
+    for body in bodies:
+        response = app.dispatch(BoltRequest(body=body, headers=signed_headers(SECRET, body)))
+        assert response.status == 200, (body, response.body)
+
+    assert seen == {
+        "action": ("lead-42", "U0REP3", "C0SALES"),
+        "command": ("status", standin.response_url("cmd")),
+        "view": (values, "lead-42"),
+        "home": ("U0REP4", "home", "DU0REP4"),
+        "shortcut": "trig-1",
+    }
+    assert standin.calls("auth.test"), "Bolt verifies its token against the stand-in"
+    stale = signed_headers(SECRET, bodies[0], timestamp=int(time.time()) - 600)
+    assert app.dispatch(BoltRequest(body=bodies[0], headers=stale)).status == 401

@@ -1,0 +1,372 @@
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+import holidays
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from bot.business_time import AlwaysCalendar, BusinessCalendar, Calendar, parse_weekly_hours
+
+TOKYO = ZoneInfo("Asia/Tokyo")
+NEW_YORK = ZoneInfo("America/New_York")
+US = timedelta(microseconds=1)
+NEW_YEAR_CLOSED = ["2026-12-29", "2026-12-30", "2026-12-31", "2027-01-02", "2027-01-03"]
+
+JP_OFFICE = BusinessCalendar("Asia/Tokyo", parse_weekly_hours({"mon-fri": "09:00-18:00"}), "JP")
+JP_NEW_YEAR = BusinessCalendar(
+    "Asia/Tokyo", parse_weekly_hours({"mon-fri": "09:00-18:00"}), "JP", NEW_YEAR_CLOSED
+)
+JP_LUNCH = BusinessCalendar(
+    "Asia/Tokyo",
+    parse_weekly_hours({"mon-fri": ["09:00-12:00", "13:00-18:00"]}),
+    "JP",
+    NEW_YEAR_CLOSED,
+)
+NY_ALL_DAY = BusinessCalendar("America/New_York", parse_weekly_hours({"mon-sun": "00:00-24:00"}))
+NY_NIGHT = BusinessCalendar("America/New_York", parse_weekly_hours({"mon-sun": "01:00-03:00"}))
+# Spans that straddle the 02:00 DST switch, to stress the fold=0 handling.
+NY_ODD = BusinessCalendar(
+    "America/New_York",
+    parse_weekly_hours(
+        {
+            "mon-fri": ["00:00-02:45", "03:00-04:00", "08:30-17:00"],
+            "sat": "01:00-03:00",
+            "sun": "02:30-03:00",
+        }
+    ),
+    "US",
+    ["2026-11-27"],
+)
+
+
+def tokyo(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> datetime:
+    return datetime(year, month, day, hour, minute, tzinfo=TOKYO)
+
+
+def new_york(
+    year: int, month: int, day: int, hour: int = 0, minute: int = 0, *, fold: int = 0
+) -> datetime:
+    return datetime(year, month, day, hour, minute, tzinfo=NEW_YORK, fold=fold)
+
+
+# --- JP office hours ---------------------------------------------------------------
+
+
+def test_jp_holiday_facts_the_examples_rely_on() -> None:
+    jp = holidays.country_holidays("JP", years=[2026, 2027])
+    assert date(2026, 6, 8) not in jp
+    assert {date(2026, 9, 21), date(2026, 9, 22), date(2026, 9, 23)} <= set(jp)  # Silver Week
+    assert date(2027, 3, 22) in jp  # 振替休日 for the equinox on Sunday 2027-03-21
+    assert date(2026, 5, 6) in jp  # 振替休日 for Constitution Day on Sunday 2026-05-03
+    assert date(2027, 1, 4) not in jp
+
+
+@pytest.mark.parametrize(
+    ("friday", "due"),
+    [
+        (date(2026, 6, 5), date(2026, 6, 8)),  # ordinary Monday
+        (date(2026, 9, 18), date(2026, 9, 24)),  # Silver Week incl. citizen's holiday 9/22
+        (date(2027, 3, 19), date(2027, 3, 23)),  # substitute holiday on Monday 3/22
+        (date(2026, 5, 1), date(2026, 5, 7)),  # Golden Week with substitute holiday 5/6
+    ],
+)
+def test_fifteen_minutes_from_friday_evening(friday: date, due: date) -> None:
+    start = tokyo(friday.year, friday.month, friday.day, 17, 55)
+    result = JP_OFFICE.add(start, timedelta(minutes=15))
+    assert result == tokyo(due.year, due.month, due.day, 9, 10)
+    assert result.tzinfo is UTC
+    assert JP_OFFICE.elapsed(start, result) == timedelta(minutes=15)
+
+
+def test_new_year_closure() -> None:
+    start = tokyo(2026, 12, 28, 17, 50)
+    assert JP_NEW_YEAR.add(start, timedelta(hours=2)) == datetime(2027, 1, 4, 1, 50, tzinfo=UTC)
+    # Without the closed dates, only the New Year's Day holiday remains in the way.
+    assert JP_OFFICE.add(start, timedelta(hours=2)) == tokyo(2026, 12, 29, 10, 50)
+    # Running out exactly at closing time is due at closing time, not the next morning.
+    assert JP_NEW_YEAR.add(start, timedelta(hours=9, minutes=10)) == tokyo(2027, 1, 4, 18)
+    assert JP_NEW_YEAR.elapsed(start, tokyo(2027, 1, 5)) == timedelta(hours=9, minutes=10)
+
+
+def test_span_end_and_zero_duration() -> None:
+    friday_close = JP_OFFICE.add(tokyo(2026, 6, 5, 17), timedelta(hours=1))
+    assert friday_close == tokyo(2026, 6, 5, 18)
+    assert not JP_OFFICE.is_open(friday_close)
+    assert JP_OFFICE.is_open(friday_close - US)
+    assert JP_OFFICE.add(friday_close, timedelta(minutes=1)) == tokyo(2026, 6, 8, 9, 1)
+    saturday = tokyo(2026, 6, 6, 12)
+    assert JP_OFFICE.add(saturday, timedelta(0)) == saturday
+    assert JP_OFFICE.next_open(saturday) == tokyo(2026, 6, 8, 9)
+    assert JP_OFFICE.next_open(tokyo(2026, 6, 8, 9, 30)) == tokyo(2026, 6, 8, 9, 30)
+    assert JP_OFFICE.elapsed(tokyo(2026, 6, 8, 12), tokyo(2026, 6, 8, 11)) == timedelta(0)
+
+
+def test_lunch_break() -> None:
+    assert JP_LUNCH.add(tokyo(2026, 6, 8, 11, 50), timedelta(minutes=30)) == tokyo(
+        2026, 6, 8, 13, 20
+    )
+    assert JP_LUNCH.add(tokyo(2026, 6, 8, 12, 30), timedelta(minutes=15)) == tokyo(
+        2026, 6, 8, 13, 15
+    )
+    assert JP_LUNCH.add(tokyo(2026, 6, 8, 11, 30), timedelta(minutes=30)) == tokyo(2026, 6, 8, 12)
+    assert JP_LUNCH.add(tokyo(2026, 6, 8, 12), timedelta(minutes=1)) == tokyo(2026, 6, 8, 13, 1)
+    assert JP_LUNCH.elapsed(tokyo(2026, 6, 8, 11), tokyo(2026, 6, 8, 14)) == timedelta(hours=2)
+    assert not JP_LUNCH.is_open(tokyo(2026, 6, 8, 12, 30))
+    assert JP_LUNCH.next_open(tokyo(2026, 6, 8, 12, 30)) == tokyo(2026, 6, 8, 13)
+
+
+def test_long_closures_and_long_durations() -> None:
+    every_day_of_2026 = [date(2026, 1, 1) + timedelta(days=i) for i in range(365)]
+    shut = BusinessCalendar(
+        "UTC", {0: [(time(9), time(18))], 4: [(time(9), time(18))]}, None, every_day_of_2026
+    )
+    start = datetime(2025, 12, 29, 17, tzinfo=UTC)  # a Monday
+    assert shut.add(start, timedelta(hours=2)) == datetime(2027, 1, 1, 10, tzinfo=UTC)
+
+    start = tokyo(2026, 6, 1, 10)
+    thirty_days = timedelta(hours=9 * 30)
+    due = JP_OFFICE.add(start, thirty_days)
+    assert due == tokyo(2026, 7, 13, 10)  # 30 business days later, before Marine Day
+
+
+# --- DST ---------------------------------------------------------------------------
+
+
+def test_24_7_calendar_counts_real_seconds_across_dst() -> None:
+    spring = NY_ALL_DAY.elapsed(new_york(2026, 3, 8, 1), new_york(2026, 3, 8, 3))
+    assert spring == timedelta(hours=1)
+    assert NY_ALL_DAY.elapsed(new_york(2026, 3, 8), new_york(2026, 3, 9)) == timedelta(hours=23)
+    fall = NY_ALL_DAY.elapsed(new_york(2026, 11, 1, 1), new_york(2026, 11, 1, 3))
+    assert fall == timedelta(hours=3)
+    assert NY_ALL_DAY.elapsed(new_york(2026, 11, 1), new_york(2026, 11, 2)) == timedelta(hours=25)
+    assert NY_ALL_DAY.add(new_york(2026, 3, 8), timedelta(hours=24)) == new_york(2026, 3, 9, 1)
+    # Compare in UTC: an aware datetime in the fold never equals one from another zone.
+    second_half_past_one = new_york(2026, 11, 1, 1, 30, fold=1).astimezone(UTC)
+    assert NY_ALL_DAY.add(new_york(2026, 11, 1, 0, 30), timedelta(hours=2)) == second_half_past_one
+
+
+def test_night_hours_on_transition_nights() -> None:
+    # 01:00-03:00 local is one real hour in March and three in November (fold=0 at 01:00).
+    assert NY_NIGHT.elapsed(new_york(2026, 3, 7), new_york(2026, 3, 10)) == timedelta(hours=5)
+    assert NY_NIGHT.elapsed(new_york(2026, 10, 31), new_york(2026, 11, 3)) == timedelta(hours=7)
+    assert NY_NIGHT.add(new_york(2026, 3, 8, 1, 30), timedelta(minutes=30)) == new_york(
+        2026, 3, 8, 3
+    )
+
+
+def test_spans_inside_the_spring_gap() -> None:
+    sundays = BusinessCalendar("America/New_York", parse_weekly_hours({"sun": "02:30-03:00"}))
+    # On 2026-03-08 02:30 does not exist and maps past 03:00, so that span has no length.
+    assert sundays.elapsed(new_york(2026, 3, 1), new_york(2026, 3, 16)) == timedelta(minutes=60)
+    assert sundays.add(new_york(2026, 3, 1, 3), timedelta(minutes=1)) == new_york(
+        2026, 3, 15, 2, 31
+    )
+    split = BusinessCalendar(
+        "America/New_York", parse_weekly_hours({"sun": ["00:00-02:45", "03:00-04:00"]})
+    )
+    # The two spans overlap in real time that night; they are clamped, never double counted.
+    night = split.elapsed(new_york(2026, 3, 8), new_york(2026, 3, 8, 5))
+    assert night == new_york(2026, 3, 8, 4).astimezone(UTC) - new_york(2026, 3, 8)
+
+
+# --- snoozing ----------------------------------------------------------------------
+
+
+def test_at_local_time() -> None:
+    nine = time(9)
+    assert JP_OFFICE.at_local_time(tokyo(2026, 6, 5, 20), nine) == tokyo(2026, 6, 8, 9)
+    assert JP_OFFICE.at_local_time(tokyo(2026, 6, 4, 8), nine) == tokyo(2026, 6, 4, 9)
+    assert JP_OFFICE.at_local_time(tokyo(2026, 6, 4, 9), nine) == tokyo(2026, 6, 5, 9)
+    assert JP_OFFICE.at_local_time(tokyo(2026, 9, 18, 12), nine) == tokyo(2026, 9, 24, 9)
+    always = AlwaysCalendar("Asia/Tokyo")
+    assert always.at_local_time(tokyo(2026, 6, 5, 20), nine) == tokyo(2026, 6, 6, 9)
+    assert AlwaysCalendar().at_local_time(tokyo(2026, 6, 5, 20), nine) == tokyo(2026, 6, 6, 18)
+
+
+def test_always_calendar() -> None:
+    always = AlwaysCalendar("America/New_York")
+    start = new_york(2026, 3, 8, 1)
+    assert always.add(start, timedelta(hours=2)) == new_york(2026, 3, 8, 4)
+    assert always.elapsed(start, new_york(2026, 3, 8, 3)) == timedelta(hours=1)
+    assert always.elapsed(new_york(2026, 3, 8, 3), start) == timedelta(0)
+    assert always.is_open(start)
+    assert always.next_open(start) == start
+    assert always.timezone == "America/New_York"
+    assert isinstance(always, Calendar)
+    assert isinstance(JP_OFFICE, Calendar)
+
+
+# --- validation --------------------------------------------------------------------
+
+
+def test_parse_weekly_hours() -> None:
+    nine_to_six = [(time(9), time(18))]
+    assert parse_weekly_hours({"mon-fri": "09:00-18:00"}) == dict.fromkeys(range(5), nine_to_six)
+    assert set(parse_weekly_hours({"fri-mon": "09:00-18:00"})) == {4, 5, 6, 0}
+    assert set(parse_weekly_hours({"Sat, sun": "10:00-12:00"})) == {5, 6}
+    assert parse_weekly_hours({"mon": "00:00-24:00"}) == {0: [(time(0), time(0))]}
+    merged = parse_weekly_hours({"tue": ["13:00-14:00", "09:00-12:00", "11:00-13:00"], "wed": []})
+    assert merged == {1: [(time(9), time(14))]}
+    union = parse_weekly_hours({"mon-fri": "09:00-12:00", "fri": "12:00-15:00"})
+    assert union[4] == [(time(9), time(15))]
+
+
+@pytest.mark.parametrize(
+    ("spec", "message"),
+    [
+        ({"mon-fry": "09:00-18:00"}, "'mon-fry' is not a weekday or range like mon-fri"),
+        ({"mon-tue-wed": "09:00-18:00"}, "is not a weekday or range"),
+        ({"": "09:00-18:00"}, "is not a weekday or range"),
+        ({"mon-fri": "9-18"}, "'mon-fri': '9-18' is not a time span like 09:00-18:00"),
+        ({"mon-fri": 9}, "'mon-fri': 9 is not a time span"),
+        ({"sat": ["10:00-12:00", None]}, "'sat': None is not a time span"),
+        ({"mon-fri": "18:00-09:00"}, "'18:00-09:00' ends before it starts"),
+        ({"mon-fri": "09:00-09:00"}, "ends before it starts"),
+        ({"mon-fri": "18:00-00:00"}, "write 24:00 for midnight"),
+        ({"mon-fri": "09:00-24:30"}, "impossible time"),
+        ({"mon-fri": "09:60-18:00"}, "impossible time"),
+    ],
+)
+def test_parse_weekly_hours_errors(spec: dict[str, str | list[str]], message: str) -> None:
+    with pytest.raises(ValueError, match=message.replace("(", r"\(")):
+        parse_weekly_hours(spec)
+
+
+def test_calendar_errors() -> None:
+    hours = parse_weekly_hours({"mon-fri": "09:00-18:00"})
+    with pytest.raises(ValueError, match="'Asia/Tokio' is not a known time zone"):
+        BusinessCalendar("Asia/Tokio", hours)
+    with pytest.raises(ValueError, match="unknown holiday country"):
+        BusinessCalendar("Asia/Tokyo", hours, "XX")
+    with pytest.raises(ValueError, match="unknown holiday country"):
+        BusinessCalendar("Asia/Tokyo", hours, "JP", holidays_subdiv="ZZ")
+    with pytest.raises(ValueError, match="calendar has no business hours"):
+        BusinessCalendar("Asia/Tokyo", parse_weekly_hours({"sat": []}))
+    with pytest.raises(ValueError, match="'2026-13-01' is not a date"):
+        BusinessCalendar("Asia/Tokyo", hours, closed=["2026-13-01"])
+    with pytest.raises(ValueError, match="naive"):
+        JP_OFFICE.add(datetime(2026, 6, 5, 17, 55), timedelta(minutes=15))
+    with pytest.raises(ValueError, match="negative"):
+        JP_OFFICE.add(tokyo(2026, 6, 5, 17, 55), timedelta(minutes=-1))
+    with pytest.raises(ValueError, match="naive"):
+        AlwaysCalendar().elapsed(tokyo(2026, 6, 5), datetime(2026, 6, 6))
+    with pytest.raises(ValueError, match="not a known time zone"):
+        AlwaysCalendar("Mars/Olympus")
+    lowercase = BusinessCalendar("Asia/Tokyo", hours, "jp")
+    assert not lowercase.is_business_day(date(2026, 9, 22))
+
+
+# --- properties --------------------------------------------------------------------
+
+BUSINESS_CALENDARS = [JP_OFFICE, JP_NEW_YEAR, JP_LUNCH, NY_NIGHT, NY_ODD]
+PROPERTY_SETTINGS = settings(max_examples=200, deadline=None)
+
+
+@st.composite
+def instants(draw: st.DrawFn, zone: ZoneInfo = TOKYO) -> datetime:
+    """Any instant in 2026-2028, often exactly on or next to a likely span boundary."""
+    anywhere = st.datetimes(
+        min_value=datetime(2026, 1, 1), max_value=datetime(2028, 12, 31), timezones=st.just(UTC)
+    )
+    if draw(st.booleans()):
+        return draw(anywhere)
+    day = draw(st.dates(min_value=date(2026, 1, 1), max_value=date(2028, 12, 31)))
+    wall = draw(
+        st.sampled_from([time(h, m) for h in (0, 1, 2, 3, 4, 9, 12, 13, 18) for m in (0, 30)])
+    )
+    nudge = draw(st.sampled_from([timedelta(0), US, -US, timedelta(minutes=1)]))
+    return datetime.combine(day, wall, tzinfo=zone).astimezone(UTC) + nudge
+
+
+durations = st.one_of(
+    st.timedeltas(min_value=US, max_value=timedelta(hours=300)),
+    st.integers(min_value=1, max_value=300).map(lambda n: timedelta(minutes=n)),
+)
+dst_instants = st.one_of(instants(NEW_YORK), instants(TOKYO))
+
+
+@PROPERTY_SETTINGS
+@given(st.sampled_from(BUSINESS_CALENDARS), dst_instants, durations)
+def test_add_is_the_earliest_instant_with_enough_open_time(
+    calendar: BusinessCalendar, start: datetime, duration: timedelta
+) -> None:
+    due = calendar.add(start, duration)
+    assert due >= start
+    assert calendar.elapsed(start, due) == duration
+    assert calendar.elapsed(start, due - US) < duration
+    assert calendar.is_open(due - US)  # never lands inside a closed period
+
+
+@PROPERTY_SETTINGS
+@given(st.sampled_from(BUSINESS_CALENDARS), dst_instants, durations, durations)
+def test_add_is_additive(
+    calendar: BusinessCalendar, start: datetime, first: timedelta, second: timedelta
+) -> None:
+    assert calendar.add(calendar.add(start, first), second) == calendar.add(start, first + second)
+
+
+@PROPERTY_SETTINGS
+@given(st.sampled_from(BUSINESS_CALENDARS), st.lists(dst_instants, min_size=3, max_size=3))
+def test_elapsed_is_additive(calendar: BusinessCalendar, moments: list[datetime]) -> None:
+    low, mid, high = sorted(moments)
+    assert calendar.elapsed(low, high) == calendar.elapsed(low, mid) + calendar.elapsed(mid, high)
+    assert calendar.elapsed(high, low) == timedelta(0)
+
+
+@PROPERTY_SETTINGS
+@given(st.sampled_from(BUSINESS_CALENDARS), dst_instants)
+def test_next_open_and_zero_duration(calendar: BusinessCalendar, start: datetime) -> None:
+    opening = calendar.next_open(start)
+    assert opening >= start
+    assert calendar.is_open(opening)
+    assert calendar.elapsed(start, opening) == timedelta(0)
+    assert (opening == start) == calendar.is_open(start)
+    assert calendar.add(start, timedelta(0)) == start
+
+
+@PROPERTY_SETTINGS
+@given(instants(NEW_YORK), durations)
+def test_round_the_clock_calendars_are_plain_addition(start: datetime, duration: timedelta) -> None:
+    always = AlwaysCalendar("America/New_York")
+    assert NY_ALL_DAY.add(start, duration) == start + duration == always.add(start, duration)
+    assert NY_ALL_DAY.elapsed(start, start + duration) == duration
+    assert always.elapsed(start, start + duration) == duration
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.integers(min_value=0, max_value=3 * 366 * 24 * 60),
+    st.integers(min_value=1, max_value=2 * 24 * 60),
+)
+def test_elapsed_matches_a_minute_by_minute_wall_clock_count(offset: int, length: int) -> None:
+    start = datetime(2026, 1, 1, tzinfo=UTC) + timedelta(minutes=offset)
+    jp = holidays.country_holidays("JP", years=range(2025, 2030))
+    closed = {date.fromisoformat(day) for day in NEW_YEAR_CLOSED}
+
+    def open_at(moment: datetime) -> bool:
+        local = moment.astimezone(TOKYO)
+        if local.weekday() >= 5 or local.date() in jp or local.date() in closed:
+            return False
+        return 9 <= local.hour < 12 or 13 <= local.hour < 18
+
+    minutes = sum(open_at(start + timedelta(minutes=i)) for i in range(length))
+    assert JP_LUNCH.elapsed(start, start + timedelta(minutes=length)) == timedelta(minutes=minutes)
+
+
+@PROPERTY_SETTINGS
+@given(
+    st.sampled_from([JP_OFFICE, JP_NEW_YEAR, NY_ODD]),
+    dst_instants,
+    st.sampled_from([time(9), time(0), time(23, 59)]),
+)
+def test_at_local_time_properties(calendar: BusinessCalendar, after: datetime, wall: time) -> None:
+    snooze = calendar.at_local_time(after, wall)
+    local = snooze.astimezone(ZoneInfo(calendar.timezone))
+    assert snooze > after
+    assert local.time() == wall
+    assert calendar.is_business_day(local.date())
+    assert calendar.at_local_time(after, wall) == snooze
+    assert snooze - after < timedelta(days=12)

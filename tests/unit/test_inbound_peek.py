@@ -1,0 +1,39 @@
+"""Reading a Slack request before Bolt does: what it is, and whether Bolt can read it."""
+
+from __future__ import annotations
+
+import json
+from urllib.parse import urlencode
+
+from bot.inbound import peek
+from tests.support import signing
+
+FORM = "application/x-www-form-urlencoded"
+
+
+def test_real_payload_shapes_are_read() -> None:
+    click = peek(signing.block_action_body("lead_claim", "42").encode(), FORM)
+    assert (click.kind, click.action_id, click.lead_id) == ("block_actions", "lead_claim", 42)
+    modal = peek(signing.view_submission_body("outcome", {}).encode(), FORM)  # enterprise: null
+    assert modal.kind == "view_submission"
+    command = peek(signing.slash_command_body("/lead-status", "#42").encode(), FORM)
+    assert command.kind == "command"
+    event = peek(
+        signing.event_body({"type": "app_home_opened"}, event_id="Ev1").encode(), "application/json"
+    )
+    assert (event.kind, event.event_id) == ("event_callback", "Ev1")
+
+
+def test_shapes_bolt_would_trip_over_are_unreadable() -> None:
+    for payload in (
+        {"type": "view_submission", "view": None},
+        {"type": "block_actions", "actions": [None]},
+        {"type": "block_actions", "user": 5},
+        [1, 2],
+    ):
+        body = urlencode({"payload": json.dumps(payload)}).encode()
+        assert peek(body, FORM).kind == "unreadable", payload
+    assert peek(b"\xff\xfe", "application/json").kind == "unreadable"
+    assert (
+        peek(b'{"type": "event_callback", "event": "x"}', "application/json").kind == "unreadable"
+    )
