@@ -567,6 +567,11 @@ class _Handler(BaseHTTPRequestHandler):
         args: dict[str, Any] = dict(parse_qsl(parts.query, keep_blank_values=True))
         length = int(self.headers.get("Content-Length") or 0)
         raw = self.rfile.read(length) if length else b""
+        if len(raw) < length:
+            # The caller died mid-request (a test SIGKILLs Baton): Slack would never see a
+            # complete call, so neither does the stand-in.
+            self.close_connection = True
+            return
         ctype = (self.headers.get("Content-Type") or "").split(";")[0].strip().lower()
         bad: str | None = None
         if raw and ctype == "application/json":
@@ -596,10 +601,13 @@ class _Handler(BaseHTTPRequestHandler):
                 owner.violations.append(f"{self.command} {parts.path}: not a Slack endpoint")
             reply = _text_reply(404, "not found")
 
-        self.send_response(reply.status)
-        self.send_header("Content-Type", reply.content_type)
-        self.send_header("Content-Length", str(len(reply.body)))
-        for name, value in reply.headers.items():
-            self.send_header(name, value)
-        self.end_headers()
-        self.wfile.write(reply.body)
+        try:
+            self.send_response(reply.status)
+            self.send_header("Content-Type", reply.content_type)
+            self.send_header("Content-Length", str(len(reply.body)))
+            for name, value in reply.headers.items():
+                self.send_header(name, value)
+            self.end_headers()
+            self.wfile.write(reply.body)
+        except (BrokenPipeError, ConnectionResetError):
+            self.close_connection = True  # the caller was killed while waiting for its answer
