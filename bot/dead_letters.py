@@ -21,7 +21,7 @@ from bot.i18n import t
 from bot.models import OutboxMessage
 from bot.outbox import Intent, enqueue
 from bot.policy import Policy
-from bot.slack_failures import Failure
+from bot.slack_failures import MESSAGE_ERRORS, Failure
 
 # Slack error code -> the catalog sentence that explains it (bot/catalog/delivery.py).
 _PROBLEM_KEYS = {
@@ -47,30 +47,13 @@ _PROBLEM_KEYS = {
     "cannot_dm_bot": "delivery.problem.user",
     "messages_tab_disabled": "delivery.problem.user",
 }
-_MESSAGE_ERRORS = frozenset(
-    {
-        "invalid_arguments",
-        "invalid_blocks",
-        "invalid_blocks_format",
-        "invalid_attachments",
-        "invalid_metadata_format",
-        "invalid_metadata_schema",
-        "metadata_too_large",
-        "msg_too_long",
-        "no_text",
-        "too_many_attachments",
-        "invalid_form_data",
-        "invalid_json",
-        "json_not_object",
-    }
-)
 MAX_ROWS = 5000
 
 
 def problem_key(error: str) -> str:
     if error in _PROBLEM_KEYS:
         return _PROBLEM_KEYS[error]
-    if error in _MESSAGE_ERRORS:
+    if error in MESSAGE_ERRORS:
         return "delivery.problem.message"
     if error.startswith("no_sender:"):
         return "delivery.problem.no_sender"
