@@ -175,7 +175,9 @@ class SlackStandIn:
         self._calls: list[Call] = []
         self._cond = threading.Condition()
         self._faults: dict[str, deque[_Fault]] = {}
-        self._windows: list[tuple[float, str, int]] = []  # (until, method, status)
+        # [until, seconds, method, status]; until is None while the outage waits for its
+        # first call (see fail_for).
+        self._windows: list[list[Any]] = []
         self._responders: dict[str, Responder] = {}
         self._channel_interval: float | None = None
         self._last_post: dict[str, float] = {}
@@ -330,9 +332,19 @@ class SlackStandIn:
             queue = self._faults.setdefault(method, deque())
             queue.extend(_Fault(status, error, wait) for _ in range(times))
 
-    def fail_for(self, seconds: float, *, status: int = 500, method: str = "*") -> None:
+    def fail_for(
+        self,
+        seconds: float,
+        *,
+        status: int = 500,
+        method: str = "*",
+        from_first_call: bool = False,
+    ) -> None:
+        """Answer ``status`` to every call of ``method`` for ``seconds``: from now, or
+        from the first such call (so a slow-starting process still meets the outage)."""
         with self._cond:
-            self._windows.append((time.monotonic() + seconds, method, status))
+            until = None if from_first_call else time.monotonic() + seconds
+            self._windows.append([until, seconds, method, status])
 
     def rate_limit_channels(self, per_second: float | None = 1.0) -> None:
         """Enforce Slack's per-channel chat.postMessage limit; None lifts it."""
@@ -355,8 +367,13 @@ class SlackStandIn:
                 every.seen += 1
                 if every.seen % every.n == 0:
                     return every.fault
-        self._windows = [w for w in self._windows if w[0] > now]
-        status = next((st for _, m, st in self._windows if m in (method, "*")), None)
+        for window in self._windows:
+            if window[0] is None and window[2] in (method, "*"):
+                window[0] = now + window[1]
+        self._windows = [w for w in self._windows if w[0] is None or w[0] > now]
+        status = next(
+            (st for until, _, m, st in self._windows if until and m in (method, "*")), None
+        )
         return None if status is None else _Fault(status, "internal_error", None)
 
     def _handle_api(
