@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session, sessionmaker
 import migrations
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
+POOL_SIZE = 32
 # Session.info flag set by bot.outbox.enqueue, so delivery wakes right after the commit.
 OUTBOX_QUEUED = "baton.outbox_queued"
 # Session.info entry set by bot.sla.note_planned: the earliest due time of the due work
@@ -43,9 +44,12 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     # and errors end up in logs.
     kwargs.setdefault("hide_parameters", True)
     if "poolclass" not in kwargs:
-        # Threads of one process share the pool: room for a burst of clicks.
-        kwargs.setdefault("pool_size", 10)
-        kwargs.setdefault("max_overflow", 40)
+        # Threads of one process share the pool. Connections beyond pool_size are closed
+        # as soon as they are returned, so a pool smaller than the threads using it (16
+        # HTTP threads, 8 delivery workers, the scheduler) opened and closed PostgreSQL
+        # connections in every burst of clicks. Keep room for all of them.
+        kwargs.setdefault("pool_size", POOL_SIZE)
+        kwargs.setdefault("max_overflow", 50 - POOL_SIZE)
     if make_url(url).get_backend_name() == "sqlite":
         return _sqlite_engine(url, **kwargs)
     kwargs.setdefault("pool_pre_ping", True)
@@ -132,6 +136,17 @@ class Database:
     def read(self) -> Iterator[Session]:
         with self._reader() as session, session.begin():
             yield session
+
+    def warm(self, connections: int) -> None:
+        """Open up to `connections` pooled connections now, before requests arrive, so the
+        first burst does not wait for PostgreSQL to start a backend per connection."""
+        held = []
+        try:
+            for _ in range(min(connections, POOL_SIZE)):
+                held.append(self.engine.connect())
+        finally:
+            for connection in held:
+                connection.close()
 
     def dispose(self) -> None:
         self.engine.dispose()

@@ -58,6 +58,9 @@ def serve_http(runtime: Runtime, wsgi_app: object, *, port: int, background: boo
         clear_untrusted_proxy_headers=True,
     )
     socket_map = server._map if hasattr(server, "_map") else server.map
+    # A connection for each request thread and delivery worker, opened before the first
+    # request rather than during the first burst of clicks.
+    runtime.db.warm(HTTP_THREADS + runtime.settings.baton_delivery_workers)
     stopping = run_until_signalled(lambda: None)
     if background:
         runtime.start_background()
