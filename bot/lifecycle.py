@@ -9,6 +9,9 @@ No Slack here: callers are Slack listeners, the intake endpoint, the CLI and tes
 from __future__ import annotations
 
 import enum
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, NoReturn
@@ -142,6 +145,7 @@ class LeadService:
         self.policy = policy
         self.now = clock
         self.dedupe_window = dedupe_window
+        self._claims = InFlight()
 
     # --- hand off ----------------------------------------------------------------
 
@@ -263,6 +267,14 @@ class LeadService:
         """
         if not self.policy.may_claim(user_id):
             raise NotAllowed("error.not_a_rep")
+        # A click on a lead that this process is claiming right now waits for that claim,
+        # holding no database connection, and is then answered from the read below: in a
+        # race the losers neither queue for SQLite's write lock nor wait on PostgreSQL's
+        # row lock. Across processes the compare-and-set alone still decides.
+        with self._claims.after_running(lead_id):
+            return self._claim(lead_id, user_id)
+
+    def _claim(self, lead_id: int, user_id: str) -> Lead:
         # Read first, without the write lock: the clicks that lose a race (most of them)
         # are answered from this read and never queue for the lock, and the winner's write
         # transaction holds the lock only for the writes. A lead's route never changes.
@@ -526,6 +538,36 @@ class LeadService:
             enqueue(session, Intent.UPDATE_CARD, now, lead_id=lead.id)
             enqueue(session, Intent.THREAD_EVENT, now, lead_id=lead.id, event_id=event.id)
         return event
+
+
+class InFlight:
+    """Lets a thread wait for the work already running on the same key (a lead id)."""
+
+    def __init__(self) -> None:
+        self._guard = threading.Lock()
+        self._running: dict[int, threading.Event] = {}
+
+    @contextmanager
+    def after_running(self, key: int) -> Iterator[None]:
+        """Run the block once the work running on `key` when called (if any) is done.
+
+        Threads that waited then run side by side, and the first of them alone is
+        waited for by later arrivals; the work itself must be safe to run concurrently.
+        """
+        with self._guard:
+            running = self._running.get(key)
+            if running is None:
+                mine = self._running[key] = threading.Event()
+        if running is not None:
+            running.wait()
+            yield
+            return
+        try:
+            yield
+        finally:
+            with self._guard:
+                del self._running[key]
+            mine.set()
 
 
 _LEADS = Lead.__table__
