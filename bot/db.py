@@ -145,14 +145,23 @@ class Database:
                 due_listener(planned)
 
     def insert_together(self, table: Table, rows: list[dict[str, Any]], *, outbox: bool) -> None:
-        """INSERT `rows` into `table`, committed when this returns, in one transaction with
-        the rows other threads are inserting at the same moment (a group commit).
+        """INSERT `rows` into `table`, committed when this returns; on SQLite in one
+        transaction with the rows other threads are inserting at the same moment (a group
+        commit), as SQLite has one writer at a time.
 
         For rows a burst of requests each adds and nothing else in the transaction depends
         on (the notes to fifty clicks that lost one claim race): one write transaction and
         one commit for the burst instead of one each, queueing behind one another.
         `outbox`: the rows are outbox messages (delivery wakes after the commit).
         """
+        if self.dialect != "sqlite":
+            # PostgreSQL commits concurrent transactions side by side (and flushes their
+            # WAL together); queueing them behind one writer would only add waiting.
+            with self.transaction() as session:
+                session.execute(insert(table), rows)
+                if outbox:
+                    session.info[OUTBOX_QUEUED] = True
+            return
         item = _GroupedRows(table, rows, outbox)
         with self._group_guard:
             self._group_pending.append(item)
