@@ -153,6 +153,7 @@ class Database:
         on (the notes to fifty clicks that lost one claim race): one write transaction and
         one commit for the burst instead of one each, queueing behind one another.
         `outbox`: the rows are outbox messages (delivery wakes after the commit).
+        Not from inside `transaction()`: the group's writer needs this thread's turn.
         """
         if self.dialect != "sqlite":
             # PostgreSQL commits concurrent transactions side by side (and flushes their
@@ -200,8 +201,11 @@ class Database:
             yield session
 
     def warm(self, connections: int) -> None:
-        """Open up to `connections` pooled connections now, before requests arrive, so the
-        first burst does not wait for PostgreSQL to start a backend per connection."""
+        """Open up to `connections` pooled PostgreSQL connections now, before requests
+        arrive, so the first burst does not wait for a backend to start per connection.
+        (SQLite's connections open in microseconds: nothing to gain there.)"""
+        if self.dialect != "postgresql":
+            return
         held = []
         try:
             for _ in range(min(connections, POOL_SIZE)):
