@@ -59,8 +59,8 @@ def serve_http(runtime: Runtime, wsgi_app: object, *, port: int, background: boo
         clear_untrusted_proxy_headers=True,
     )
     socket_map = server._map if hasattr(server, "_map") else server.map
-    # A connection for each request thread, opened before the first request rather than
-    # during the first burst of clicks.
+    # Pooled connections for the request threads (as many as the pool keeps), opened
+    # before the first request rather than during the first burst of clicks.
     runtime.db.warm(HTTP_THREADS)
     # Business calendars (holiday tables) are built on first use: not on the first click.
     for route in runtime.policy.routes:
