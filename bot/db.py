@@ -6,7 +6,7 @@ import enum
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -15,13 +15,14 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, Table, create_engine, event, insert
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 import migrations
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
+POOL_SIZE = 10
 # Session.info flag set by bot.outbox.enqueue, so delivery wakes right after the commit.
 OUTBOX_QUEUED = "baton.outbox_queued"
 # Session.info entry set by bot.sla.note_planned: the earliest due time of the due work
@@ -44,7 +45,7 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     kwargs.setdefault("hide_parameters", True)
     if "poolclass" not in kwargs:
         # Threads of one process share the pool: room for a burst of clicks.
-        kwargs.setdefault("pool_size", 10)
+        kwargs.setdefault("pool_size", POOL_SIZE)
         kwargs.setdefault("max_overflow", 40)
     if make_url(url).get_backend_name() == "sqlite":
         return _sqlite_engine(url, **kwargs)
@@ -80,6 +81,15 @@ def _sqlite_engine(url: str, **kwargs: Any) -> Engine:
     return engine
 
 
+@dataclass(eq=False)
+class _GroupedRows:
+    table: Table
+    rows: list[dict[str, Any]]
+    outbox: bool
+    done: threading.Event = field(default_factory=threading.Event)
+    error: BaseException | None = None
+
+
 class Database:
     """One engine plus the two kinds of session the application uses."""
 
@@ -94,6 +104,9 @@ class Database:
         )
         self._reader = sessionmaker(self.engine, expire_on_commit=False)
         self._writer = sessionmaker(writer, expire_on_commit=False)
+        self._group_guard = threading.Lock()
+        self._group_pending: list[_GroupedRows] = []
+        self._group_writing = False
         self._outbox_listeners: list[Callable[[], None]] = []
         self._due_work_listeners: list[Callable[[datetime], None]] = []
         # SQLite has one writer at a time. Threads of this process wait for it here, in
@@ -128,10 +141,75 @@ class Database:
             for due_listener in self._due_work_listeners:
                 due_listener(planned)
 
+    def insert_together(self, table: Table, rows: list[dict[str, Any]], *, outbox: bool) -> None:
+        """INSERT `rows` into `table`, committed when this returns; on SQLite in one
+        transaction with the rows other threads are inserting at the same moment (a group
+        commit), as SQLite has one writer at a time.
+
+        For rows a burst of requests each adds and nothing else in the transaction depends
+        on (the notes to fifty clicks that lost one claim race): one write transaction and
+        one commit for the burst instead of one each, queueing behind one another.
+        `outbox`: the rows are outbox messages (delivery wakes after the commit).
+        Not from inside `transaction()`: the group's writer needs this thread's turn.
+        """
+        if self.dialect != "sqlite":
+            # PostgreSQL commits concurrent transactions side by side (and flushes their
+            # WAL together); queueing them behind one writer would only add waiting.
+            with self.transaction() as session:
+                session.execute(insert(table), rows)
+                if outbox:
+                    session.info[OUTBOX_QUEUED] = True
+            return
+        item = _GroupedRows(table, rows, outbox)
+        with self._group_guard:
+            self._group_pending.append(item)
+            leading = not self._group_writing
+            self._group_writing = True
+        if not leading:
+            item.done.wait()
+        else:
+            self._write_groups()
+        if item.error is not None:
+            raise item.error
+
+    def _write_groups(self) -> None:
+        while True:
+            with self._group_guard:
+                batch, self._group_pending = self._group_pending, []
+                if not batch:
+                    self._group_writing = False
+                    return
+            error: BaseException | None = None
+            try:
+                with self.transaction() as session:
+                    for item in batch:
+                        session.execute(insert(item.table), item.rows)
+                        if item.outbox:
+                            session.info[OUTBOX_QUEUED] = True
+            except BaseException as exc:  # every writer in the group learns it failed
+                error = exc
+            for item in batch:
+                item.error = error
+                item.done.set()
+
     @contextmanager
     def read(self) -> Iterator[Session]:
         with self._reader() as session, session.begin():
             yield session
+
+    def warm(self, connections: int) -> None:
+        """Open up to `connections` pooled PostgreSQL connections now, before requests
+        arrive, so the first burst does not wait for a backend to start per connection.
+        (SQLite's connections open in microseconds: nothing to gain there.)"""
+        if self.dialect != "postgresql":
+            return
+        held = []
+        try:
+            for _ in range(min(connections, POOL_SIZE)):
+                held.append(self.engine.connect())
+        finally:
+            for connection in held:
+                connection.close()
 
     def dispose(self) -> None:
         self.engine.dispose()

@@ -9,15 +9,18 @@ No Slack here: callers are Slack listeners, the intake endpoint, the CLI and tes
 from __future__ import annotations
 
 import enum
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, NoReturn
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from bot import sla
+from bot import metrics, outbox, sla
 from bot.clock import Clock as NowFn
 from bot.clock import utcnow
 from bot.db import Database
@@ -142,6 +145,7 @@ class LeadService:
         self.policy = policy
         self.now = clock
         self.dedupe_window = dedupe_window
+        self._claims = InFlight()
 
     # --- hand off ----------------------------------------------------------------
 
@@ -255,49 +259,67 @@ class LeadService:
     # --- claim ---------------------------------------------------------------------
 
     def claim(self, lead_id: int, user_id: str) -> Lead:
-        """First caller wins: one compare-and-set UPDATE decides, under any concurrency."""
+        """First caller wins: one compare-and-set UPDATE decides, under any concurrency.
+
+        The busiest write path (every click answers only after it), so it runs prebuilt
+        Core statements rather than the ORM's unit of work: same rows, same transaction,
+        a fraction of the CPU time per click.
+        """
         if not self.policy.may_claim(user_id):
             raise NotAllowed("error.not_a_rep")
+        # A click on a lead that this process is claiming right now waits for that claim,
+        # holding no database connection, and is then answered from the read below: in a
+        # race the losers neither queue for SQLite's write lock nor wait on PostgreSQL's
+        # row lock. Across processes the compare-and-set alone still decides.
+        with self._claims.after_running(lead_id):
+            return self._claim(lead_id, user_id)
+
+    def _claim(self, lead_id: int, user_id: str) -> Lead:
         # Read first, without the write lock: the clicks that lose a race (most of them)
         # are answered from this read and never queue for the lock, and the winner's write
         # transaction holds the lock only for the writes. A lead's route never changes.
         with self.db.read() as session:
-            seen = session.execute(
-                select(Lead.route, Lead.status, Lead.owner_id, Lead.claimed_at).where(
-                    Lead.id == lead_id
-                )
-            ).first()
+            seen = session.execute(_SEEN, {"lead_id": lead_id}).first()
         if seen is None:
             raise LeadNotFound(lead_id)
         if seen.status != S.UNCLAIMED:
             _refuse_claim(lead_id, seen.status, seen.owner_id, seen.claimed_at)
         route = self._route(seen.route)
         now = self.now()
-        due = sla.deadline(route, self.policy.calendar_for(route), Clock.FIRST_TOUCH, now)
+        calendar = self.policy.calendar_for(route)
+        due = sla.deadline(route, calendar, Clock.FIRST_TOUCH, now)
         with self.db.transaction() as session:
-            lead = session.scalars(
-                update(Lead)
-                .where(Lead.id == lead_id, Lead.status == S.UNCLAIMED)
-                .values(
-                    status=S.CLAIMED,
-                    owner_id=user_id,
-                    claimed_at=now,
-                    first_touch_due_at=due,
-                    sla_round=Lead.sla_round + 1,
-                    snoozed_until=None,
-                )
-                .returning(Lead),
-                execution_options={"populate_existing": True},
+            row = session.execute(
+                _CLAIM, {"lead_id": lead_id, "owner": user_id, "now": now, "due": due}
             ).first()
-            if lead is None:  # another click won between the read and the write
-                lost = session.get(Lead, lead_id, populate_existing=True)
+            if row is None:  # another click won between the read and the write
+                lost = session.execute(_SEEN, {"lead_id": lead_id}).first()
                 if lost is None:
                     raise LeadNotFound(lead_id)
                 _refuse_claim(lead_id, lost.status, lost.owner_id, lost.claimed_at)
+            lead = Lead(**row._asdict())
             sla.cancel_pending(session, lead_id, now, Clock.CLAIM)
             self._start_clock(session, lead, route, Clock.FIRST_TOUCH, due, now)
-            self._event(session, lead, "claimed", user_id, now, late=_late(lead.claim_due_at, now))
-            return lead
+            detail = {"late": _late(lead.claim_due_at, now)}
+            event_id = session.execute(
+                _ADD_EVENT,
+                {
+                    "lead_id": lead_id,
+                    "kind": "claimed",
+                    "actor": user_id,
+                    "at": now,
+                    "detail": detail,
+                },
+            ).scalar_one()
+            outbox.enqueue_values(
+                session,
+                [
+                    outbox.values(Intent.UPDATE_CARD, now, lead_id=lead_id),
+                    outbox.values(Intent.THREAD_EVENT, now, lead_id=lead_id, event_id=event_id),
+                ],
+            )
+        metrics.observe_event("claimed", lead.route, detail, lead)
+        return lead
 
     # --- transitions by the owner or a manager ------------------------------------------
 
@@ -516,6 +538,58 @@ class LeadService:
             enqueue(session, Intent.UPDATE_CARD, now, lead_id=lead.id)
             enqueue(session, Intent.THREAD_EVENT, now, lead_id=lead.id, event_id=event.id)
         return event
+
+
+class InFlight:
+    """Lets a thread wait for the work already running on the same key (a lead id)."""
+
+    def __init__(self) -> None:
+        self._guard = threading.Lock()
+        self._running: dict[int, threading.Event] = {}
+
+    @contextmanager
+    def after_running(self, key: int) -> Iterator[None]:
+        """Run the block once the work running on `key` when called (if any) is done.
+
+        Threads that waited then run side by side, and the first of them alone is
+        waited for by later arrivals; the work itself must be safe to run concurrently.
+        """
+        with self._guard:
+            running = self._running.get(key)
+            if running is None:
+                mine = self._running[key] = threading.Event()
+        if running is not None:
+            running.wait()
+            yield
+            return
+        try:
+            yield
+        finally:
+            with self._guard:
+                del self._running[key]
+            mine.set()
+
+
+_LEADS = Lead.__table__
+_SEEN = select(_LEADS.c.route, _LEADS.c.status, _LEADS.c.owner_id, _LEADS.c.claimed_at).where(
+    _LEADS.c.id == bindparam("lead_id")
+)
+# The compare-and-set: only a lead still unclaimed changes, and RETURNING says whether
+# this click did it.
+_CLAIM = (
+    update(_LEADS)
+    .where(_LEADS.c.id == bindparam("lead_id"), _LEADS.c.status == str(S.UNCLAIMED))
+    .values(
+        status=str(S.CLAIMED),
+        owner_id=bindparam("owner"),
+        claimed_at=bindparam("now"),
+        first_touch_due_at=bindparam("due"),
+        sla_round=_LEADS.c.sla_round + 1,
+        snoozed_until=None,
+    )
+    .returning(*_LEADS.c)
+)
+_ADD_EVENT = insert(LeadEvent.__table__).returning(LeadEvent.__table__.c.id)
 
 
 def _refuse_claim(

@@ -9,6 +9,7 @@ looking for it in the channel, in case Slack had already accepted it).
 
 from __future__ import annotations
 
+import gc
 import logging
 import signal
 import threading
@@ -58,6 +59,17 @@ def serve_http(runtime: Runtime, wsgi_app: object, *, port: int, background: boo
         clear_untrusted_proxy_headers=True,
     )
     socket_map = server._map if hasattr(server, "_map") else server.map
+    # Pooled connections for the request threads (as many as the pool keeps), opened
+    # before the first request rather than during the first burst of clicks.
+    runtime.db.warm(HTTP_THREADS)
+    # Business calendars (holiday tables) are built on first use: not on the first click.
+    for route in runtime.policy.routes:
+        runtime.policy.calendar_for(route)
+    # Everything built so far (modules, the ORM's mappings, Bolt, the policy) lives as
+    # long as the process: leave it out of the garbage collector's full passes, which
+    # otherwise walk all of it while requests wait.
+    gc.collect()
+    gc.freeze()
     stopping = run_until_signalled(lambda: None)
     if background:
         runtime.start_background()

@@ -11,6 +11,8 @@ from bot.db import Database
 from bot.errors import AlreadyClaimed
 from bot.lifecycle import LeadInput, LeadService
 from bot.models import LeadEvent
+from bot.policy import Policy
+from tests.support.clock import FakeClock
 
 RACERS = 50
 
@@ -71,3 +73,51 @@ def test_a_click_on_a_claimed_lead_is_answered_without_the_write_lock(
         with pytest.raises(AlreadyClaimed) as refused:
             service.claim(lead_id, "U0LATE")
     assert refused.value.owner_id == "U0WINNER"
+
+
+def test_racing_clicks_in_two_processes_have_one_winner(
+    db: Database, policy: Policy, clock: FakeClock, database_url: str
+) -> None:
+    """Each process lets its own clicks on a lead wait for the claim it is running; across
+    processes only the compare-and-set decides. Two services on two engines stand for two
+    `baton serve` processes."""
+    here = LeadService(db, policy, clock=clock)
+    other_db = Database(database_url)
+    try:
+        there = LeadService(other_db, policy, clock=clock)
+        lead_id = here.hand_off(LeadInput(source="web", name="Two", external_id="two")).lead.id
+        start = threading.Barrier(RACERS)
+        outcomes: list[str] = []
+        lock = threading.Lock()
+
+        def click(service: LeadService, user: str) -> None:
+            start.wait()
+            try:
+                service.claim(lead_id, user)
+                outcome = "won"
+            except AlreadyClaimed:
+                outcome = "refused"
+            except BaseException as exc:  # anything else is a failure of the guarantee
+                outcome = repr(exc)
+            with lock:
+                outcomes.append(outcome)
+
+        threads = [
+            threading.Thread(target=click, args=(here if i % 2 else there, f"U0REP{i:03d}"))
+            for i in range(RACERS)
+        ]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=60)
+    finally:
+        other_db.dispose()
+
+    assert sorted(set(outcomes)) == ["refused", "won"]
+    assert outcomes.count("won") == 1
+    assert len(outcomes) == RACERS
+    with db.read() as s:
+        claimed = s.scalar(
+            select(func.count()).where(LeadEvent.lead_id == lead_id, LeadEvent.kind == "claimed")
+        )
+    assert claimed == 1

@@ -1,0 +1,71 @@
+"""Rows a burst of requests each add are committed together, and each caller learns
+whether its own row was committed."""
+
+from __future__ import annotations
+
+import threading
+from datetime import UTC, datetime
+
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+
+from bot.db import Database
+from bot.models import InboundEvent, OutboxMessage
+from bot.outbox import Intent, values
+
+WRITERS = 40
+
+
+def test_every_row_of_a_burst_is_committed_before_its_writer_returns(db: Database) -> None:
+    woken: list[int] = []
+    db.on_outbox_commit(lambda: woken.append(1))
+    start = threading.Barrier(WRITERS)
+    returned: list[int] = []
+    problems: list[BaseException] = []
+    lock = threading.Lock()
+    now = datetime(2026, 11, 21, 9, 0, tzinfo=UTC)
+
+    def write(n: int) -> None:
+        start.wait()
+        try:
+            row = values(Intent.EPHEMERAL, now, user=f"U0LATE{n:02d}", channel=None, text="taken")
+            db.insert_together(OutboxMessage.__table__, [row], outbox=True)
+            with db.read() as session:  # committed: visible to anyone once this returned
+                seen = session.scalar(
+                    select(func.count()).where(
+                        OutboxMessage.payload["user"].as_string() == f"U0LATE{n:02d}"
+                    )
+                )
+            with lock:
+                returned.append(int(seen or 0))
+        except BaseException as exc:  # any failure here is what the test looks for
+            with lock:
+                problems.append(exc)
+
+    threads = [threading.Thread(target=write, args=(n,)) for n in range(WRITERS)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+
+    assert problems == []
+    assert returned == [1] * WRITERS
+    with db.read() as session:
+        assert session.scalar(select(func.count()).select_from(OutboxMessage)) == WRITERS
+    assert 1 <= len(woken) <= WRITERS  # delivery is woken after the commits
+
+
+def test_a_group_that_fails_tells_its_writer_and_keeps_nothing(db: Database) -> None:
+    now = datetime(2026, 11, 21, 9, 0, tzinfo=UTC)
+    db.insert_together(
+        InboundEvent.__table__, [{"event_id": "Ev1", "received_at": now}], outbox=False
+    )
+    with pytest.raises(IntegrityError):
+        db.insert_together(
+            InboundEvent.__table__,
+            [{"event_id": "Ev2", "received_at": now}, {"event_id": "Ev1", "received_at": now}],
+            outbox=False,
+        )
+    with db.read() as session:
+        assert session.scalars(select(InboundEvent.event_id)).all() == ["Ev1"]
