@@ -10,6 +10,7 @@ import enum
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
 from bot.db import OUTBOX_QUEUED
@@ -48,3 +49,28 @@ def enqueue(
     session.add(row)
     session.info[OUTBOX_QUEUED] = True
     return row
+
+
+def enqueue_now(
+    session: Session,
+    intent: Intent,
+    now: datetime,
+    *,
+    lead_id: int | None = None,
+    **payload: Any,
+) -> None:
+    """`enqueue` as one INSERT executed at once, with no ORM object for the commit's flush
+    to write: for the hand-off of a lead, where that flush cost more than the insert."""
+    session.execute(
+        insert(OutboxMessage.__table__),
+        {
+            "lead_id": lead_id,
+            "kind": str(intent),
+            "payload": payload,
+            "created_at": now,
+            "available_at": now,
+            "attempts": 0,
+            "failures": 0,
+        },
+    )
+    session.info[OUTBOX_QUEUED] = True
