@@ -19,7 +19,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
-from bot import metrics, sla
+from bot import metrics, outbox, sla
 from bot.clock import Clock as NowFn
 from bot.clock import utcnow
 from bot.db import Database
@@ -32,7 +32,7 @@ from bot.errors import (
     NotAllowed,
 )
 from bot.models import Clock, DueWork, Lead, LeadEvent, LeadStatus
-from bot.outbox import Intent, enqueue, enqueue_now
+from bot.outbox import Intent, enqueue
 from bot.policy import Policy, Route
 
 S = LeadStatus
@@ -209,11 +209,11 @@ class LeadService:
                     "detail": {"route": route.name},
                 },
             )
-            enqueue_now(session, Intent.POST_CARD, now, lead_id=lead_id)
+            outbox.enqueue_values(session, [outbox.values(Intent.POST_CARD, now, lead_id=lead_id)])
             lead = Lead(id=lead_id, **values)
             self._receipt(session, lead, receipt_to, now, duplicate=False)
         # Counted once committed, like the events the ORM writes (bot.metrics).
-        metrics.observe_event("handed_off", route.name, {}, lead)
+        metrics.observe_event("handed_off", route.name, {"route": route.name}, lead)
         return HandOff(lead, created=True)
 
     @cached_property

@@ -38,39 +38,28 @@ def enqueue(
     lead_id: int | None = None,
     **payload: Any,
 ) -> OutboxMessage:
-    row = OutboxMessage(
-        lead_id=lead_id,
-        kind=str(intent),
-        payload=payload,
-        created_at=now,
-        available_at=now,
-        attempts=0,
-    )
+    row = OutboxMessage(**values(intent, now, lead_id=lead_id, **payload))
     session.add(row)
     session.info[OUTBOX_QUEUED] = True
     return row
 
 
-def enqueue_now(
-    session: Session,
-    intent: Intent,
-    now: datetime,
-    *,
-    lead_id: int | None = None,
-    **payload: Any,
-) -> None:
-    """`enqueue` as one INSERT executed at once, with no ORM object for the commit's flush
-    to write: for the hand-off of a lead, where that flush cost more than the insert."""
-    session.execute(
-        insert(OutboxMessage.__table__),
-        {
-            "lead_id": lead_id,
-            "kind": str(intent),
-            "payload": payload,
-            "created_at": now,
-            "available_at": now,
-            "attempts": 0,
-            "failures": 0,
-        },
-    )
+def values(
+    intent: Intent, now: datetime, *, lead_id: int | None = None, **payload: Any
+) -> dict[str, Any]:
+    """The columns of one outbox row, for `enqueue_values`."""
+    return {
+        "lead_id": lead_id,
+        "kind": str(intent),
+        "payload": payload,
+        "created_at": now,
+        "available_at": now,
+        "attempts": 0,
+    }
+
+
+def enqueue_values(session: Session, rows: list[dict[str, Any]]) -> None:
+    """Queue several rows (see `values`) with one Core INSERT, in this order, making no ORM
+    objects: for the paths a user's click waits for."""
+    session.execute(insert(OutboxMessage.__table__), rows)
     session.info[OUTBOX_QUEUED] = True

@@ -8,7 +8,7 @@ import enum
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import insert, text, update
+from sqlalchemy import bindparam, insert, text, update
 from sqlalchemy.orm import Session
 
 from bot.business_time import Calendar
@@ -56,25 +56,24 @@ def _row(lead_id: int, clock: Clock, sla_round: int, level: int, due_at: datetim
 def add_due_work(session: Session, rows: list[DueWork]) -> None:
     """Write planned rows and let the schedulers know (after the commit) when the first is due.
 
-    One INSERT for all rows, executed now: nothing is left for the commit's ORM flush,
-    whose bookkeeping cost more than the rows themselves (nobody needs their ids).
+    One Core INSERT for all of them, not the ORM's unit of work: a claim's click waits
+    for this, and nothing reads the rows back in the same transaction.
     """
-    if not rows:
-        return
-    session.execute(
-        insert(DueWork.__table__),
-        [
-            {
-                "lead_id": row.lead_id,
-                "clock": row.clock,
-                "sla_round": row.sla_round,
-                "level": row.level,
-                "due_at": row.due_at,
-            }
-            for row in rows
-        ],
-    )
-    note_planned(session, min(row.due_at for row in rows))
+    if rows:
+        session.execute(
+            insert(_DUE_WORK),
+            [
+                {
+                    "lead_id": row.lead_id,
+                    "clock": row.clock,
+                    "sla_round": row.sla_round,
+                    "level": row.level,
+                    "due_at": row.due_at,
+                }
+                for row in rows
+            ],
+        )
+        note_planned(session, min(row.due_at for row in rows))
 
 
 def note_planned(session: Session, earliest: datetime) -> None:
@@ -96,19 +95,28 @@ def note_planned(session: Session, earliest: datetime) -> None:
 def cancel_pending(
     session: Session, lead_id: int, now: datetime, clock: Clock | None = None
 ) -> None:
-    """Stop nudges and escalations that have not gone out (a met clock never escalates)."""
-    stmt = (
-        update(DueWork)
-        .where(
-            DueWork.lead_id == lead_id,
-            DueWork.sent_at.is_(None),
-            DueWork.cancelled_at.is_(None),
-        )
-        .values(cancelled_at=now)
+    """Stop nudges and escalations that have not gone out (a met clock never escalates).
+
+    A Core UPDATE on the table: the transitions calling this hold no DueWork objects
+    to keep in step, so the ORM's bulk-update bookkeeping would be pure cost.
+    """
+    if clock is None:
+        session.execute(_CANCEL_ALL, {"lead": lead_id, "now": now})
+    else:
+        session.execute(_CANCEL_CLOCK, {"lead": lead_id, "now": now, "which": str(clock)})
+
+
+_DUE_WORK = DueWork.__table__
+_CANCEL_ALL = (
+    update(_DUE_WORK)
+    .where(
+        _DUE_WORK.c.lead_id == bindparam("lead"),
+        _DUE_WORK.c.sent_at.is_(None),
+        _DUE_WORK.c.cancelled_at.is_(None),
     )
-    if clock is not None:
-        stmt = stmt.where(DueWork.clock == str(clock))
-    session.execute(stmt)
+    .values(cancelled_at=bindparam("now"))
+)
+_CANCEL_CLOCK = _CANCEL_ALL.where(_DUE_WORK.c.clock == bindparam("which"))
 
 
 # --- when a row falls due --------------------------------------------------------------
