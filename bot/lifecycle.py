@@ -31,6 +31,7 @@ from bot.errors import (
     LeadNotFound,
     NotAllowed,
 )
+from bot.group_commit import GroupCommit
 from bot.models import Clock, DueWork, Lead, LeadEvent, LeadStatus
 from bot.outbox import Intent, enqueue
 from bot.policy import Policy, Route
@@ -176,45 +177,73 @@ class LeadService:
             due=values["claim_due_at"],
             now=now,
         )
-        with self.db.transaction() as session:
-            if not data.external_id and data.email:
-                # No unique key covers "the same email from the same source lately":
-                # only a query can tell whether this is a re-send.
-                existing = self._find_duplicate(session, data, idempotency_key, now)
-                if existing is not None:
-                    self._receipt(session, existing, receipt_to, now, duplicate=True)
-                    return HandOff(existing, created=False)
-            # One statement stores the lead, or nothing when a unique key (source and
-            # external id, or the idempotency key) shows it is a re-send, also of one that
-            # another connection is storing at this moment (PostgreSQL waits for its outcome).
-            lead_id = session.execute(self._insert_new_lead, values).scalar()
-            if lead_id is None:
-                existing = self._find_duplicate(session, data, idempotency_key, now)
-                if existing is None:
-                    raise RuntimeError("a unique key refused the lead, yet no stored lead has it")
+
+        def store(session: Session) -> HandOff:
+            return self._store_new_lead(
+                session, data, route.name, values, due_work, actor, idempotency_key, receipt_to
+            )
+
+        if self.db.dialect == "sqlite":  # one writer at a time: write in groups
+            result = self._hand_off_group.run(store)
+        else:
+            with self.db.transaction() as session:
+                result = store(session)
+        if result.created:  # counted once committed, like the events the ORM writes
+            metrics.observe_event("handed_off", route.name, {"route": route.name}, result.lead)
+        return result
+
+    def _store_new_lead(
+        self,
+        session: Session,
+        data: LeadInput,
+        route: str,
+        values: dict[str, Any],
+        due_work: list[DueWork],
+        actor: str,
+        idempotency_key: str | None,
+        receipt_to: str | None,
+    ) -> HandOff:
+        now = values["created_at"]
+        if not data.external_id and data.email:
+            # No unique key covers "the same email from the same source lately":
+            # only a query can tell whether this is a re-send.
+            existing = self._find_duplicate(session, data, idempotency_key, now)
+            if existing is not None:
                 self._receipt(session, existing, receipt_to, now, duplicate=True)
                 return HandOff(existing, created=False)
-            # Plain INSERTs, not ORM objects: the unit of work's flush at the commit cost
-            # more than everything else a hand-off does.
-            for row in due_work:
-                row.lead_id = lead_id
-            sla.add_due_work(session, due_work)
-            session.execute(
-                insert(LeadEvent.__table__),
-                {
-                    "lead_id": lead_id,
-                    "kind": "handed_off",
-                    "actor": actor,
-                    "at": now,
-                    "detail": {"route": route.name},
-                },
-            )
-            outbox.enqueue_values(session, [outbox.values(Intent.POST_CARD, now, lead_id=lead_id)])
-            lead = Lead(id=lead_id, **values)
-            self._receipt(session, lead, receipt_to, now, duplicate=False)
-        # Counted once committed, like the events the ORM writes (bot.metrics).
-        metrics.observe_event("handed_off", route.name, {"route": route.name}, lead)
+        # One statement stores the lead, or nothing when a unique key (source and
+        # external id, or the idempotency key) shows it is a re-send, also of one that
+        # another connection is storing at this moment (PostgreSQL waits for its outcome).
+        lead_id = session.execute(self._insert_new_lead, values).scalar()
+        if lead_id is None:
+            existing = self._find_duplicate(session, data, idempotency_key, now)
+            if existing is None:
+                raise RuntimeError("a unique key refused the lead, yet no stored lead has it")
+            self._receipt(session, existing, receipt_to, now, duplicate=True)
+            return HandOff(existing, created=False)
+        # Plain INSERTs, not ORM objects: the unit of work's flush at the commit cost
+        # more than everything else a hand-off does.
+        for row in due_work:
+            row.lead_id = lead_id
+        sla.add_due_work(session, due_work)
+        session.execute(
+            insert(LeadEvent.__table__),
+            {
+                "lead_id": lead_id,
+                "kind": "handed_off",
+                "actor": actor,
+                "at": now,
+                "detail": {"route": route},
+            },
+        )
+        outbox.enqueue_values(session, [outbox.values(Intent.POST_CARD, now, lead_id=lead_id)])
+        lead = Lead(id=lead_id, **values)
+        self._receipt(session, lead, receipt_to, now, duplicate=False)
         return HandOff(lead, created=True)
+
+    @cached_property
+    def _hand_off_group(self) -> GroupCommit:
+        return GroupCommit(self.db)
 
     @cached_property
     def _insert_new_lead(self) -> Insert:
