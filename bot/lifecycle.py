@@ -183,11 +183,9 @@ class LeadService:
                 session, data, route.name, values, due_work, actor, idempotency_key, receipt_to
             )
 
-        if self.db.dialect == "sqlite":  # one writer at a time: write in groups
-            result = self._hand_off_group.run(store)
-        else:
-            with self.db.transaction() as session:
-                result = store(session)
+        # Stored in one transaction with the leads other threads are handing off at this
+        # moment (bot.group_commit); answered once that has committed.
+        result = self._hand_off_group.run(store)
         if result.created:  # counted once committed, like the events the ORM writes
             metrics.observe_event("handed_off", route.name, {"route": route.name}, result.lead)
         return result

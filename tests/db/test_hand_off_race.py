@@ -48,14 +48,27 @@ def count(db: Database, model: type, *where: object) -> int:
         return s.scalar(select(func.count()).select_from(model).where(*where)) or 0
 
 
+@pytest.mark.parametrize("processes", ["one process", "a process each"])
 @pytest.mark.parametrize("key", ["external_id", "idempotency_key"])
-def test_concurrent_resends_store_one_lead(service: LeadService, db: Database, key: str) -> None:
+def test_concurrent_resends_store_one_lead(
+    service: LeadService, db: Database, key: str, processes: str
+) -> None:
+    # A service of its own per sender stands for senders reaching different processes:
+    # their transactions then run side by side (on PostgreSQL) instead of in one group.
+    services = [
+        service
+        if processes == "one process"
+        else LeadService(db, service.policy, clock=service.now)
+        for _ in range(SENDERS)
+    ]
+
     def send(i: int) -> HandOff:
         if key == "external_id":
-            return service.hand_off(LeadInput(source="web", name=f"Try {i}", external_id="crm-7"))
+            lead = LeadInput(source="web", name=f"Try {i}", external_id="crm-7")
+            return services[i].hand_off(lead)
         # different external ids: only the idempotency key makes them the same lead
         lead = LeadInput(source="web", name=f"Try {i}", external_id=f"crm-{i}")
-        return service.hand_off(lead, idempotency_key="same-request")
+        return services[i].hand_off(lead, idempotency_key="same-request")
 
     results = send_at_once(send)
 
