@@ -22,7 +22,6 @@ from sqlalchemy.orm import Session, sessionmaker
 import migrations
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
-POOL_SIZE = 32
 # Session.info flag set by bot.outbox.enqueue, so delivery wakes right after the commit.
 OUTBOX_QUEUED = "baton.outbox_queued"
 # Session.info entry set by bot.sla.note_planned: the earliest due time of the due work
@@ -44,12 +43,9 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     # and errors end up in logs.
     kwargs.setdefault("hide_parameters", True)
     if "poolclass" not in kwargs:
-        # Threads of one process share the pool. Connections beyond pool_size are closed
-        # as soon as they are returned, so a pool smaller than the threads using it (16
-        # HTTP threads, 8 delivery workers, the scheduler) opened and closed PostgreSQL
-        # connections in every burst of clicks. Keep room for all of them.
-        kwargs.setdefault("pool_size", POOL_SIZE)
-        kwargs.setdefault("max_overflow", 50 - POOL_SIZE)
+        # Threads of one process share the pool: room for a burst of clicks.
+        kwargs.setdefault("pool_size", 10)
+        kwargs.setdefault("max_overflow", 40)
     if make_url(url).get_backend_name() == "sqlite":
         return _sqlite_engine(url, **kwargs)
     kwargs.setdefault("pool_pre_ping", True)
