@@ -6,7 +6,7 @@ import enum
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -20,6 +20,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 import migrations
+from bot.group_commit import GroupCommit
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
 POOL_SIZE = 10
@@ -82,14 +83,6 @@ def _sqlite_engine(url: str, **kwargs: Any) -> Engine:
 
 
 @dataclass(eq=False)
-class _GroupedRows:
-    table: Table
-    rows: list[dict[str, Any]]
-    outbox: bool
-    done: threading.Event = field(default_factory=threading.Event)
-    error: BaseException | None = None
-
-
 class Database:
     """One engine plus the two kinds of session the application uses."""
 
@@ -104,9 +97,7 @@ class Database:
         )
         self._reader = sessionmaker(self.engine, expire_on_commit=False)
         self._writer = sessionmaker(writer, expire_on_commit=False)
-        self._group_guard = threading.Lock()
-        self._group_pending: list[_GroupedRows] = []
-        self._group_writing = False
+        self._insert_group = GroupCommit(self)
         self._outbox_listeners: list[Callable[[], None]] = []
         self._due_work_listeners: list[Callable[[datetime], None]] = []
         # SQLite has one writer at a time. Threads of this process wait for it here, in
@@ -156,41 +147,9 @@ class Database:
             # PostgreSQL commits concurrent transactions side by side (and flushes their
             # WAL together); queueing them behind one writer would only add waiting.
             with self.transaction() as session:
-                session.execute(insert(table), rows)
-                if outbox:
-                    session.info[OUTBOX_QUEUED] = True
+                _insert(session, table, rows, outbox=outbox)
             return
-        item = _GroupedRows(table, rows, outbox)
-        with self._group_guard:
-            self._group_pending.append(item)
-            leading = not self._group_writing
-            self._group_writing = True
-        if not leading:
-            item.done.wait()
-        else:
-            self._write_groups()
-        if item.error is not None:
-            raise item.error
-
-    def _write_groups(self) -> None:
-        while True:
-            with self._group_guard:
-                batch, self._group_pending = self._group_pending, []
-                if not batch:
-                    self._group_writing = False
-                    return
-            error: BaseException | None = None
-            try:
-                with self.transaction() as session:
-                    for item in batch:
-                        session.execute(insert(item.table), item.rows)
-                        if item.outbox:
-                            session.info[OUTBOX_QUEUED] = True
-            except BaseException as exc:  # every writer in the group learns it failed
-                error = exc
-            for item in batch:
-                item.error = error
-                item.done.set()
+        self._insert_group.run(lambda session: _insert(session, table, rows, outbox=outbox))
 
     @contextmanager
     def read(self) -> Iterator[Session]:
@@ -216,6 +175,12 @@ class Database:
 
 
 # --- schema state and migrations -------------------------------------------------
+
+
+def _insert(session: Session, table: Table, rows: list[dict[str, Any]], *, outbox: bool) -> None:
+    session.execute(insert(table), rows)
+    if outbox:
+        session.info[OUTBOX_QUEUED] = True
 
 
 class SchemaState(enum.Enum):

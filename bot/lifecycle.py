@@ -14,10 +14,12 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import cached_property
 from typing import Any, NoReturn
 
-from sqlalchemy import bindparam, insert, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import Insert, bindparam, insert, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from bot import metrics, outbox, sla
@@ -32,6 +34,7 @@ from bot.errors import (
     LeadNotFound,
     NotAllowed,
 )
+from bot.group_commit import GroupCommit
 from bot.models import Clock, DueWork, Lead, LeadEvent, LeadStatus
 from bot.outbox import Intent, enqueue
 from bot.policy import Policy, Route
@@ -166,28 +169,90 @@ class LeadService:
         if route is None:
             raise NoRoute(data.routing_fields())
         now = self.now()
-        with self.db.transaction() as session:
+        # Worked out before the write transaction, which on SQLite holds the one write
+        # lock: the lead's row, its claim deadline and the due work of its claim clock.
+        values = self._new_lead(data, route, actor, idempotency_key, now)
+        due_work = sla.plan_due_work(
+            route,
+            self.policy.calendar_for(route),
+            lead_id=0,  # set once the lead has its id
+            clock=Clock.CLAIM,
+            sla_round=values["sla_round"],
+            due=values["claim_due_at"],
+            now=now,
+        )
+
+        def store(session: Session) -> HandOff:
+            return self._store_new_lead(
+                session, data, route.name, values, due_work, actor, idempotency_key, receipt_to
+            )
+
+        # Stored in one transaction with the leads other threads are handing off at this
+        # moment (bot.group_commit); answered once that has committed.
+        result = self._hand_off_group.run(store)
+        if result.created:  # counted once committed, like the events the ORM writes
+            metrics.observe_event("handed_off", route.name, {"route": route.name}, result.lead)
+        return result
+
+    def _store_new_lead(
+        self,
+        session: Session,
+        data: LeadInput,
+        route: str,
+        values: dict[str, Any],
+        due_work: list[DueWork],
+        actor: str,
+        idempotency_key: str | None,
+        receipt_to: str | None,
+    ) -> HandOff:
+        now = values["created_at"]
+        if not data.external_id and data.email:
+            # No unique key covers "the same email from the same source lately":
+            # only a query can tell whether this is a re-send.
             existing = self._find_duplicate(session, data, idempotency_key, now)
             if existing is not None:
                 self._receipt(session, existing, receipt_to, now, duplicate=True)
                 return HandOff(existing, created=False)
-            lead = self._new_lead(data, route, actor, idempotency_key, now)
-            try:
-                with session.begin_nested():  # a concurrent re-send may win the unique key
-                    session.add(lead)
-                    session.flush()
-            except IntegrityError:
-                existing = self._find_duplicate(session, data, idempotency_key, now)
-                if existing is None:
-                    raise
-                self._receipt(session, existing, receipt_to, now, duplicate=True)
-                return HandOff(existing, created=False)
-            assert lead.claim_due_at is not None
-            self._start_clock(session, lead, route, Clock.CLAIM, lead.claim_due_at, now)
-            self._event(session, lead, "handed_off", actor, now, route=route.name, announce=False)
-            enqueue(session, Intent.POST_CARD, now, lead_id=lead.id)
-            self._receipt(session, lead, receipt_to, now, duplicate=False)
-            return HandOff(lead, created=True)
+        # One statement stores the lead, or nothing when a unique key (source and
+        # external id, or the idempotency key) shows it is a re-send, also of one that
+        # another connection is storing at this moment (PostgreSQL waits for its outcome).
+        lead_id = session.execute(self._insert_new_lead, values).scalar()
+        if lead_id is None:
+            existing = self._find_duplicate(session, data, idempotency_key, now)
+            if existing is None:
+                raise RuntimeError("a unique key refused the lead, yet no stored lead has it")
+            self._receipt(session, existing, receipt_to, now, duplicate=True)
+            return HandOff(existing, created=False)
+        # Plain INSERTs, not ORM objects: the unit of work's flush at the commit cost
+        # more than everything else a hand-off does.
+        for row in due_work:
+            row.lead_id = lead_id
+        sla.add_due_work(session, due_work)
+        session.execute(
+            insert(LeadEvent.__table__),
+            {
+                "lead_id": lead_id,
+                "kind": "handed_off",
+                "actor": actor,
+                "at": now,
+                "detail": {"route": route},
+            },
+        )
+        outbox.enqueue_values(session, [outbox.values(Intent.POST_CARD, now, lead_id=lead_id)])
+        lead = Lead(id=lead_id, **values)
+        self._receipt(session, lead, receipt_to, now, duplicate=False)
+        return HandOff(lead, created=True)
+
+    @cached_property
+    def _hand_off_group(self) -> GroupCommit:
+        return GroupCommit(self.db)
+
+    @cached_property
+    def _insert_new_lead(self) -> Insert:
+        """INSERT … ON CONFLICT DO NOTHING RETURNING id, built once."""
+        dialect_insert = pg_insert if self.db.dialect == "postgresql" else sqlite_insert
+        leads = Lead.__table__
+        return dialect_insert(leads).on_conflict_do_nothing().returning(leads.c.id)
 
     def _receipt(
         self, session: Session, lead: Lead, user: str | None, now: datetime, *, duplicate: bool
@@ -230,31 +295,32 @@ class LeadService:
 
     def _new_lead(
         self, data: LeadInput, route: Route, actor: str, key: str | None, now: datetime
-    ) -> Lead:
+    ) -> dict[str, Any]:
+        """The new lead's row, as column values."""
         calendar = self.policy.calendar_for(route)
-        return Lead(
-            source=data.source,
-            external_id=data.external_id,
-            idempotency_key=key,
-            name=data.name,
-            email=data.email.lower() if data.email else None,
-            company=data.company,
-            company_key=data.company.strip().casefold() if data.company else None,
-            title=data.title,
-            phone=data.phone,
-            score=data.score,
-            segment=data.segment,
-            region=data.region,
-            campaign=data.campaign,
-            reason=data.reason,
-            extras=data.extras,
-            route=route.name,
-            status=S.UNCLAIMED,
-            handed_off_by=actor,
-            created_at=now,
-            claim_due_at=sla.deadline(route, calendar, Clock.CLAIM, now),
-            sla_round=1,
-        )
+        return {
+            "source": data.source,
+            "external_id": data.external_id,
+            "idempotency_key": key,
+            "name": data.name,
+            "email": data.email.lower() if data.email else None,
+            "company": data.company,
+            "company_key": data.company.strip().casefold() if data.company else None,
+            "title": data.title,
+            "phone": data.phone,
+            "score": data.score,
+            "segment": data.segment,
+            "region": data.region,
+            "campaign": data.campaign,
+            "reason": data.reason,
+            "extras": data.extras,
+            "route": route.name,
+            "status": S.UNCLAIMED,
+            "handed_off_by": actor,
+            "created_at": now,
+            "claim_due_at": sla.deadline(route, calendar, Clock.CLAIM, now),
+            "sla_round": 1,
+        }
 
     # --- claim ---------------------------------------------------------------------
 

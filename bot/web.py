@@ -43,9 +43,11 @@ def create_web_app(runtime: Runtime, bolt_app: App | None = None) -> Flask:
         if context is not None:
             context.__exit__(None, None, None)
 
+    health_check = health.HealthCheck(runtime)
+
     @web.get("/healthz")
     def healthz() -> tuple[Response, int]:
-        body, status = health.report(runtime)
+        body, status = health_check.report()
         return jsonify(body), status
 
     @web.get("/metrics")

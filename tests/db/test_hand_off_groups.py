@@ -1,0 +1,93 @@
+"""Write transactions that threads want at the same moment share one commit (on SQLite,
+where hand-offs use it), and a piece that fails fails alone."""
+
+from __future__ import annotations
+
+import threading
+import time
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+from sqlalchemy import event, func, insert, select
+from sqlalchemy.orm import Session
+
+from bot.db import Database
+from bot.group_commit import GroupCommit
+from bot.models import JobRun
+
+THREADS = 8
+
+
+def job_run(name: str) -> Any:
+    def work(session: Session) -> str:
+        if name == "broken":
+            raise ValueError("this piece fails")
+        row = {"job": "test", "period": name, "created_at": datetime.now(UTC)}
+        session.execute(insert(JobRun.__table__), row)
+        return name
+
+    return work
+
+
+@pytest.fixture
+def groups(db: Database) -> GroupCommit:
+    if db.dialect != "sqlite":
+        pytest.skip("holding the write turn back needs SQLite's single writer")
+    return GroupCommit(db)
+
+
+def run_held_back(db: Database, groups: GroupCommit, names: list[str]) -> dict[str, Any]:
+    """Run one piece per name from its own thread while the write turn is held, so that
+    all but the first queue up behind it; return each name's result or exception."""
+    outcomes: dict[str, Any] = {}
+    lock = threading.Lock()
+
+    def piece(name: str) -> None:
+        try:
+            result: Any = groups.run(job_run(name))
+        except BaseException as exc:  # the outcome under test
+            result = exc
+        with lock:
+            outcomes[name] = result
+
+    threads = [threading.Thread(target=piece, args=(n,)) for n in names]
+    with db.transaction():
+        for thread in threads:
+            thread.start()
+        deadline = time.monotonic() + 30
+        while len(groups._waiting) < len(names) - 1 and time.monotonic() < deadline:
+            time.sleep(0.01)
+    for thread in threads:
+        thread.join(30)
+    return outcomes
+
+
+def stored(db: Database) -> set[str]:
+    with db.read() as session:
+        return set(session.scalars(select(JobRun.period)))
+
+
+def test_waiting_pieces_are_written_together(db: Database, groups: GroupCommit) -> None:
+    commits: list[int] = []
+    event.listen(db.engine, "commit", lambda _conn: commits.append(1))
+    names = [f"job-{i}" for i in range(THREADS)]
+
+    outcomes = run_held_back(db, groups, names)
+
+    assert outcomes == {n: n for n in names}
+    assert stored(db) == set(names)
+    # the held-back transaction, the first piece, then everyone who queued behind it
+    assert len(commits) == 3
+
+
+def test_a_failing_piece_fails_alone(db: Database, groups: GroupCommit) -> None:
+    names = [f"job-{i}" for i in range(THREADS)] + ["broken"]
+
+    outcomes = run_held_back(db, groups, names)
+
+    assert isinstance(outcomes.pop("broken"), ValueError)
+    assert outcomes == {n: n for n in names if n != "broken"}
+    assert stored(db) == {n for n in names if n != "broken"}
+    with db.read() as session:
+        assert session.scalar(select(func.count()).select_from(JobRun)) == THREADS
