@@ -10,6 +10,7 @@ import enum
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from bot.db import OUTBOX_QUEUED
@@ -48,3 +49,27 @@ def enqueue(
     session.add(row)
     session.info[OUTBOX_QUEUED] = True
     return row
+
+
+def release_waiting(session: Session, intent: Intent, lead_ids: list[int], now: datetime) -> None:
+    """Make the pending `intent` rows of these leads due now: what they waited for is here.
+
+    A row that cannot go out until something else happened (a thread reply before its
+    card is in Slack) is parked with a long wait instead of being asked about again and
+    again; the change it waits for calls this in its own transaction.
+    """
+    if not lead_ids:
+        return
+    session.execute(
+        update(OutboxMessage)
+        .where(
+            OutboxMessage.lead_id.in_(lead_ids),
+            OutboxMessage.kind == str(intent),
+            OutboxMessage.sent_at.is_(None),
+            OutboxMessage.dead_at.is_(None),
+            OutboxMessage.available_at > now,
+        )
+        .values(available_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    session.info[OUTBOX_QUEUED] = True

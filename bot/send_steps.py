@@ -20,7 +20,7 @@ from bot.clock import Clock
 from bot.db import Database
 from bot.leases import Leases
 from bot.models import Lead, OutboxMessage, SlackMessage
-from bot.outbox import Intent
+from bot.outbox import Intent, release_waiting
 from bot.pacing import NotReady
 from bot.policy import Policy
 from bot.senders import SENDERS, NoSender, SendContext, Sent
@@ -262,12 +262,15 @@ class Steps:
                     .returning(OutboxMessage.lead_id)
                 )
             )
+            listed = sorted({d for d in done if d is not None})
             session.add_all(
                 SlackMessage(
                     lead_id=lead_id, purpose=digest.PURPOSE, channel=channel, ts=ts, created_at=now
                 )
-                for lead_id in sorted({d for d in done if d is not None})
+                for lead_id in listed
             )
+            # A listed lead's timeline goes under the digest message.
+            release_waiting(session, Intent.THREAD_EVENT, listed, now)
         metrics.OUTBOX_SENT.labels(Intent.POST_CARD, "digest").inc(len(done))
         logs.event(log, "outbox.digest_sent", channel=channel, leads=len(done), ts=ts)
 
