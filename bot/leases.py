@@ -38,10 +38,18 @@ def candidates_query(limit: int, lane_kinds: Iterable[str] = ()) -> Select[Any]:
     full_routes = bindparam("full_routes", expanding=True)
     earlier = aliased(OutboxMessage)
     kinds = sorted(lane_kinds)
+    # Found through the partial index of pending rows: ordered by id alone, SQLite would
+    # walk the whole table (every row ever sent) whenever fewer than `limit` are due.
+    due = select(OutboxMessage.id).where(
+        OutboxMessage.sent_at.is_(None),
+        OutboxMessage.dead_at.is_(None),
+        OutboxMessage.available_at <= now,
+    )
     return (
         select(OutboxMessage.id, OutboxMessage.kind, OutboxMessage.payload, Lead.route)
         .outerjoin(Lead, Lead.id == OutboxMessage.lead_id)
         .where(
+            OutboxMessage.id.in_(due.scalar_subquery()),
             OutboxMessage.sent_at.is_(None),
             OutboxMessage.dead_at.is_(None),
             OutboxMessage.available_at <= now,
