@@ -94,6 +94,7 @@ class _Item:
     channel: str | None  # the channel whose posting pace the lane follows
     paced: bool = True
     digest: bool = False
+    route: str | None = None  # the route of the row's lead, for the logs
 
 
 @dataclass
@@ -311,7 +312,7 @@ class Delivery:
             mine.append(row)
         leased = self.leases.take([row.id for row in mine]) if mine else set()
         return [
-            _Item([row.id], *lanes[row.id], paced=row.kind not in UNPACED_KINDS)
+            _Item([row.id], *lanes[row.id], paced=row.kind not in UNPACED_KINDS, route=row.route)
             for row in mine
             if row.id in leased
         ]
@@ -450,4 +451,4 @@ class Delivery:
             assert item.channel is not None
             self.steps.send_digest(item.ids, item.channel)
         else:
-            self.steps.send_row(item.ids[0], item.channel)
+            self.steps.send_row(item.ids[0], item.channel, item.route)

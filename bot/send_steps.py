@@ -43,14 +43,13 @@ class Steps:
 
     # --- one row -----------------------------------------------------------------------
 
-    def send_row(self, row_id: int, lane_channel: str | None) -> None:
+    def send_row(self, row_id: int, lane_channel: str | None, route: str | None = None) -> None:
+        """Send one row; `route` (its lead's, as leased) only names it in the logs."""
         rows = self.leases.start([row_id])
         if not rows:
             return  # another process took it over
         row = rows[0]
-        with logs.bound(
-            outbox_id=row.id, lead_id=row.lead_id, kind=row.kind, route=self._route_of(row)
-        ):
+        with logs.bound(outbox_id=row.id, lead_id=row.lead_id, kind=row.kind, route=route):
             scope = SendScope(row.id, row.attempts, row.first_attempt_at, self.client.history)
             ctx = SendContext(self.db, self.client, self.policy, self.now(), row=row)
             superseded: list[int] = []
@@ -146,12 +145,6 @@ class Steps:
             level = (row.payload or {}).get("level", "unknown")
             metrics.ESCALATIONS_SENT.labels(str(level)).inc()
         logs.event(log, "outbox.sent", attempts=row.attempts, coalesced=len(superseded) or None)
-
-    def _route_of(self, row: OutboxMessage) -> str | None:
-        if row.lead_id is None:
-            return None
-        with self.db.read() as session:
-            return session.scalar(select(Lead.route).where(Lead.id == row.lead_id))
 
     # --- digests -----------------------------------------------------------------------
 
