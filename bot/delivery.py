@@ -251,7 +251,10 @@ class Delivery:
                 with self._lock:
                     room = self._lanes.count() < MAX_QUEUED
                 if room:
-                    self._enqueue(self._lease_rows(LEASE_BATCH, lane_depth=LANE_DEPTH))
+                    items = self._lease_rows(LEASE_BATCH, lane_depth=LANE_DEPTH)
+                    self._enqueue(items)
+                    if len(items) >= LEASE_BATCH:
+                        self._wake.set()  # a full batch: more may be waiting
                 timeout = min(timeout, self._dispatch(), next_heartbeat - time.monotonic())
                 self._last_pass = time.monotonic()
                 self._last_error = None
@@ -402,7 +405,8 @@ class Delivery:
                     queue.appendleft(item)
                 else:
                     queue.append(item)
-        self._wake.set()
+        # No wake-up here: the loop calls this and dispatches right after, in the same
+        # pass. Waking it would run a pass for nothing while the items start sending.
 
     def _dispatch(self) -> float:
         """Hand each ready lane's next item to a worker; return seconds until one is ready."""
