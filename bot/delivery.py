@@ -78,6 +78,11 @@ DIGEST_CHECK_SECONDS = 1.0
 CHANNEL_KINDS = frozenset({Intent.POST_CARD, Intent.UPDATE_CARD, Intent.THREAD_EVENT})
 # Kinds whose Slack call is chat.update, which the per-channel post pacing does not hold.
 UNPACED_KINDS = frozenset({Intent.UPDATE_CARD})
+# Kinds that post into their lead's route channel, one a second: a channel lane holds
+# LANE_DEPTH of them at most (its backlog stays in the outbox until there is room).
+PACED_LANE_KINDS = frozenset(str(kind) for kind in CHANNEL_KINDS - UNPACED_KINDS)
+LANE_DEPTH = 20
+MAX_ROUTES_KEPT = 10_000  # route names remembered for leaving full lanes' rows out
 
 
 @dataclass
@@ -89,6 +94,7 @@ class _Item:
     channel: str | None  # the channel whose posting pace the lane follows
     paced: bool = True
     digest: bool = False
+    route: str | None = None  # the route of the row's lead, for the logs
 
 
 @dataclass
@@ -150,6 +156,7 @@ class Delivery:
         self.steps = Steps(db, self.client, policy, clock, self.leases)
         self._lock = threading.Lock()
         self._lanes = _Lanes()
+        self._routes: dict[str, str] = {}  # route name -> channel, as seen on leads
         self._wake = threading.Event()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
@@ -244,7 +251,10 @@ class Delivery:
                 with self._lock:
                     room = self._lanes.count() < MAX_QUEUED
                 if room:
-                    self._enqueue(self._lease_rows(LEASE_BATCH))
+                    items = self._lease_rows(LEASE_BATCH, lane_depth=LANE_DEPTH)
+                    self._enqueue(items)
+                    if len(items) >= LEASE_BATCH:
+                        self._wake.set()  # a full batch: more may be waiting
                 timeout = min(timeout, self._dispatch(), next_heartbeat - time.monotonic())
                 self._last_pass = time.monotonic()
                 self._last_error = None
@@ -271,21 +281,55 @@ class Delivery:
 
     # --- taking work -------------------------------------------------------------------
 
-    def _lease_rows(self, limit: int) -> list[_Item]:
-        rows = self.leases.candidates(limit)
+    def _lease_rows(self, limit: int, *, lane_depth: int | None = None) -> list[_Item]:
+        """Lease what can go out now, as lane items.
+
+        With `lane_depth`, a channel's lane holds at most that many posts: it posts one
+        a second, so leasing its whole backlog would only tie up leases (renewed every
+        heartbeat) and the queue, leaving no room for rows that need not wait for the
+        channel's pace. Card updates are never held back by it.
+        """
+        room = self._lane_room(lane_depth) if lane_depth is not None else {}
+        full = {channel for channel, left in room.items() if left <= 0}
+        rows = self.leases.candidates(
+            limit,
+            lane_kinds=PACED_LANE_KINDS if lane_depth is not None else frozenset(),
+            full_routes=[route for route, channel in self._routes.items() if channel in full],
+        )
         if not rows:
             return []
         lanes = {
             row.id: self._lane_of(row.id, row.kind, row.payload or {}, row.route) for row in rows
         }
         held = self.channels.hold({channel for _, channel in lanes.values() if channel})
-        mine = [row for row in rows if lanes[row.id][1] is None or lanes[row.id][1] in held]
+        mine = []
+        for row in rows:
+            channel = lanes[row.id][1]
+            if channel is not None and channel not in held:
+                continue  # another process posts to this channel
+            if lane_depth is not None and channel is not None and row.kind not in UNPACED_KINDS:
+                left = room.get(channel, lane_depth)
+                if left <= 0:
+                    continue  # leased later, when the lane has posted some of its own
+                room[channel] = left - 1
+            mine.append(row)
         leased = self.leases.take([row.id for row in mine]) if mine else set()
         return [
-            _Item([row.id], *lanes[row.id], paced=row.kind not in UNPACED_KINDS)
+            _Item([row.id], *lanes[row.id], paced=row.kind not in UNPACED_KINDS, route=row.route)
             for row in mine
             if row.id in leased
         ]
+
+    def _lane_room(self, depth: int) -> dict[str, int]:
+        """Posts each channel lane in use has room for (≤ 0: none), at `depth` a lane."""
+        with self._lock:
+            items = [item for queue in self._lanes.queues.values() for item in queue]
+            items += list(self._lanes.busy.values())
+        used: dict[str, int] = {}
+        for item in items:
+            if item.channel is not None and item.paced:
+                used[item.channel] = used.get(item.channel, 0) + 1
+        return {channel: depth - n for channel, n in used.items()}
 
     def _heartbeat(self) -> None:
         """Keep the leases of held rows and lanes alive; let go of what another took."""
@@ -342,7 +386,10 @@ class Delivery:
 
     def _route_channel(self, route_name: str) -> str | None:
         route = self.policy.route_named(route_name) or self.policy.route_for({})
-        return route.channel if route is not None else None
+        channel = route.channel if route is not None else None
+        if channel is not None and len(self._routes) < MAX_ROUTES_KEPT:
+            self._routes[route_name] = channel
+        return channel
 
     # --- dispatching ---------------------------------------------------------------------
 
@@ -358,7 +405,8 @@ class Delivery:
                     queue.appendleft(item)
                 else:
                     queue.append(item)
-        self._wake.set()
+        # No wake-up here: the loop calls this and dispatches right after, in the same
+        # pass. Waking it would run a pass for nothing while the items start sending.
 
     def _dispatch(self) -> float:
         """Hand each ready lane's next item to a worker; return seconds until one is ready."""
@@ -407,4 +455,4 @@ class Delivery:
             assert item.channel is not None
             self.steps.send_digest(item.ids, item.channel)
         else:
-            self.steps.send_row(item.ids[0], item.channel)
+            self.steps.send_row(item.ids[0], item.channel, item.route)

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Select, bindparam, func, or_, select, update
+from sqlalchemy import Select, bindparam, func, or_, select, true, update
 from sqlalchemy.orm import aliased
 
 from bot.clock import Clock
@@ -27,14 +27,29 @@ def chunks(items: list[int], size: int = CHUNK) -> list[list[int]]:
     return [items[i : i + size] for i in range(0, len(items), size)]
 
 
-def candidates_query(limit: int) -> Select[Any]:
-    """Rows due at :now, free, and first in line for their lead, oldest first."""
+def candidates_query(limit: int, lane_kinds: Iterable[str] = ()) -> Select[Any]:
+    """Rows due at :now, free, and first in line for their lead, oldest first.
+
+    Rows of `lane_kinds` whose lead's route is in :full_routes are left out: their
+    channel's lane has all it can post for a while, and as the oldest rows they would
+    otherwise fill every batch and hide the rows that can go now (card updates, DMs).
+    """
     now = bindparam("now", type_=UTCDateTime())
+    full_routes = bindparam("full_routes", expanding=True)
     earlier = aliased(OutboxMessage)
+    kinds = sorted(lane_kinds)
+    # Found through the partial index of pending rows: ordered by id alone, SQLite would
+    # walk the whole table (every row ever sent) whenever fewer than `limit` are due.
+    due = select(OutboxMessage.id).where(
+        OutboxMessage.sent_at.is_(None),
+        OutboxMessage.dead_at.is_(None),
+        OutboxMessage.available_at <= now,
+    )
     return (
         select(OutboxMessage.id, OutboxMessage.kind, OutboxMessage.payload, Lead.route)
         .outerjoin(Lead, Lead.id == OutboxMessage.lead_id)
         .where(
+            OutboxMessage.id.in_(due.scalar_subquery()),
             OutboxMessage.sent_at.is_(None),
             OutboxMessage.dead_at.is_(None),
             OutboxMessage.available_at <= now,
@@ -47,6 +62,13 @@ def candidates_query(limit: int) -> Select[Any]:
                 earlier.dead_at.is_(None),
             )
             .exists(),
+            or_(
+                OutboxMessage.kind.not_in(kinds),
+                Lead.route.is_(None),
+                Lead.route.not_in(full_routes),
+            )
+            if kinds
+            else true(),
         )
         .order_by(OutboxMessage.id)
         .limit(limit)
@@ -61,15 +83,28 @@ class Leases:
         self.worker_id = worker_id
         # Built once per limit: the loop asks after every send, and building this
         # statement cost more than running it (about a millisecond of CPU each time).
-        self._candidate_queries: dict[int, Select[Any]] = {}
+        self._candidate_queries: dict[tuple[int, frozenset[str]], Select[Any]] = {}
 
-    def candidates(self, limit: int) -> list[Any]:
-        """Rows due now, free, and first in line for their lead: (id, kind, payload, route)."""
-        query = self._candidate_queries.get(limit)
+    def candidates(
+        self,
+        limit: int,
+        *,
+        lane_kinds: frozenset[str] = frozenset(),
+        full_routes: Iterable[str] = (),
+    ) -> list[Any]:
+        """Rows due now, free, and first in line for their lead: (id, kind, payload, route).
+
+        Leaves out rows of `lane_kinds` whose lead's route is one of `full_routes`.
+        """
+        key = (limit, lane_kinds)
+        query = self._candidate_queries.get(key)
         if query is None:
-            query = self._candidate_queries[limit] = candidates_query(limit)
+            query = self._candidate_queries[key] = candidates_query(limit, lane_kinds)
+        params: dict[str, Any] = {"now": self.now()}
+        if lane_kinds:
+            params["full_routes"] = sorted(full_routes)
         with self.db.read() as session:
-            return list(session.execute(query, {"now": self.now()}).all())
+            return list(session.execute(query, params).all())
 
     def take(self, ids: list[int], *, mine_too: bool = False) -> set[int]:
         """Lease the rows of `ids` that are still free; return those taken."""

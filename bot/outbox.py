@@ -10,7 +10,7 @@ import enum
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import insert
+from sqlalchemy import insert, update
 from sqlalchemy.orm import Session
 
 from bot.db import OUTBOX_QUEUED
@@ -62,4 +62,27 @@ def enqueue_values(session: Session, rows: list[dict[str, Any]]) -> None:
     """Queue several rows (see `values`) with one Core INSERT, in this order, making no ORM
     objects: for the paths a user's click waits for."""
     session.execute(insert(OutboxMessage.__table__), rows)
+
+
+def release_waiting(session: Session, intent: Intent, lead_ids: list[int], now: datetime) -> None:
+    """Make the pending `intent` rows of these leads due now: what they waited for is here.
+
+    A row that cannot go out until something else happened (a thread reply before its
+    card is in Slack) is parked with a long wait instead of being asked about again and
+    again; the change it waits for calls this in its own transaction.
+    """
+    if not lead_ids:
+        return
+    session.execute(
+        update(OutboxMessage)
+        .where(
+            OutboxMessage.lead_id.in_(lead_ids),
+            OutboxMessage.kind == str(intent),
+            OutboxMessage.sent_at.is_(None),
+            OutboxMessage.dead_at.is_(None),
+            OutboxMessage.available_at > now,
+        )
+        .values(available_at=now)
+        .execution_options(synchronize_session=False)
+    )
     session.info[OUTBOX_QUEUED] = True

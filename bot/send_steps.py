@@ -20,7 +20,7 @@ from bot.clock import Clock
 from bot.db import Database
 from bot.leases import Leases
 from bot.models import Lead, OutboxMessage, SlackMessage
-from bot.outbox import Intent
+from bot.outbox import Intent, release_waiting
 from bot.pacing import NotReady
 from bot.policy import Policy
 from bot.senders import SENDERS, NoSender, SendContext, Sent
@@ -43,14 +43,13 @@ class Steps:
 
     # --- one row -----------------------------------------------------------------------
 
-    def send_row(self, row_id: int, lane_channel: str | None) -> None:
+    def send_row(self, row_id: int, lane_channel: str | None, route: str | None = None) -> None:
+        """Send one row; `route` (its lead's, as leased) only names it in the logs."""
         rows = self.leases.start([row_id])
         if not rows:
             return  # another process took it over
         row = rows[0]
-        with logs.bound(
-            outbox_id=row.id, lead_id=row.lead_id, kind=row.kind, route=self._route_of(row)
-        ):
+        with logs.bound(outbox_id=row.id, lead_id=row.lead_id, kind=row.kind, route=route):
             scope = SendScope(row.id, row.attempts, row.first_attempt_at, self.client.history)
             ctx = SendContext(self.db, self.client, self.policy, self.now(), row=row)
             superseded: list[int] = []
@@ -146,12 +145,6 @@ class Steps:
             level = (row.payload or {}).get("level", "unknown")
             metrics.ESCALATIONS_SENT.labels(str(level)).inc()
         logs.event(log, "outbox.sent", attempts=row.attempts, coalesced=len(superseded) or None)
-
-    def _route_of(self, row: OutboxMessage) -> str | None:
-        if row.lead_id is None:
-            return None
-        with self.db.read() as session:
-            return session.scalar(select(Lead.route).where(Lead.id == row.lead_id))
 
     # --- digests -----------------------------------------------------------------------
 
@@ -262,12 +255,15 @@ class Steps:
                     .returning(OutboxMessage.lead_id)
                 )
             )
+            listed = sorted({d for d in done if d is not None})
             session.add_all(
                 SlackMessage(
                     lead_id=lead_id, purpose=digest.PURPOSE, channel=channel, ts=ts, created_at=now
                 )
-                for lead_id in sorted({d for d in done if d is not None})
+                for lead_id in listed
             )
+            # A listed lead's timeline goes under the digest message.
+            release_waiting(session, Intent.THREAD_EVENT, listed, now)
         metrics.OUTBOX_SENT.labels(Intent.POST_CARD, "digest").inc(len(done))
         logs.event(log, "outbox.digest_sent", channel=channel, leads=len(done), ts=ts)
 

@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 from bot.delivery import NotReady, SendContext, Sent, sender
 from bot.digest import PURPOSE as DIGEST  # one message listing many leads
 from bot.models import Lead, LeadEvent, OutboxMessage, SlackMessage
-from bot.outbox import Intent, enqueue
+from bot.outbox import Intent, enqueue, release_waiting
 from bot.policy import Policy
 from bot.render.card import lead_card
 from bot.render.home import home_view
@@ -33,6 +33,12 @@ log = logging.getLogger(__name__)
 
 CARD = "card"
 REPOST = "repost"
+
+# How long a thread reply whose lead has no card waits before it looks again. Posting
+# the card (or a digest listing the lead) makes it due at once (release_waiting), so
+# this is only the fallback; a short retry would have every such reply polled over and
+# over, crowding out the messages that can go (imported leads have no card at all).
+CARD_WAIT_SECONDS = 300.0
 
 # chat.update answers for a message that is gone: nothing left to update there.
 _GONE = frozenset({"message_not_found", "cant_update_message", "channel_not_found", "is_archived"})
@@ -87,6 +93,7 @@ def post_card(row: OutboxMessage, ctx: SendContext) -> Sent:
         session.add(
             SlackMessage(lead_id=lead_id, purpose=purpose, channel=channel, ts=ts, created_at=now)
         )
+        release_waiting(session, Intent.THREAD_EVENT, [lead_id], now)
 
     return Sent(result={"channel": channel, "ts": ts, "purpose": purpose}, record=record)
 
@@ -131,7 +138,9 @@ def post_thread_event(row: OutboxMessage, ctx: SendContext) -> Sent:
     if event is None:
         return Sent(result={"skipped": "event gone"})
     if not cards:
-        raise NotReady(f"lead {row.lead_id} has no card in Slack yet")
+        # The lead's card post went out before this row (a lead's rows go in order), so
+        # the card is not on its way: an imported lead, or a card post that failed.
+        raise NotReady(f"lead {row.lead_id} has no card in Slack", retry_in=CARD_WAIT_SECONDS)
     text = event_text(event, locale=ctx.policy.locale, tz=timezone(ctx.policy))
     response = ctx.client.chat_postMessage(
         channel=cards[0].channel,

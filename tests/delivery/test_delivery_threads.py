@@ -6,14 +6,14 @@ import time
 from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from bot.delivery import Delivery
-from bot.models import OutboxMessage
-from bot.outbox import Intent
+from bot.models import LeadEvent, OutboxMessage, SlackMessage
+from bot.outbox import Intent, enqueue
 from bot.runtime import Runtime
 from tests.delivery.test_delivery import hand_off, notice, posted_ids, rows
 from tests.support.slack_api import SlackStandIn
@@ -197,3 +197,40 @@ def test_a_card_update_does_not_wait_behind_posts_held_by_the_channels_pace(
         posts = slack_api.calls("chat.postMessage")
     assert len(posts) == 1  # the pace still holds the second thread reply
     assert "U0REP3" in str(updates[-1].args["blocks"])
+
+
+@pytest.mark.slow
+def test_a_card_update_is_not_held_back_by_a_channels_long_backlog_of_posts(
+    runtime: Runtime, slack_api: SlackStandIn
+) -> None:
+    # More thread replies waiting for the channel's pace than delivery queues at once
+    # (1,000), and more again than it looks at in one go (200).
+    *waiting, clicked = hand_off(runtime, 1301)
+    now = datetime.now(UTC)
+    with runtime.db.transaction() as session:
+        session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.kind == str(Intent.POST_CARD))
+            .values(sent_at=now, result={"posted": "by the test's setup"})
+        )
+        for n, lead in enumerate([*waiting, clicked]):
+            session.add(
+                SlackMessage(
+                    lead_id=lead, purpose="card", channel="C0SALES", ts=f"1.{n:06d}", created_at=now
+                )
+            )
+        events = dict(
+            session.execute(
+                select(LeadEvent.lead_id, LeadEvent.id).where(LeadEvent.lead_id.in_(waiting))
+            ).all()
+        )
+        for lead in waiting:
+            enqueue(session, Intent.THREAD_EVENT, now, lead_id=lead, event_id=events[lead])
+    # A pace long enough that the replies after the first outlast the test.
+    delivery = Delivery(runtime.db, runtime.client, runtime.policy, post_interval=600)
+    with running(delivery):
+        slack_api.wait_for("chat.postMessage", 1)
+        runtime.leads.claim(clicked, "U0REP1")
+        [card_update] = slack_api.wait_for("chat.update", 1, timeout=30)
+    assert card_update.args["ts"] == f"1.{len(waiting):06d}"
+    assert len(slack_api.calls("chat.postMessage")) == 1  # the pace still holds the rest

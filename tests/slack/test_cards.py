@@ -6,6 +6,7 @@ from typing import Any
 
 from sqlalchemy import select, update
 
+from bot.dead_letters import retry_failed
 from bot.models import OutboxMessage, SlackMessage
 from bot.outbox import Intent, enqueue
 from bot.runtime import Runtime
@@ -134,6 +135,33 @@ def test_a_thread_reply_waits_for_its_card_and_keeps_the_order(
     assert slack_api.calls("chat.update") == []
     assert reply.args["thread_ts"] == (card.response or {})["ts"]
     assert "claimed the lead" in reply.args["text"]
+
+
+def test_a_thread_reply_whose_card_is_not_coming_is_parked_until_the_card_is_posted(
+    runtime: Runtime, slack_api: SlackStandIn, hand_off: HandOff, clock: FakeClock
+) -> None:
+    lead = hand_off()
+    slack_api.fail("chat.postMessage", error="channel_not_found")
+    drain(runtime)  # the card post needs a person: a dead letter, no card in Slack
+    runtime.leads.claim(lead.id, "U0REP1")
+    drain(runtime)
+    clock.advance(minutes=1)
+    drain(runtime)
+    with runtime.db.read() as session:
+        reply = session.scalar(
+            select(OutboxMessage).where(OutboxMessage.kind == str(Intent.THREAD_EVENT))
+        )
+    assert reply is not None and reply.sent_at is None and reply.failures == 0
+    # Not asked again every second or so while nothing can change its answer.
+    assert (reply.available_at - clock()).total_seconds() > 60
+
+    assert retry_failed(runtime.db, clock()) == 1
+    drain(runtime)  # the card goes up, and the reply that waited for it right after
+    card, posted_reply = [
+        c for c in slack_api.successful_calls("chat.postMessage") if c.args["channel"] == "C0SALES"
+    ]
+    assert posted_reply.args["thread_ts"] == (card.response or {})["ts"]
+    assert "claimed the lead" in posted_reply.args["text"]
 
 
 def test_a_deleted_card_does_not_block_updates_of_the_others(
