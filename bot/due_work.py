@@ -74,9 +74,12 @@ def due_query(now: datetime, limit: int) -> Select[DueWork]:
 
 
 def next_due_at(db: Database) -> datetime | None:
-    """When the earliest pending row falls due (one index lookup)."""
-    with db.read() as session:
-        return session.scalar(next_due_query())
+    """When the earliest pending row falls due (one index lookup).
+
+    A plain connection, not a session: one value is read, and no ORM state is wanted
+    for it (the scheduler asks after every pass and every change it hears of)."""
+    with db.engine.connect() as conn:
+        return conn.scalar(next_due_query())
 
 
 def route_of(policy: Policy, lead: Lead) -> Route | None:

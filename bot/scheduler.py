@@ -30,6 +30,8 @@ from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.jobstores.base import JobLookupError
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.cron import CronTrigger
+from apscheduler.triggers.date import DateTrigger
+from apscheduler.triggers.interval import IntervalTrigger
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
@@ -106,10 +108,11 @@ class SlaScheduler:
         )
         scheduler.start()
         self._scheduler = scheduler
+        # Triggers are passed built, not by name: by name APScheduler imports their module
+        # through its plugin entry points on first use, i.e. inside start().
         scheduler.add_job(
             self.run_due,
-            "interval",
-            seconds=self.sweep_every.total_seconds(),
+            IntervalTrigger(seconds=self.sweep_every.total_seconds(), timezone=UTC),
             id=SWEEP_JOB,
             replace_existing=True,
             **DUE_JOB_OPTIONS,
@@ -119,8 +122,7 @@ class SlaScheduler:
             self._data_version = self._read_data_version()
             scheduler.add_job(
                 self._watch,
-                "interval",
-                seconds=self.watch_every.total_seconds(),
+                IntervalTrigger(seconds=self.watch_every.total_seconds(), timezone=UTC),
                 id=WATCH_JOB,
                 replace_existing=True,
                 coalesce=True,
@@ -147,9 +149,22 @@ class SlaScheduler:
                 misfire_grace_time=int(DIGEST_GRACE.total_seconds()),
             )
             # A digest whose time passed while no process ran is posted on start.
-            scheduler.add_job(self.post_digest, id=f"{DIGEST_JOB}.on_start", replace_existing=True)
-        # Rows that fell due while nothing ran go out now, with their real lateness.
-        self._arm(self.now())
+            scheduler.add_job(
+                self.post_digest,
+                DateTrigger(timezone=UTC),
+                id=f"{DIGEST_JOB}.on_start",
+                replace_existing=True,
+            )
+        # The first wake-up is armed for the earliest pending row before start returns:
+        # one lookup through the partial index, no rows loaded, no claiming pass when
+        # nothing is due. Rows that fell due while nothing ran are armed in the past,
+        # so they go out at once, with their real lateness. (Looked up only now that the
+        # scheduler runs, so due work committed meanwhile is either seen here or noticed.)
+        try:
+            self.rearm()
+        except Exception:  # the database is not there yet: a claiming pass will retry
+            log.exception("could not look up the first due work; trying at once")
+            self._arm(self.now())
 
     def stop(self) -> None:
         """Finish the pass in progress, then stop; nothing claimed is left half done."""
@@ -205,8 +220,7 @@ class SlaScheduler:
             return
         scheduler.add_job(
             self.run_due,
-            "date",
-            run_date=at,
+            DateTrigger(run_date=at, timezone=UTC),
             id=WAKE_JOB,
             replace_existing=True,
             # Wake-ups may overlap when an earlier row turns up mid-pass; they queue on
