@@ -34,6 +34,7 @@ from apscheduler.triggers.date import DateTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
+from sqlalchemy.orm import configure_mappers
 
 from bot import due_work, weekly_digest
 from bot.clock import Clock, utcnow
@@ -90,6 +91,10 @@ class SlaScheduler:
         self._watch_conn: Any = None
         self._data_version: int | None = None
         db.on_due_work_commit(self.notice)
+        # SQLAlchemy configures the ORM mappers on their first use: tens of milliseconds
+        # and a few MB, which would otherwise land inside start() (or delivery's first
+        # pass racing it). Building the scheduler is part of building the process.
+        configure_mappers()
         # APScheduler logs every run at INFO; a one-second watch would flood the log.
         for name in ("apscheduler.executors.default", "apscheduler.scheduler"):
             logging.getLogger(name).setLevel(logging.WARNING)
