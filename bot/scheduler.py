@@ -56,6 +56,10 @@ BUSY_RETRY = timedelta(milliseconds=200)
 # After an unexpected failure (the database went away...), try again this soon.
 FAILURE_RETRY = timedelta(seconds=5)
 LISTEN_POLL_SECONDS = 5.0
+# Threads running the jobs. Passes take turns on the drain lock, so more threads would
+# only wait there, each holding a stack, a malloc arena and (SQLite) a connection of its
+# own; the second keeps the one-second watch and the digest from queueing behind a pass.
+PASS_THREADS = 2
 
 # Deliberate job settings. A due nudge or escalation is sent however late the process
 # got to it (no misfire grace limit: a late wake-up is exactly when it matters), and
@@ -108,10 +112,12 @@ class SlaScheduler:
     def start(self) -> None:
         scheduler = BackgroundScheduler(
             timezone=UTC,
-            executors={"default": ThreadPoolExecutor(4)},
+            executors={"default": ThreadPoolExecutor(PASS_THREADS)},
             job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 60},
         )
-        scheduler.start()
+        # Jobs are added before APScheduler's thread starts: each one added to a running
+        # scheduler wakes that thread for a pass over the jobs, competing with the rest of
+        # start() for the GIL. From here on notice() arms too (a pending job until started).
         self._scheduler = scheduler
         # Triggers are passed built, not by name: by name APScheduler imports their module
         # through its plugin entry points on first use, i.e. inside start().
@@ -133,11 +139,6 @@ class SlaScheduler:
                 coalesce=True,
                 misfire_grace_time=None,
             )
-        elif self.db.dialect == "postgresql":
-            self._listener = threading.Thread(
-                target=self._listen, name="baton-due-work-listen", daemon=True
-            )
-            self._listener.start()
         if self.policy.digest is not None:
             spec = self.policy.digest
             scheduler.add_job(
@@ -163,13 +164,19 @@ class SlaScheduler:
         # The first wake-up is armed for the earliest pending row before start returns:
         # one lookup through the partial index, no rows loaded, no claiming pass when
         # nothing is due. Rows that fell due while nothing ran are armed in the past,
-        # so they go out at once, with their real lateness. (Looked up only now that the
-        # scheduler runs, so due work committed meanwhile is either seen here or noticed.)
+        # so they go out at once, with their real lateness. (Due work committed after
+        # the lookup is noticed: notice() arms from the moment the scheduler is set.)
         try:
-            self.rearm()
+            self._arm_earliest()
         except Exception:  # the database is not there yet: a claiming pass will retry
             log.exception("could not look up the first due work; trying at once")
             self._arm(self.now())
+        scheduler.start()
+        if self.db.dialect == "postgresql":
+            self._listener = threading.Thread(
+                target=self._listen, name="baton-due-work-listen", daemon=True
+            )
+            self._listener.start()
 
     def stop(self) -> None:
         """Finish the pass in progress, then stop; nothing claimed is left half done."""
@@ -213,7 +220,7 @@ class SlaScheduler:
 
     def notice(self, earliest: datetime) -> None:
         """Due work falling due at `earliest` was just committed: wake earlier if needed."""
-        if not self.running:
+        if self._scheduler is None:  # not started, or stopped
             return
         with self._arm_lock:
             if self._armed_at is None or earliest < self._armed_at:
@@ -239,6 +246,9 @@ class SlaScheduler:
         """Arm the wake-up for the earliest pending row (or `soon`, if that is earlier)."""
         if not self.running:
             return
+        self._arm_earliest(soon=soon)
+
+    def _arm_earliest(self, *, soon: datetime | None = None) -> None:
         with self._arm_lock:
             at = due_work.next_due_at(self.db)
             if soon is not None and (at is None or soon < at):
