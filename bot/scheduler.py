@@ -32,7 +32,7 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.date import DateTrigger
 from apscheduler.triggers.interval import IntervalTrigger
-from sqlalchemy import text
+from sqlalchemy import Connection, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import configure_mappers
 
@@ -92,7 +92,7 @@ class SlaScheduler:
         self._armed_at: datetime | None = None
         self._stop = threading.Event()
         self._listener: threading.Thread | None = None
-        self._watch_conn: Any = None
+        self._watch_conn: Connection | None = None
         self._data_version: int | None = None
         db.on_due_work_commit(self.notice)
         # SQLAlchemy configures the ORM mappers on their first use: tens of milliseconds
@@ -129,7 +129,10 @@ class SlaScheduler:
             **DUE_JOB_OPTIONS,
         )
         if self.db.dialect == "sqlite":
-            self._watch_conn = self.db.engine.raw_connection()
+            # The watch keeps a connection of its own (a data version compares commits
+            # seen by one connection); start-up's lookup below uses it too, after the
+            # version is read, so a commit in between is seen by one or the other.
+            self._watch_conn = self.db.engine.connect()
             self._data_version = self._read_data_version()
             scheduler.add_job(
                 self._watch,
@@ -167,7 +170,7 @@ class SlaScheduler:
         # so they go out at once, with their real lateness. (Due work committed after
         # the lookup is noticed: notice() arms from the moment the scheduler is set.)
         try:
-            self._arm_earliest()
+            self._arm_earliest(conn=self._watch_conn)
         except Exception:  # the database is not there yet: a claiming pass will retry
             log.exception("could not look up the first due work; trying at once")
             self._arm(self.now())
@@ -248,9 +251,11 @@ class SlaScheduler:
             return
         self._arm_earliest(soon=soon)
 
-    def _arm_earliest(self, *, soon: datetime | None = None) -> None:
+    def _arm_earliest(
+        self, *, soon: datetime | None = None, conn: Connection | None = None
+    ) -> None:
         with self._arm_lock:
-            at = due_work.next_due_at(self.db)
+            at = due_work.next_due_at(self.db, conn)
             if soon is not None and (at is None or soon < at):
                 at = soon
             if at is not None:
@@ -290,10 +295,14 @@ class SlaScheduler:
     # --- hearing about other processes' due work ------------------------------------------
 
     def _read_data_version(self) -> int:
-        cursor = self._watch_conn.cursor()
+        # On the driver's connection: outside any transaction (SQLAlchemy's would begin one).
+        assert self._watch_conn is not None
+        cursor = self._watch_conn.connection.cursor()
         try:
             cursor.execute("PRAGMA data_version")
-            return int(cursor.fetchone()[0])
+            row = cursor.fetchone()
+            assert row is not None  # the pragma always answers one row
+            return int(row[0])
         finally:
             cursor.close()
 
