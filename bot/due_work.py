@@ -23,7 +23,7 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, Select, and_, select, update
+from sqlalchemy import ColumnElement, Connection, Select, and_, select, update
 from sqlalchemy.orm import Session
 
 from bot import sla
@@ -73,10 +73,18 @@ def due_query(now: datetime, limit: int) -> Select[DueWork]:
     )
 
 
-def next_due_at(db: Database) -> datetime | None:
-    """When the earliest pending row falls due (one index lookup)."""
-    with db.read() as session:
-        return session.scalar(next_due_query())
+def next_due_at(db: Database, conn: Connection | None = None) -> datetime | None:
+    """When the earliest pending row falls due (one index lookup), on `conn` if given.
+
+    A plain connection, not a session: one value is read, and no ORM state is wanted
+    for it (the scheduler asks after every pass and every change it hears of)."""
+    if conn is not None:
+        try:
+            return conn.scalar(next_due_query())
+        finally:
+            conn.rollback()  # no read transaction left open on a connection kept open
+    with db.engine.connect() as own:
+        return own.scalar(next_due_query())
 
 
 def route_of(policy: Policy, lead: Lead) -> Route | None:

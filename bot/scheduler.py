@@ -30,8 +30,11 @@ from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.jobstores.base import JobLookupError
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.cron import CronTrigger
-from sqlalchemy import text
+from apscheduler.triggers.date import DateTrigger
+from apscheduler.triggers.interval import IntervalTrigger
+from sqlalchemy import Connection, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.orm import configure_mappers
 
 from bot import due_work, weekly_digest
 from bot.clock import Clock, utcnow
@@ -53,6 +56,10 @@ BUSY_RETRY = timedelta(milliseconds=200)
 # After an unexpected failure (the database went away...), try again this soon.
 FAILURE_RETRY = timedelta(seconds=5)
 LISTEN_POLL_SECONDS = 5.0
+# Threads running the jobs. Passes take turns on the drain lock, so more threads would
+# only wait there, each holding a stack, a malloc arena and (SQLite) a connection of its
+# own; the second keeps the one-second watch and the digest from queueing behind a pass.
+PASS_THREADS = 2
 
 # Deliberate job settings. A due nudge or escalation is sent however late the process
 # got to it (no misfire grace limit: a late wake-up is exactly when it matters), and
@@ -85,9 +92,13 @@ class SlaScheduler:
         self._armed_at: datetime | None = None
         self._stop = threading.Event()
         self._listener: threading.Thread | None = None
-        self._watch_conn: Any = None
+        self._watch_conn: Connection | None = None
         self._data_version: int | None = None
         db.on_due_work_commit(self.notice)
+        # SQLAlchemy configures the ORM mappers on their first use: tens of milliseconds
+        # and a few MB, which would otherwise land inside start() (or delivery's first
+        # pass racing it). Building the scheduler is part of building the process.
+        configure_mappers()
         # APScheduler logs every run at INFO; a one-second watch would flood the log.
         for name in ("apscheduler.executors.default", "apscheduler.scheduler"):
             logging.getLogger(name).setLevel(logging.WARNING)
@@ -101,36 +112,36 @@ class SlaScheduler:
     def start(self) -> None:
         scheduler = BackgroundScheduler(
             timezone=UTC,
-            executors={"default": ThreadPoolExecutor(4)},
+            executors={"default": ThreadPoolExecutor(PASS_THREADS)},
             job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 60},
         )
-        scheduler.start()
+        # Jobs are added before APScheduler's thread starts: each one added to a running
+        # scheduler wakes that thread for a pass over the jobs, competing with the rest of
+        # start() for the GIL. From here on notice() arms too (a pending job until started).
         self._scheduler = scheduler
+        # Triggers are passed built, not by name: by name APScheduler imports their module
+        # through its plugin entry points on first use, i.e. inside start().
         scheduler.add_job(
             self.run_due,
-            "interval",
-            seconds=self.sweep_every.total_seconds(),
+            IntervalTrigger(seconds=self.sweep_every.total_seconds(), timezone=UTC),
             id=SWEEP_JOB,
             replace_existing=True,
             **DUE_JOB_OPTIONS,
         )
         if self.db.dialect == "sqlite":
-            self._watch_conn = self.db.engine.raw_connection()
+            # The watch keeps a connection of its own (a data version compares commits
+            # seen by one connection); start-up's lookup below uses it too, after the
+            # version is read, so a commit in between is seen by one or the other.
+            self._watch_conn = self.db.engine.connect()
             self._data_version = self._read_data_version()
             scheduler.add_job(
                 self._watch,
-                "interval",
-                seconds=self.watch_every.total_seconds(),
+                IntervalTrigger(seconds=self.watch_every.total_seconds(), timezone=UTC),
                 id=WATCH_JOB,
                 replace_existing=True,
                 coalesce=True,
                 misfire_grace_time=None,
             )
-        elif self.db.dialect == "postgresql":
-            self._listener = threading.Thread(
-                target=self._listen, name="baton-due-work-listen", daemon=True
-            )
-            self._listener.start()
         if self.policy.digest is not None:
             spec = self.policy.digest
             scheduler.add_job(
@@ -147,9 +158,28 @@ class SlaScheduler:
                 misfire_grace_time=int(DIGEST_GRACE.total_seconds()),
             )
             # A digest whose time passed while no process ran is posted on start.
-            scheduler.add_job(self.post_digest, id=f"{DIGEST_JOB}.on_start", replace_existing=True)
-        # Rows that fell due while nothing ran go out now, with their real lateness.
-        self._arm(self.now())
+            scheduler.add_job(
+                self.post_digest,
+                DateTrigger(timezone=UTC),
+                id=f"{DIGEST_JOB}.on_start",
+                replace_existing=True,
+            )
+        # The first wake-up is armed for the earliest pending row before start returns:
+        # one lookup through the partial index, no rows loaded, no claiming pass when
+        # nothing is due. Rows that fell due while nothing ran are armed in the past,
+        # so they go out at once, with their real lateness. (Due work committed after
+        # the lookup is noticed: notice() arms from the moment the scheduler is set.)
+        try:
+            self._arm_earliest(conn=self._watch_conn)
+        except Exception:  # the database is not there yet: a claiming pass will retry
+            log.exception("could not look up the first due work; trying at once")
+            self._arm(self.now())
+        scheduler.start()
+        if self.db.dialect == "postgresql":
+            self._listener = threading.Thread(
+                target=self._listen, name="baton-due-work-listen", daemon=True
+            )
+            self._listener.start()
 
     def stop(self) -> None:
         """Finish the pass in progress, then stop; nothing claimed is left half done."""
@@ -193,7 +223,7 @@ class SlaScheduler:
 
     def notice(self, earliest: datetime) -> None:
         """Due work falling due at `earliest` was just committed: wake earlier if needed."""
-        if not self.running:
+        if self._scheduler is None:  # not started, or stopped
             return
         with self._arm_lock:
             if self._armed_at is None or earliest < self._armed_at:
@@ -205,8 +235,7 @@ class SlaScheduler:
             return
         scheduler.add_job(
             self.run_due,
-            "date",
-            run_date=at,
+            DateTrigger(run_date=at, timezone=UTC),
             id=WAKE_JOB,
             replace_existing=True,
             # Wake-ups may overlap when an earlier row turns up mid-pass; they queue on
@@ -220,8 +249,13 @@ class SlaScheduler:
         """Arm the wake-up for the earliest pending row (or `soon`, if that is earlier)."""
         if not self.running:
             return
+        self._arm_earliest(soon=soon)
+
+    def _arm_earliest(
+        self, *, soon: datetime | None = None, conn: Connection | None = None
+    ) -> None:
         with self._arm_lock:
-            at = due_work.next_due_at(self.db)
+            at = due_work.next_due_at(self.db, conn)
             if soon is not None and (at is None or soon < at):
                 at = soon
             if at is not None:
@@ -261,10 +295,14 @@ class SlaScheduler:
     # --- hearing about other processes' due work ------------------------------------------
 
     def _read_data_version(self) -> int:
-        cursor = self._watch_conn.cursor()
+        # On the driver's connection: outside any transaction (SQLAlchemy's would begin one).
+        assert self._watch_conn is not None
+        cursor = self._watch_conn.connection.cursor()
         try:
             cursor.execute("PRAGMA data_version")
-            return int(cursor.fetchone()[0])
+            row = cursor.fetchone()
+            assert row is not None  # the pragma always answers one row
+            return int(row[0])
         finally:
             cursor.close()
 

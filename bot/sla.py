@@ -7,8 +7,9 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import cast
 
-from sqlalchemy import bindparam, insert, text, update
+from sqlalchemy import Table, bindparam, insert, text, update
 from sqlalchemy.orm import Session
 
 from bot.business_time import Calendar
@@ -19,6 +20,8 @@ from bot.policy import EscalationLevel, Route
 NUDGE_LEVEL = 0
 # PostgreSQL NOTIFY channel: other processes' schedulers wake when due work is planned.
 NOTIFY_CHANNEL = "baton_due_work"
+# Planned rows are inserted through the table, not the mapped class: see add_due_work.
+DUE_WORK_TABLE = cast(Table, DueWork.__table__)
 
 
 def deadline(route: Route, calendar: Calendar, clock: Clock, started_at: datetime) -> datetime:
@@ -56,24 +59,26 @@ def _row(lead_id: int, clock: Clock, sla_round: int, level: int, due_at: datetim
 def add_due_work(session: Session, rows: list[DueWork]) -> None:
     """Write planned rows and let the schedulers know (after the commit) when the first is due.
 
-    One Core INSERT for all of them, not the ORM's unit of work: a claim's click waits
-    for this, and nothing reads the rows back in the same transaction.
-    """
-    if rows:
-        session.execute(
-            insert(_DUE_WORK),
-            [
-                {
-                    "lead_id": row.lead_id,
-                    "clock": row.clock,
-                    "sla_round": row.sla_round,
-                    "level": row.level,
-                    "due_at": row.due_at,
-                }
-                for row in rows
-            ],
-        )
-        note_planned(session, min(row.due_at for row in rows))
+    The rows are written as values in one Core INSERT, not added to the session as
+    objects (nor through the ORM's bulk INSERT): nothing reads them back through the
+    session, and the ORM's bookkeeping per row was most of what planning a clock cost.
+    The lead they belong to is already in the database (its id is in the rows)."""
+    if not rows:
+        return
+    session.execute(
+        insert(DUE_WORK_TABLE),
+        [
+            {
+                "lead_id": row.lead_id,
+                "clock": row.clock,
+                "sla_round": row.sla_round,
+                "level": row.level,
+                "due_at": row.due_at,
+            }
+            for row in rows
+        ],
+    )
+    note_planned(session, min(row.due_at for row in rows))
 
 
 def note_planned(session: Session, earliest: datetime) -> None:
@@ -106,17 +111,16 @@ def cancel_pending(
         session.execute(_CANCEL_CLOCK, {"lead": lead_id, "now": now, "which": str(clock)})
 
 
-_DUE_WORK = DueWork.__table__
 _CANCEL_ALL = (
-    update(_DUE_WORK)
+    update(DUE_WORK_TABLE)
     .where(
-        _DUE_WORK.c.lead_id == bindparam("lead"),
-        _DUE_WORK.c.sent_at.is_(None),
-        _DUE_WORK.c.cancelled_at.is_(None),
+        DUE_WORK_TABLE.c.lead_id == bindparam("lead"),
+        DUE_WORK_TABLE.c.sent_at.is_(None),
+        DUE_WORK_TABLE.c.cancelled_at.is_(None),
     )
     .values(cancelled_at=bindparam("now"))
 )
-_CANCEL_CLOCK = _CANCEL_ALL.where(_DUE_WORK.c.clock == bindparam("which"))
+_CANCEL_CLOCK = _CANCEL_ALL.where(DUE_WORK_TABLE.c.clock == bindparam("which"))
 
 
 # --- when a row falls due --------------------------------------------------------------
