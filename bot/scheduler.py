@@ -212,7 +212,7 @@ class SlaScheduler:
         """For health checks: whether it runs and when it next wakes for due work."""
         return {
             "running": self.running,
-            "next_wake": self._armed_at.isoformat() if self._armed_at else None,
+            "next_wake": wake.isoformat() if (wake := self._wake_at()) else None,
         }
 
     def health(self) -> dict[str, Any]:
@@ -226,8 +226,20 @@ class SlaScheduler:
         if self._scheduler is None:  # not started, or stopped
             return
         with self._arm_lock:
-            if self._armed_at is None or earliest < self._armed_at:
+            armed = self._wake_at()
+            if armed is None or earliest < armed:
                 self._arm(earliest)
+
+    def _wake_at(self) -> datetime | None:
+        """When the wake-up job runs next; None once it has fired (or none is armed).
+
+        Read from the job itself, not only from what was last asked for: APScheduler drops
+        a one-off job the moment it fires, and a wake-up believed armed but already gone
+        would make notice() skip arming for due work planned meanwhile."""
+        scheduler = self._scheduler
+        if scheduler is None or self._armed_at is None:
+            return None
+        return self._armed_at if scheduler.get_job(WAKE_JOB) is not None else None
 
     def _arm(self, at: datetime) -> None:
         scheduler = self._scheduler

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from flask import Flask
+from hypothesis import settings as hypothesis_settings
 
 from bot.db import Database
 from bot.lifecycle import LeadService
@@ -23,6 +24,11 @@ from tests.support.slack_api import SlackStandIn
 from tests.support.slack_app import BOT_TOKEN, SIGNING_SECRET, SlackClientSim
 
 _pg_problem: dict[str, str | None] = {}
+
+# Property tests check what is true, not how fast: on a loaded CI machine one example can
+# take longer than Hypothesis's default 200 ms deadline without anything being wrong.
+hypothesis_settings.register_profile("baton", deadline=None)
+hypothesis_settings.load_profile("baton")
 
 
 @pytest.fixture(scope="session")
