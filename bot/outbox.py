@@ -62,6 +62,7 @@ def enqueue_values(session: Session, rows: list[dict[str, Any]]) -> None:
     """Queue several rows (see `values`) with one Core INSERT, in this order, making no ORM
     objects: for the paths a user's click waits for."""
     session.execute(insert(OutboxMessage.__table__), rows)
+    session.info[OUTBOX_QUEUED] = True
 
 
 def release_waiting(session: Session, intent: Intent, lead_ids: list[int], now: datetime) -> None:

@@ -68,6 +68,21 @@ def test_hand_off_routes_stores_and_queues_the_card(service: LeadService, db: Da
     assert kinds == ["card.post"]
 
 
+def test_every_transition_that_queues_slack_messages_wakes_delivery_after_its_commit(
+    service: LeadService, db: Database
+) -> None:
+    # Delivery sleeps until woken (or its periodic pass): a transition that queued rows
+    # without saying so would leave a rep's card un-updated for up to a second.
+    woken: list[int] = []
+    db.on_outbox_commit(lambda: woken.append(len(woken)))
+    lead = service.hand_off(enterprise_lead()).lead
+    assert len(woken) == 1
+    service.claim(lead.id, "U0REP1")
+    assert len(woken) == 2
+    service.log_first_touch(lead.id, "U0REP1")
+    assert len(woken) == 3
+
+
 def test_times_come_back_timezone_aware_utc(service: LeadService) -> None:
     lead = service.get(service.hand_off(enterprise_lead()).lead.id)
     assert lead.created_at.tzinfo is not None
