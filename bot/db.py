@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 import migrations
 from bot.group_commit import GroupCommit
+from bot.wal_checkpoint import BACKSTOP_PAGES, WalCheckpointer
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
 POOL_SIZE = 10
@@ -69,6 +70,8 @@ def _sqlite_engine(url: str, **kwargs: Any) -> Engine:
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        # Commits leave checkpoints to bot.wal_checkpoint (this is only its backstop).
+        cursor.execute(f"PRAGMA wal_autocheckpoint={BACKSTOP_PAGES}")
         cursor.close()
 
     @event.listens_for(engine, "begin")
@@ -107,6 +110,7 @@ class Database:
         self._write_turn: AbstractContextManager[Any] = (
             threading.RLock() if self.dialect == "sqlite" else nullcontext()
         )
+        self._checkpointer = WalCheckpointer(self.engine) if _sqlite_file(self.url) else None
 
     def on_outbox_commit(self, listener: Callable[[], None]) -> None:
         """Call `listener` after any transaction that queued outbox messages commits."""
@@ -125,6 +129,8 @@ class Database:
             queued = session.info.pop(OUTBOX_QUEUED, False)
             planned = session.info.pop(DUE_WORK_PLANNED, None)
         # Listeners run after the commit and after this thread's turn to write is over.
+        if self._checkpointer is not None:
+            self._checkpointer.nudge()
         if queued:
             for listener in self._outbox_listeners:
                 listener()
@@ -171,7 +177,14 @@ class Database:
                 connection.close()
 
     def dispose(self) -> None:
+        if self._checkpointer is not None:
+            self._checkpointer.stop()
         self.engine.dispose()
+
+
+def _sqlite_file(url: str) -> bool:
+    parsed = make_url(url)
+    return parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:")
 
 
 # --- schema state and migrations -------------------------------------------------

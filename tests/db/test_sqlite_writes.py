@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +13,7 @@ from bot.db import Database
 from bot.lifecycle import LeadInput, LeadService
 from bot.models import Lead
 from bot.policy import parse_policy
+from bot.wal_checkpoint import BACKSTOP_PAGES
 from tests.support.databases import MigratedTemplates
 from tests.support.policies import STANDARD
 
@@ -61,3 +63,26 @@ def test_concurrent_writers_in_one_process_wait_their_turn(
     db.dispose()
     assert problems == []
     assert stored == 2
+
+
+def test_commits_leave_the_checkpoint_to_its_own_thread(
+    migrated: MigratedTemplates, tmp_path: Path
+) -> None:
+    path = tmp_path / "checkpoint.db"
+    db = Database(migrated.sqlite_url(path))
+    leads = LeadService(db, parse_policy(STANDARD))
+    marker = "Checkpointed-Company-7f3a"
+    try:
+        with db.engine.connect() as connection:
+            backstop = connection.exec_driver_sql("PRAGMA wal_autocheckpoint").scalar()
+        leads.hand_off(LeadInput(source="web", name="Marker", company=marker))
+        # The commit appended the lead to the write-ahead log only; soon after, the
+        # checkpoint thread copies it into the database file itself.
+        deadline = time.monotonic() + 10
+        while marker.encode() not in path.read_bytes() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        in_database_file = marker.encode() in path.read_bytes()
+    finally:
+        db.dispose()
+    assert backstop == BACKSTOP_PAGES
+    assert in_database_file
