@@ -43,6 +43,7 @@ from bot import digest, logs, notices
 from bot.clock import Clock, utcnow
 from bot.db import Database
 from bot.dead_letters import problems, retry_failed
+from bot.foreground import Foreground
 from bot.lanes import ChannelHolds, LaneLeases
 from bot.leases import Leases
 from bot.outbox import Intent
@@ -131,6 +132,7 @@ class Delivery:
         lease: timedelta = LEASE,
         post_interval: float = 1.0,
         workers: int = WORKERS,
+        foreground: Foreground | None = None,
     ) -> None:
         self.db = db
         self.policy = policy
@@ -150,6 +152,7 @@ class Delivery:
                 pacer=self.pacer,
             )
         self.workers = workers
+        self.foreground = foreground
         self.worker_id = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
         self.leases = Leases(db, clock, lease, self.worker_id)
         self.channels = ChannelHolds(LaneLeases(db, clock, lease, self.worker_id), self.pacer)
@@ -442,6 +445,8 @@ class Delivery:
 
     def _work(self, item: _Item) -> None:
         try:
+            if self.foreground is not None:
+                self.foreground.wait_quiet()  # the requests being answered go first
             self._step(item)
         except Exception as exc:  # e.g. the database went away mid-step; the lease expires
             logs.event(log, "delivery.step_failed", logging.WARNING, error=repr(exc)[:300])

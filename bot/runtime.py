@@ -16,6 +16,7 @@ from bot import (
 from bot.clock import Clock, utcnow
 from bot.db import Database
 from bot.delivery import Delivery
+from bot.foreground import Foreground
 from bot.intake import receipt as _intake_receipt  # noqa: F401  (registers its outbox sender)
 from bot.lifecycle import LeadService
 from bot.pacing import Pacer
@@ -34,6 +35,8 @@ class Runtime:
     client: WebClient
     delivery: Delivery
     scheduler: SlaScheduler
+    # Requests in flight (counted by the web app), which delivery lets go first.
+    foreground: Foreground
     clock: Clock = utcnow
 
     def start_background(self) -> None:
@@ -62,6 +65,7 @@ def build_runtime(
     policy = policy or load_policy(settings.baton_config)
     db = Database(settings.database_url)
     pacer = Pacer(settings.baton_post_interval_seconds)
+    foreground = Foreground()
     return Runtime(
         settings=settings,
         db=db,
@@ -76,7 +80,9 @@ def build_runtime(
             lease=timedelta(seconds=settings.baton_outbox_lease_seconds),
             post_interval=settings.baton_post_interval_seconds,
             workers=settings.baton_delivery_workers,
+            foreground=foreground,
         ),
+        foreground=foreground,
         clock=clock,
         scheduler=SlaScheduler(db, policy, clock=clock),
     )

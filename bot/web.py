@@ -25,6 +25,8 @@ def create_web_app(runtime: Runtime, bolt_app: App | None = None) -> Flask:
 
     @web.before_request
     def start_request() -> None:
+        runtime.foreground.enter()
+        g.in_flight = True
         g.started = time.monotonic()
         g.request_id = request.headers.get("X-Request-Id", "")[:64] or request_id()
         g.log_context = logs.bound(request_id=g.request_id, path=request.path)
@@ -39,6 +41,8 @@ def create_web_app(runtime: Runtime, bolt_app: App | None = None) -> Flask:
 
     @web.teardown_request
     def end_request(_error: BaseException | None) -> None:
+        if g.pop("in_flight", False):
+            runtime.foreground.leave()
         context = g.pop("log_context", None)
         if context is not None:
             context.__exit__(None, None, None)
