@@ -27,19 +27,18 @@ class Foreground:
 
     def __init__(self) -> None:
         self._in_flight = 0
-        self._arrived = 0  # requests ever entered: tells whether one came and went
+        self._last_answered = float("-inf")  # time.monotonic() when the last one ended
         self._quiet = threading.Condition(threading.Lock())
 
     def enter(self) -> None:
         with self._quiet:
             self._in_flight += 1
-            self._arrived += 1
 
     def leave(self) -> None:
         with self._quiet:
-            self._in_flight -= 1
-            if self._in_flight <= 0:
-                self._in_flight = 0
+            self._in_flight = max(self._in_flight - 1, 0)
+            self._last_answered = time.monotonic()
+            if self._in_flight == 0:
                 self._quiet.notify_all()
 
     @property
@@ -47,23 +46,19 @@ class Foreground:
         return self._in_flight
 
     def wait_quiet(self, at_most: float = YIELD_SECONDS) -> bool:
-        """Wait until no request has been in flight for QUIET_SECONDS, at most `at_most`
-        seconds in all; True if it got quiet."""
+        """Wait until no request is in flight and none was answered in the last
+        QUIET_SECONDS, for at most `at_most` seconds; True if it got quiet. Returns at
+        once in a process that answers no requests (`baton worker`)."""
         deadline = time.monotonic() + at_most
         with self._quiet:
             while True:
-                left = deadline - time.monotonic()
-                if left <= 0 or not self._quiet.wait_for(self._idle, timeout=left):
+                now = time.monotonic()
+                if now >= deadline:
                     return False
-                # Idle now: quiet if no request arrives within QUIET_SECONDS.
-                arrived = self._arrived
-                self._quiet.release()
-                try:
-                    time.sleep(min(QUIET_SECONDS, max(deadline - time.monotonic(), 0)))
-                finally:
-                    self._quiet.acquire()
-                if self._idle() and self._arrived == arrived:
-                    return True
-
-    def _idle(self) -> bool:
-        return self._in_flight == 0
+                if self._in_flight == 0:
+                    calm_in = self._last_answered + QUIET_SECONDS - now
+                    if calm_in <= 0:
+                        return True
+                    self._quiet.wait(min(calm_in, deadline - now))
+                else:
+                    self._quiet.wait(deadline - now)  # until the last one is answered
