@@ -337,18 +337,20 @@ class LeadService:
         # holding no database connection, and is then answered from the read below: in a
         # race the losers neither queue for SQLite's write lock nor wait on PostgreSQL's
         # row lock. Across processes the compare-and-set alone still decides.
-        with self._claims.after_running(lead_id):
-            return self._claim(lead_id, user_id)
+        with self._claims.after_running(lead_id) as turn:
+            if turn.found is not None:  # the click this one waited for saw the lead taken
+                _refuse_claim(lead_id, *turn.found)
+            return self._claim(lead_id, user_id, turn)
 
-    def _claim(self, lead_id: int, user_id: str) -> Lead:
+    def _claim(self, lead_id: int, user_id: str, turn: Turn) -> Lead:
         # Read first, without the write lock: the clicks that lose a race (most of them)
         # are answered from this read and never queue for the lock, and the winner's write
         # transaction holds the lock only for the writes. A lead's route never changes.
-        with self.db.read() as session:
-            seen = session.execute(_SEEN, {"lead_id": lead_id}).first()
+        seen = self.db.read_one(_SEEN, {"lead_id": lead_id})
         if seen is None:
             raise LeadNotFound(lead_id)
         if seen.status != S.UNCLAIMED:
+            turn.leave((seen.status, seen.owner_id, seen.claimed_at))
             _refuse_claim(lead_id, seen.status, seen.owner_id, seen.claimed_at)
         route = self._route(seen.route)
         now = self.now()
@@ -362,6 +364,7 @@ class LeadService:
                 lost = session.execute(_SEEN, {"lead_id": lead_id}).first()
                 if lost is None:
                     raise LeadNotFound(lead_id)
+                turn.leave((lost.status, lost.owner_id, lost.claimed_at))
                 _refuse_claim(lead_id, lost.status, lost.owner_id, lost.claimed_at)
             lead = Lead(**row._asdict())
             sla.cancel_pending(session, lead_id, now, Clock.CLAIM)
@@ -384,6 +387,7 @@ class LeadService:
                     outbox.values(Intent.THREAD_EVENT, now, lead_id=lead_id, event_id=event_id),
                 ],
             )
+        turn.leave((S.CLAIMED, user_id, now))
         metrics.observe_event("claimed", lead.route, detail, lead)
         return lead
 
@@ -606,34 +610,51 @@ class LeadService:
         return event
 
 
+class Turn:
+    """One thread's turn at the work on a key: what the work it waited for found, and a
+    way to leave what this work finds to the threads waiting for it."""
+
+    def __init__(self, found: Any = None, *, first: bool) -> None:
+        self.found = found
+        self.left: Any = None
+        self._first = first
+
+    def leave(self, found: Any) -> None:
+        if self._first:
+            self.left = found
+
+
 class InFlight:
     """Lets a thread wait for the work already running on the same key (a lead id)."""
 
     def __init__(self) -> None:
         self._guard = threading.Lock()
-        self._running: dict[int, threading.Event] = {}
+        self._running: dict[int, tuple[threading.Event, Turn]] = {}
 
     @contextmanager
-    def after_running(self, key: int) -> Iterator[None]:
+    def after_running(self, key: int) -> Iterator[Turn]:
         """Run the block once the work running on `key` when called (if any) is done.
 
         Threads that waited then run side by side, and the first of them alone is
         waited for by later arrivals; the work itself must be safe to run concurrently.
+        The block gets what the work it waited for left (`Turn.found`), if anything.
         """
         with self._guard:
             running = self._running.get(key)
             if running is None:
-                mine = self._running[key] = threading.Event()
+                mine = Turn(first=True)
+                done = threading.Event()
+                self._running[key] = (done, mine)
         if running is not None:
-            running.wait()
-            yield
+            running[0].wait()
+            yield Turn(running[1].left, first=False)
             return
         try:
-            yield
+            yield mine
         finally:
             with self._guard:
                 del self._running[key]
-            mine.set()
+            done.set()
 
 
 _LEADS = Lead.__table__
