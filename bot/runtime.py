@@ -41,8 +41,11 @@ class Runtime:
 
     def start_background(self) -> None:
         """The SLA scheduler and Slack delivery (`baton worker`, `baton serve`)."""
-        self.delivery.start()
+        # The scheduler first: its start is a few milliseconds of work that delivery's
+        # first pass (which may have a backlog to lease) would otherwise compete with.
+        # Anything it queues before delivery runs waits in the outbox, as after a restart.
         self.scheduler.start()
+        self.delivery.start()
 
     def close(self, delivery_timeout: float = 5.0) -> None:
         # The scheduler first: it may still queue messages for delivery to send.

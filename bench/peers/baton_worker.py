@@ -77,12 +77,11 @@ def run(url: str, slack_api_url: str, policy_path: str) -> None:
     runtime = build_runtime(settings)
     imported = time.perf_counter()
     baseline = rss_mb()
-    # What `start_background` does, delivery first: the start-up compared with the peer's
-    # is the SLA scheduler's own (the peer has no delivery to start).
-    runtime.delivery.start()
-    imported = time.perf_counter()
+    # What `start_background` does: the SLA scheduler, whose start-up is compared with
+    # the peer's, then delivery (the peer has none; its memory still counts below).
     runtime.scheduler.start()
     started = time.perf_counter()
+    runtime.delivery.start()
     say(
         event="ready",
         import_seconds=imported - START,
