@@ -5,21 +5,28 @@ and 50 clickers racing for one lead."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import http.client
+import socket
+import subprocess
 import time
 
 from sqlalchemy import func, insert, select, update
 
 from bench.harness import Row, median, ms, percentile, scenario
 from bench.support import (
+    REPO,
     Answer,
     Connection,
     Request,
     Served,
     baton_serve,
     ensure_spec,
+    free_port,
     migrated_database,
+    python,
     scratch_dir,
+    stop_process,
     wait_until,
 )
 from bot.db import Database
@@ -206,6 +213,7 @@ def _measure_http(served: Served, standin: SlackStandIn, ids: list[int], warmup:
 def run_race(quick: bool) -> list[Row]:
     ensure_spec()
     rounds = 3 if quick else 20
+    bolt_p99 = asyncio.run(_inline_bolt_race(rounds))
     rows = []
     for kind in ("sqlite", "postgresql"):
         with (
@@ -216,8 +224,35 @@ def run_race(quick: bool) -> list[Row]:
             ids = prepare_leads(url, rounds + 1)
             with baton_serve(url, standin, workdir) as served:
                 wait_until(lambda u=url: outbox_pending(u) == 0, "hand-off rows to drain", 60)
-                rows.append(asyncio.run(_race(served, url, ids, kind)))
+                rows.append(asyncio.run(_race(served, url, ids, kind, bolt_p99)))
     return rows
+
+
+async def _inline_bolt_race(rounds: int) -> float:
+    """p99 of fifty signed clicks at once on a Bolt app that only acks (the second floor)."""
+    port = free_port()
+    process = subprocess.Popen(
+        [python(), "-m", "bench.peers.bolt_inline", str(port)], cwd=REPO, stderr=subprocess.PIPE
+    )
+    try:
+        wait_until(lambda: _accepts(port), "the inline-ack Bolt app to listen", 60)
+        latencies: list[float] = []
+        for n in range(rounds + 1):
+            users = [f"U0RACE{i:02d}" for i in range(RACERS)]
+            answers = await _burst(port, [click_request(1, user).encode() for user in users])
+            if any(a.status != 200 for a in answers):
+                raise RuntimeError("the inline-ack Bolt app did not answer every click with 200")
+            if n:  # the first round warms it up, as for Baton
+                latencies += [a.seconds for a in answers]
+    finally:
+        stop_process(process)
+    return percentile(latencies, 99)
+
+
+def _accepts(port: int) -> bool:
+    with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), 0.5):
+        return True
+    return False
 
 
 async def _burst(port: int, raws: list[bytes]) -> list[Answer]:
@@ -233,7 +268,7 @@ async def _burst(port: int, raws: list[bytes]) -> list[Answer]:
     return list(answers)
 
 
-async def _race(served: Served, url: str, ids: list[int], kind: str) -> Row:
+async def _race(served: Served, url: str, ids: list[int], kind: str, bolt_p99: float) -> Row:
     latencies: list[float] = []
     floor: list[float] = []
     statuses: list[int] = []
@@ -277,7 +312,7 @@ async def _race(served: Served, url: str, ids: list[int], kind: str) -> Row:
     return Row(
         f"50-way claim race, {kind} (p99)",
         ms(p99),
-        f"{ms(floor_p99)} 50 refused clicks at once",
+        f"{ms(floor_p99)} 50 refused clicks at once; {ms(bolt_p99)} inline-ack Bolt",
         f"{p99 / floor_p99:.2f}",
         "1 winner, all answered, p99 ≤ 100 ms",
         one_winner and answered == len(statuses) and losers_told and p99 <= RACE_P99_TARGET,
@@ -292,6 +327,7 @@ async def _race(served: Served, url: str, ids: list[int], kind: str) -> Row:
             "max_ms": round(max(latencies) * 1000, 3),
             "floor_p50_ms": round(median(floor) * 1000, 3),
             "floor_p99_ms": round(floor_p99 * 1000, 3),
+            "inline_bolt_p99_ms": round(bolt_p99 * 1000, 3),
             "database": kind,
         },
     )
