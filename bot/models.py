@@ -212,9 +212,6 @@ class DueWork(Base):
     sla_round: Mapped[int] = mapped_column(Integer)
     level: Mapped[int] = mapped_column(Integer)  # 0 = nudge before the deadline
     due_at: Mapped[datetime]
-    # A worker leases a row before sending; an expired lease means it died mid-send.
-    leased_until: Mapped[datetime | None]
-    leased_by: Mapped[str | None] = mapped_column(String(100))
     sent_at: Mapped[datetime | None]
     cancelled_at: Mapped[datetime | None]
 
