@@ -143,22 +143,17 @@ class Database:
                 due_listener(planned)
 
     def insert_together(self, table: Table, rows: list[dict[str, Any]], *, outbox: bool) -> None:
-        """INSERT `rows` into `table`, committed when this returns; on SQLite in one
-        transaction with the rows other threads are inserting at the same moment (a group
-        commit), as SQLite has one writer at a time.
+        """INSERT `rows` into `table`, committed when this returns, in one transaction
+        with the rows other threads are inserting at the same moment (a group commit).
 
         For rows a burst of requests each adds and nothing else in the transaction depends
         on (the notes to fifty clicks that lost one claim race): one write transaction and
-        one commit for the burst instead of one each, queueing behind one another.
+        one commit for the burst instead of one each. On SQLite they would queue for the
+        one writer; on PostgreSQL each would check out a connection and make its own
+        round trips, taking turns for the GIL with the clicks still being answered.
         `outbox`: the rows are outbox messages (delivery wakes after the commit).
         Not from inside `transaction()`: the group's writer needs this thread's turn.
         """
-        if self.dialect != "sqlite":
-            # PostgreSQL commits concurrent transactions side by side (and flushes their
-            # WAL together); queueing them behind one writer would only add waiting.
-            with self.transaction() as session:
-                _insert(session, table, rows, outbox=outbox)
-            return
         self._insert_group.run(lambda session: _insert(session, table, rows, outbox=outbox))
 
     @contextmanager
