@@ -253,6 +253,8 @@ class Delivery:
                     next_digest_check = now + DIGEST_CHECK_SECONDS
                 with self._lock:
                     room = self._lanes.count() < MAX_QUEUED
+                if room and self.foreground is not None:
+                    self.foreground.wait_quiet()  # leasing is database work too
                 if room:
                     items = self._lease_rows(LEASE_BATCH, lane_depth=LANE_DEPTH)
                     self._enqueue(items)

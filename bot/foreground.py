@@ -4,9 +4,9 @@
 Python runs one thread at a time: a send that starts while fifty clicks are being
 answered takes turns with them, and every click is answered later. A person who
 clicked notices tens of milliseconds (and Slack allows an acknowledgement 3 s); a
-queued message that goes out a moment later is not noticed. So before each send,
-delivery waits until no request is in flight — for at most `at_most`, so that under
-steady traffic it still goes on, just in the gaps.
+queued message that goes out a moment later is not noticed. So before each send, and
+before each pass that leases rows, delivery waits until no request is in flight — for
+at most `at_most`, so that under steady traffic it still goes on, just in the gaps.
 """
 
 from __future__ import annotations
