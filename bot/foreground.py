@@ -14,7 +14,7 @@ from __future__ import annotations
 import threading
 import time
 
-# How long a send waits for the requests in flight: a burst of fifty clicks is
+# How long delivery waits for the requests in flight: a burst of fifty clicks is
 # answered in well under this.
 YIELD_SECONDS = 0.25
 # Quiet means no request for this long: between two requests of a burst, the server
