@@ -70,16 +70,14 @@ class WalCheckpointer:
             except (sqlite3.Error, DBAPIError) as error:  # tried again after the next commit
                 logs.event(log, "sqlite.checkpoint_failed", logging.WARNING, error=str(error))
 
-    def checkpoint(self) -> tuple[int, int, int]:
-        """Run a PASSIVE checkpoint; return SQLite's (busy, log pages, pages copied)."""
+    def checkpoint(self) -> None:
+        """Run a PASSIVE checkpoint (what it could not copy now, the next one copies)."""
         # The driver connection, outside any transaction: a checkpoint cannot run inside
         # one, and SQLAlchemy would begin one on the first statement.
         connection = self._engine.raw_connection()
         try:
             cursor = connection.cursor()
-            row = cursor.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
+            cursor.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
             cursor.close()
         finally:
             connection.close()
-        busy, pages, copied = row
-        return int(busy), int(pages), int(copied)

@@ -232,7 +232,7 @@ async def _inline_bolt_race(rounds: int) -> float:
     """p99 of fifty signed clicks at once on a Bolt app that only acks (the second floor)."""
     port = free_port()
     process = subprocess.Popen(
-        [python(), "-m", "bench.peers.bolt_inline", str(port)], cwd=REPO, stderr=subprocess.PIPE
+        [python(), "-m", "bench.peers.bolt_inline", str(port)], cwd=REPO, stderr=subprocess.DEVNULL
     )
     try:
         wait_until(lambda: _accepts(port), "the inline-ack Bolt app to listen", 60)
