@@ -15,12 +15,12 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, Executable, Row, Table, create_engine, event, insert
+from sqlalchemy import Engine, Executable, Row, Table, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 import migrations
-from bot.group_commit import GroupCommit
+from bot.group_commit import GroupInsert, Insert
 from bot.wal_checkpoint import BACKSTOP_PAGES, WalCheckpointer
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
@@ -104,7 +104,7 @@ class Database:
         )
         self._reader = sessionmaker(self.engine, expire_on_commit=False)
         self._writer = sessionmaker(writer, expire_on_commit=False)
-        self._insert_group = GroupCommit(self)
+        self._insert_group = GroupInsert(self)
         self._outbox_listeners: list[Callable[[], None]] = []
         self._due_work_listeners: list[Callable[[datetime], None]] = []
         # SQLite has one writer at a time. Threads of this process wait for it here, in
@@ -154,7 +154,7 @@ class Database:
         `outbox`: the rows are outbox messages (delivery wakes after the commit).
         Not from inside `transaction()`: the group's writer needs this thread's turn.
         """
-        self._insert_group.run(lambda session: _insert(session, table, rows, outbox=outbox))
+        self._insert_group.run(Insert(table, rows, {OUTBOX_QUEUED: True} if outbox else {}))
 
     @contextmanager
     def read(self) -> Iterator[Session]:
@@ -194,12 +194,6 @@ def _sqlite_file(url: str) -> bool:
 
 
 # --- schema state and migrations -------------------------------------------------
-
-
-def _insert(session: Session, table: Table, rows: list[dict[str, Any]], *, outbox: bool) -> None:
-    session.execute(insert(table), rows)
-    if outbox:
-        session.info[OUTBOX_QUEUED] = True
 
 
 class SchemaState(enum.Enum):

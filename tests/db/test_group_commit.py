@@ -69,3 +69,45 @@ def test_a_group_that_fails_tells_its_writer_and_keeps_nothing(db: Database) -> 
         )
     with db.read() as session:
         assert session.scalars(select(InboundEvent.event_id)).all() == ["Ev1"]
+
+
+def test_a_burst_mixing_tables_and_one_bad_row_keeps_every_good_row(db: Database) -> None:
+    """Rows of a group go in one statement per table and column set; when one writer's
+    row fails, every other writer's rows are still committed and only that one fails."""
+    now = datetime(2026, 11, 21, 9, 0, tzinfo=UTC)
+    db.insert_together(
+        InboundEvent.__table__, [{"event_id": "EvTaken", "received_at": now}], outbox=False
+    )
+    start = threading.Barrier(WRITERS)
+    failed: list[int] = []
+    lock = threading.Lock()
+
+    def write(n: int) -> None:
+        start.wait()
+        try:
+            if n % 2:
+                event_id = "EvTaken" if n == 7 else f"Ev{n:02d}"
+                db.insert_together(
+                    InboundEvent.__table__,
+                    [{"event_id": event_id, "received_at": now}],
+                    outbox=False,
+                )
+            else:
+                row = values(Intent.EPHEMERAL, now, user=f"U0N{n:02d}", channel=None, text="x")
+                db.insert_together(OutboxMessage.__table__, [row], outbox=True)
+        except IntegrityError:
+            with lock:
+                failed.append(n)
+
+    threads = [threading.Thread(target=write, args=(n,)) for n in range(WRITERS)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+
+    assert failed == [7]
+    with db.read() as session:
+        events = set(session.scalars(select(InboundEvent.event_id)))
+        notes = session.scalar(select(func.count()).select_from(OutboxMessage))
+    assert events == {"EvTaken"} | {f"Ev{n:02d}" for n in range(1, WRITERS, 2) if n != 7}
+    assert notes == WRITERS // 2
