@@ -18,10 +18,12 @@ import uuid
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
-from urllib.parse import parse_qs
+from urllib.parse import parse_qsl
 
 from flask import Request, Response
-from slack_bolt.adapter.flask import SlackRequestHandler
+from slack_bolt import App, BoltContext, BoltRequest
+from slack_bolt.adapter.flask.handler import to_flask_response
+from slack_bolt.request.internals import build_context
 from slack_sdk.signature import SignatureVerifier
 from sqlalchemy import delete
 from sqlalchemy.exc import IntegrityError
@@ -79,35 +81,51 @@ class Peek:
     lead_id: int | None = None
 
 
-def peek(body: bytes, content_type: str | None) -> Peek:
-    """Read what a Slack request is; kind "unreadable" when Bolt could not parse it."""
+def read(body: bytes, content_type: str | None) -> tuple[Peek, dict[str, Any] | None]:
+    """Parse a (signed) Slack request body once, as Bolt would: what it is, and the body
+    for Bolt; kind "unreadable" and no body when Bolt could not read it."""
     try:
-        if (content_type or "").startswith("application/json"):
-            data = json.loads(body or b"{}")
+        text = body.decode("utf-8")
+        if (content_type or "").startswith("application/json") or text.startswith("{"):
+            data = json.loads(text or "{}")
             if not _well_formed(data):
-                return Peek("unreadable")
+                return Peek("unreadable"), None
             event_id = data.get("event_id")
             kind = str(data.get("type") or "unknown")[:40]
-            return Peek(kind, event_id if isinstance(event_id, str) and event_id else None)
-        form = parse_qs(body.decode("utf-8"), max_num_fields=100)
-        if "command" in form:
-            return Peek("command")
-        if "payload" in form:
-            payload = json.loads(form["payload"][0])
-            if not _well_formed(payload):
-                return Peek("unreadable")
-            actions = payload.get("actions")
-            action = actions[0] if isinstance(actions, list) and actions else {}
-            action = action if isinstance(action, dict) else {}
-            value = str(action.get("value") or "")
-            return Peek(
-                str(payload.get("type") or "unknown")[:40],
-                action_id=str(action.get("action_id") or "")[:60] or None,
-                lead_id=int(value) if value.isdigit() and len(value) < 12 else None,
-            )
-    except (ValueError, TypeError, AttributeError, IndexError):
-        return Peek("unreadable")
-    return Peek("unknown")
+            return Peek(kind, event_id if isinstance(event_id, str) and event_id else None), data
+        form = dict(parse_qsl(text, keep_blank_values=True, max_num_fields=100))
+        if "payload" not in form:
+            return Peek("command" if "command" in form else "unknown"), form
+        payload = json.loads(form["payload"])
+        if not _well_formed(payload):
+            return Peek("unreadable"), None
+        actions = payload.get("actions")
+        action = actions[0] if isinstance(actions, list) and actions else {}
+        value = str(action.get("value") or "")
+        return Peek(
+            str(payload.get("type") or "unknown")[:40],
+            action_id=str(action.get("action_id") or "")[:60] or None,
+            lead_id=int(value) if value.isdigit() and len(value) < 12 else None,
+        ), payload
+    except (ValueError, TypeError, AttributeError, IndexError):  # incl. bad UTF-8 and JSON
+        return Peek("unreadable"), None
+
+
+def peek(body: bytes, content_type: str | None) -> Peek:
+    """What a Slack request is (see `read`)."""
+    return read(body, content_type)[0]
+
+
+class ParsedBoltRequest(BoltRequest):
+    """A BoltRequest for a body SlackEndpoint has already parsed: a click's form-encoded
+    JSON payload is a few kilobytes to unquote and decode, and was being read twice."""
+
+    def __init__(self, request: Request, raw_body: str, body: dict[str, Any]) -> None:
+        query = request.query_string.decode("utf-8")
+        super().__init__(body="", query=query, headers=request.headers)  # type: ignore[arg-type]
+        self.raw_body = raw_body  # what a lazy listener's copy parses again
+        self.body = body
+        self.context = build_context(BoltContext({}), body)
 
 
 # Parts of Slack's payloads Bolt reads without checking their type (`view.get(...)`): a
@@ -143,19 +161,21 @@ def _error(status: int, message: str) -> Response:
 class SlackEndpoint:
     """POST /slack/events: take event ids once, then hand the request to Bolt."""
 
-    def __init__(self, handler: SlackRequestHandler, db: Database, clock: Clock, secret: str):
-        self.handler = handler
+    def __init__(self, app: App, db: Database, clock: Clock, secret: str):
+        self.app = app
         self.events = InboundEvents(db, clock)
         self.verifier = SignatureVerifier(secret)
 
     def __call__(self, request: Request) -> Response:
         started = time.monotonic()
-        body = request.get_data(cache=True)
-        seen = peek(body, request.content_type)
+        raw = request.get_data(cache=True)
         retry = request.headers.get("X-Slack-Retry-Num")
+        # Nothing unsigned is parsed: a forged request costs one HMAC and a 401.
+        signed = self._signed(request, raw)
+        seen, body = read(raw, request.content_type) if signed else (Peek("unsigned"), None)
         fields = {"slack_kind": seen.kind, "action_id": seen.action_id, "lead_id": seen.lead_id}
         with logs.bound(**fields):
-            response = self._handle(request, body, seen, retry)
+            response = self._handle(request, raw, body, seen, retry)
             elapsed = time.monotonic() - started
             metrics.ACK_LATENCY.labels(seen.kind).observe(elapsed)
             logs.event(
@@ -168,19 +188,27 @@ class SlackEndpoint:
             )
         return response
 
-    def _handle(self, request: Request, body: bytes, seen: Peek, retry: str | None) -> Response:
-        if not self._signed(request, body):
+    def _handle(
+        self,
+        request: Request,
+        raw: bytes,
+        body: dict[str, Any] | None,
+        seen: Peek,
+        retry: str | None,
+    ) -> Response:
+        if seen.kind == "unsigned":
             return _error(401, "This request is not signed by Slack (or too old); refused.")
-        if seen.kind == "unreadable":
+        if body is None:
             return _error(400, "This is not a Slack request body Baton can read.")
+        bolt_request = ParsedBoltRequest(request, raw.decode("utf-8"), body)
         event_id = seen.event_id
         if event_id is None:
-            return self.handler.handle(request)
+            return to_flask_response(self.app.dispatch(bolt_request))
         if not self.events.take(event_id):
             logs.event(log, "slack.duplicate_event_acknowledged", retry_num=retry)
             return Response("", status=200)
         try:
-            response = self.handler.handle(request)
+            response = to_flask_response(self.app.dispatch(bolt_request))
         except BaseException:
             self.events.give_back(event_id)
             raise

@@ -8,7 +8,6 @@ import time
 from flask import Flask, Response, g, jsonify, request
 from prometheus_client import CONTENT_TYPE_LATEST
 from slack_bolt import App
-from slack_bolt.adapter.flask import SlackRequestHandler
 from sqlalchemy.exc import InterfaceError, OperationalError
 
 from bot import health, logs, metrics
@@ -60,7 +59,7 @@ def create_web_app(runtime: Runtime, bolt_app: App | None = None) -> Flask:
 
     if bolt_app is not None:
         slack_endpoint = SlackEndpoint(
-            SlackRequestHandler(bolt_app),
+            bolt_app,
             runtime.db,
             runtime.clock,
             runtime.settings.slack_signing_secret or "",

@@ -5,7 +5,9 @@ from __future__ import annotations
 import json
 from urllib.parse import urlencode
 
-from bot.inbound import peek
+from slack_bolt.request.internals import parse_body
+
+from bot.inbound import peek, read
 from tests.support import signing
 
 FORM = "application/x-www-form-urlencoded"
@@ -37,3 +39,15 @@ def test_shapes_bolt_would_trip_over_are_unreadable() -> None:
     assert (
         peek(b'{"type": "event_callback", "event": "x"}', "application/json").kind == "unreadable"
     )
+
+
+def test_the_body_read_once_is_the_body_bolt_would_have_parsed() -> None:
+    for body, content_type in (
+        (signing.block_action_body("lead_claim", "42"), FORM),
+        (signing.view_submission_body("outcome", {}), FORM),
+        (signing.slash_command_body("/lead-status", "#42 自分"), FORM),
+        (signing.event_body({"type": "app_home_opened"}, event_id="Ev1"), "application/json"),
+    ):
+        seen, parsed = read(body.encode(), content_type)
+        assert seen.kind != "unreadable"
+        assert parsed == parse_body(body, content_type)
