@@ -35,6 +35,7 @@ from bot.models import InboundEvent
 
 log = logging.getLogger(__name__)
 KEEP_EVENT_IDS = timedelta(days=1)
+SLOW_ACK_SECONDS = 1.0  # Slack gives up on an answer after 3 s
 PRUNE_EVERY = 500
 
 
@@ -181,6 +182,7 @@ class SlackEndpoint:
             logs.event(
                 log,
                 "slack.request",
+                _level(response.status_code, elapsed),
                 status=response.status_code,
                 duration_ms=round(elapsed * 1000, 1),
                 retry_num=retry,
@@ -225,6 +227,17 @@ class SlackEndpoint:
             return self.verifier.is_valid(body=body, timestamp=timestamp, signature=signature)
         except (ValueError, TypeError):  # e.g. a body that is not UTF-8
             return False
+
+
+def _level(status: int, elapsed: float) -> int:
+    """How loudly to log a request from Slack. Routine acknowledgements are counted in
+    the metrics (baton_ack_latency_seconds, baton_http_requests) and logged at DEBUG:
+    at INFO, a line each was about a tenth of the CPU time of a burst of fifty clicks. What
+    needs a look is logged: refusals and errors, and answers slow enough to worry about
+    Slack's 3-second limit."""
+    if elapsed >= SLOW_ACK_SECONDS:
+        return logging.WARNING
+    return logging.INFO if status >= 400 else logging.DEBUG
 
 
 def request_id() -> str:

@@ -6,6 +6,7 @@ import io
 import json
 import logging
 from collections.abc import Iterator
+from contextlib import contextmanager
 
 import pytest
 from sqlalchemy import update
@@ -29,15 +30,24 @@ def copy_of(lead: Lead) -> Lead:
     return Lead(**columns)
 
 
-@pytest.fixture
-def captured() -> Iterator[io.StringIO]:
+@contextmanager
+def capture(level: int) -> Iterator[io.StringIO]:
+    """Log lines as Baton writes them at `level`, into a string."""
     stream = io.StringIO()
     root = logging.getLogger()
-    saved = (root.level, list(root.handlers))
-    handler = logs.configure(logging.DEBUG, stream)
-    yield stream
-    root.removeHandler(handler)
-    root.setLevel(saved[0])
+    saved_level = root.level
+    handler = logs.configure(level, stream)
+    try:
+        yield stream
+    finally:
+        root.removeHandler(handler)
+        root.setLevel(saved_level)
+
+
+@pytest.fixture
+def captured() -> Iterator[io.StringIO]:
+    with capture(logging.DEBUG) as stream:
+        yield stream
 
 
 def test_every_line_is_json_with_context_and_nothing_secret_or_personal(
@@ -93,3 +103,16 @@ def test_every_line_is_json_with_context_and_nothing_secret_or_personal(
     assert any(line["event"] == "outbox.dead" and line["level"] == "error" for line in lines)
     bolt = [line for line in lines if line["logger"].startswith("slack_bolt")]
     assert any("[payload omitted]" in line["event"] for line in bolt)  # Bolt quotes payloads
+
+
+def test_routine_acks_are_counted_not_logged_and_refusals_are_logged(
+    runtime: Runtime, slack: SlackClientSim
+) -> None:
+    with capture(logging.INFO) as stream:
+        lead = runtime.leads.hand_off(LeadInput(source="web", name="A", email="a@example.com"))
+        assert slack.click("lead_claim", str(lead.lead.id), user="U0REP1").status_code == 200
+        assert slack.http.post("/slack/events", data="payload=%7B%7D").status_code == 401
+    lines = [json.loads(line) for line in stream.getvalue().splitlines()]
+    requests = [line for line in lines if line["event"] == "slack.request"]
+    assert [(line["status"], line["slack_kind"]) for line in requests] == [(401, "unsigned")]
+    assert requests[0]["level"] == "info"
