@@ -112,11 +112,6 @@ def read(body: bytes, content_type: str | None) -> tuple[Peek, dict[str, Any] | 
         return Peek("unreadable"), None
 
 
-def peek(body: bytes, content_type: str | None) -> Peek:
-    """What a Slack request is (see `read`)."""
-    return read(body, content_type)[0]
-
-
 class ParsedBoltRequest(BoltRequest):
     """A BoltRequest for a body SlackEndpoint has already parsed: a click's form-encoded
     JSON payload is a few kilobytes to unquote and decode, and was being read twice."""

@@ -13,6 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from bot.db import Database
 from bot.models import InboundEvent, OutboxMessage
 from bot.outbox import Intent, values
+from tests.support.threads import at_once
 
 WRITERS = 40
 
@@ -20,14 +21,12 @@ WRITERS = 40
 def test_every_row_of_a_burst_is_committed_before_its_writer_returns(db: Database) -> None:
     woken: list[int] = []
     db.on_outbox_commit(lambda: woken.append(1))
-    start = threading.Barrier(WRITERS)
     returned: list[int] = []
     problems: list[BaseException] = []
     lock = threading.Lock()
     now = datetime(2026, 11, 21, 9, 0, tzinfo=UTC)
 
     def write(n: int) -> None:
-        start.wait()
         try:
             row = values(Intent.EPHEMERAL, now, user=f"U0LATE{n:02d}", channel=None, text="taken")
             db.insert_together(OutboxMessage.__table__, [row], outbox=True)
@@ -43,11 +42,7 @@ def test_every_row_of_a_burst_is_committed_before_its_writer_returns(db: Databas
             with lock:
                 problems.append(exc)
 
-    threads = [threading.Thread(target=write, args=(n,)) for n in range(WRITERS)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(60)
+    at_once(WRITERS, write)
 
     assert problems == []
     assert returned == [1] * WRITERS
@@ -78,12 +73,10 @@ def test_a_burst_mixing_tables_and_one_bad_row_keeps_every_good_row(db: Database
     db.insert_together(
         InboundEvent.__table__, [{"event_id": "EvTaken", "received_at": now}], outbox=False
     )
-    start = threading.Barrier(WRITERS)
     failed: list[int] = []
     lock = threading.Lock()
 
     def write(n: int) -> None:
-        start.wait()
         try:
             if n % 2:
                 event_id = "EvTaken" if n == 7 else f"Ev{n:02d}"
@@ -99,11 +92,7 @@ def test_a_burst_mixing_tables_and_one_bad_row_keeps_every_good_row(db: Database
             with lock:
                 failed.append(n)
 
-    threads = [threading.Thread(target=write, args=(n,)) for n in range(WRITERS)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(60)
+    at_once(WRITERS, write)
 
     assert failed == [7]
     with db.read() as session:

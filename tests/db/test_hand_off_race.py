@@ -12,18 +12,17 @@ from sqlalchemy import func, select
 from bot.db import Database
 from bot.lifecycle import HandOff, LeadInput, LeadService
 from bot.models import DueWork, Lead, LeadEvent, OutboxMessage
+from tests.support.threads import at_once
 
 SENDERS = 16
 
 
 def send_at_once(send: Callable[[int], HandOff]) -> list[HandOff]:
-    start = threading.Barrier(SENDERS)
     results: list[HandOff] = []
     failures: list[BaseException] = []
     lock = threading.Lock()
 
     def sender(i: int) -> None:
-        start.wait()
         try:
             result = send(i)
         except BaseException as exc:  # any failure breaks the guarantee under test
@@ -33,11 +32,7 @@ def send_at_once(send: Callable[[int], HandOff]) -> list[HandOff]:
             with lock:
                 results.append(result)
 
-    threads = [threading.Thread(target=sender, args=(i,)) for i in range(SENDERS)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
+    at_once(SENDERS, sender)
     assert failures == []
     assert len(results) == SENDERS
     return results

@@ -7,10 +7,14 @@ from urllib.parse import urlencode
 
 from slack_bolt.request.internals import parse_body
 
-from bot.inbound import peek, read
+from bot.inbound import Peek, read
 from tests.support import signing
 
 FORM = "application/x-www-form-urlencoded"
+
+
+def peek(body: bytes, content_type: str) -> Peek:
+    return read(body, content_type)[0]
 
 
 def test_real_payload_shapes_are_read() -> None:
