@@ -24,7 +24,15 @@ from bot.group_commit import GroupInsert, Insert
 from bot.wal_checkpoint import BACKSTOP_PAGES, WalCheckpointer
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
-POOL_SIZE = 10
+# Connections kept open per process: at least as many as its threads that may use the
+# database at once (16 request threads, 8 delivery senders, delivery's loop, two
+# scheduler passes, the checkpoint and the watch; tests/db/test_pool.py keeps the sum).
+# A pool smaller than that steady demand closes a connection on every return beyond its
+# size and opens a new one on the next checkout; on PostgreSQL each is a new backend:
+# `GET /healthz` from 16 clients ran at about 600 a second with p99 143 ms on a pool of
+# 10, and at 1,250-1,870 with p99 16-24 ms on this one. LIFO (below) means connections
+# beyond what the load needs are never opened.
+POOL_SIZE = 32
 # Session.info flag set by bot.outbox.enqueue, so delivery wakes right after the commit.
 OUTBOX_QUEUED = "baton.outbox_queued"
 # Session.info entry set by bot.sla.note_planned: the earliest due time of the due work
@@ -46,8 +54,8 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     # and errors end up in logs.
     kwargs.setdefault("hide_parameters", True)
     if "poolclass" not in kwargs:
-        # Threads of one process share the pool: room for a burst of clicks.
         kwargs.setdefault("pool_size", POOL_SIZE)
+        # Room for a burst beyond that; these are closed when they come back.
         kwargs.setdefault("max_overflow", 40)
         # The connection used last is handed out next: at ordinary load a few connections
         # do all the work and stay warm, instead of every pooled connection filling a
