@@ -18,7 +18,7 @@ from sqlalchemy import and_, func, or_, select, update
 from bot import dead_letters, digest, logs, metrics
 from bot.clock import Clock
 from bot.db import Database
-from bot.leases import Leases
+from bot.leases import UNSYNCED, Leases
 from bot.models import Lead, OutboxMessage, SlackMessage
 from bot.outbox import Intent, release_waiting
 from bot.pacing import NotReady
@@ -131,12 +131,14 @@ class Steps:
                     last_error=None,
                     failure=None,
                 )
+                .execution_options(**UNSYNCED)
             )
             if superseded:
                 session.execute(
                     update(OutboxMessage)
                     .where(OutboxMessage.id.in_(superseded), OutboxMessage.sent_at.is_(None))
                     .values(sent_at=now, leased_until=None, result={"superseded_by": row.id})
+                    .execution_options(**UNSYNCED)
                 )
         metrics.OUTBOX_SENT.labels(row.kind, "send").inc()
         if superseded:
@@ -253,6 +255,7 @@ class Steps:
                         failure=None,
                     )
                     .returning(OutboxMessage.lead_id)
+                    .execution_options(**UNSYNCED)
                 )
             )
             listed = sorted({d for d in done if d is not None})
