@@ -35,6 +35,8 @@ LATENESS_TARGET = 1.0
 IDLE_CPU_TARGET = 0.01  # of one core
 RSS_TARGET_MB = 200.0
 FAR = 86_400.0
+# The fault run: Slack answers every FAIL_EVERY-th chat.postMessage with a 500.
+FAIL_EVERY = 10
 
 
 def bench_policy() -> str:
@@ -148,8 +150,10 @@ def _run_side(
     standin: SlackStandIn,
     workdir: Path,
     lead_of: Any,
+    grace: float = 15.0,
 ) -> tuple[float, float, float, float, float, list[float], int]:
-    """Register the deadlines due soon, start the process, watch them fall due."""
+    """Register the deadlines due soon, start the process, watch them fall due (and wait
+    up to `grace` seconds after the last for their DMs)."""
     soon_path = workdir / f"{module.rsplit('.', 1)[1]}-soon.json"
     soon_path.write_text(json.dumps(soon_plan))
     _driver(
@@ -174,17 +178,18 @@ def _run_side(
         cpu0, t0 = process_cpu_seconds(process.pid), time.monotonic()
         time.sleep(max(1.0, first_due - 1.0 - time.time()))
         idle_cpu = (process_cpu_seconds(process.pid) - cpu0) / (time.monotonic() - t0)
-        wait_for_dms(standin, len(soon_plan), last_due + 15.0)
+        wait_for_dms(standin, len(soon_plan), last_due + grace)
         process.stdin.close()
         stopping = json.loads(process.stdout.readline())
     finally:
         stop_process(process)  # type: ignore[arg-type]
     offset = time.time() - time.monotonic()
-    lateness = []
-    for call in standin.calls("chat.postMessage"):
+    delivered: dict[str, float] = {}  # lead -> when its DM reached Slack
+    for call in standin.successful_calls("chat.postMessage"):
         lead = lead_of(call)
         if lead is not None and str(lead) in soon_plan:
-            lateness.append(call.at + offset - soon_plan[str(lead)][0])
+            delivered.setdefault(str(lead), call.at + offset)
+    lateness = [at - soon_plan[lead][0] for lead, at in delivered.items()]
     missing = len(soon_plan) - len(lateness)
     return (
         float(ready["start_seconds"]),
@@ -199,7 +204,7 @@ def _run_side(
 
 def wait_for_dms(standin: SlackStandIn, count: int, until: float) -> None:
     while time.time() < until:
-        if len(standin.calls("chat.postMessage")) >= count:
+        if len(standin.successful_calls("chat.postMessage")) >= count:
             return
         time.sleep(0.2)
 
@@ -278,7 +283,54 @@ def _compare(quick: bool) -> tuple[Side, Side, dict[str, Any]]:
         )
         sides["peer"] = Side(float(registered["seconds"]), *peer)
     sizes = {"deadlines": count, "due_in_window": soon, "window_s": spread}
-    return sides["ours"], sides["peer"], sizes
+    return sides["ours"], sides["peer"], sizes | _sent_despite_failures(quick)
+
+
+def _sent_despite_failures(quick: bool) -> dict[str, int]:
+    """Deadlines falling due while Slack answers one chat.postMessage in FAIL_EVERY with
+    a 500: how many of their DMs each side got into Slack in the end.
+
+    What the lateness comparison leaves out: Baton records each DM before sending it and
+    retries what failed; APScheduler removes a date job from its store as it submits it
+    (`BaseScheduler._process_jobs`), so a post that fails, or a process that dies while
+    posting, loses that DM for good."""
+    soon, spread = (10, 1.0) if quick else (100, 10.0)
+    lead_in, grace = 5.0, 6.0  # start-up; the retries' backoff (about a second) and lease
+    sent: dict[str, int] = {"fault_deadlines": soon}
+    with scratch_dir() as workdir, SlackStandIn() as standin:
+        standin.fail_every(FAIL_EVERY, method="chat.postMessage", status=500, retry_after=None)
+        policy = workdir / "baton.yml"
+        policy.write_text(bench_policy(), encoding="utf-8")
+        with migrated_database("sqlite", workdir) as url:
+            path = Path(url.removeprefix("sqlite:///"))
+            load_open_leads(path, soon, time.time())
+            plan = plan_for(range(1, soon + 1), time.time() + lead_in, spread)
+            set_claim_due(path, plan)
+            *_, missing = _run_side(
+                "bench.peers.baton_worker",
+                [url, standin.url, str(policy)],
+                [url, str(policy)],
+                plan,
+                standin,
+                workdir,
+                baton_lead,
+                grace,
+            )
+            sent["ours_sent_with_failures"] = soon - missing
+        jobs_url = f"sqlite:///{workdir / 'jobs.db'}"
+        plan = plan_for(range(1, soon + 1), time.time() + lead_in, spread)
+        *_, missing = _run_side(
+            "bench.peers.apscheduler_jobs",
+            [jobs_url, standin.url],
+            [jobs_url],
+            plan,
+            standin,
+            workdir,
+            peer_lead,
+            grace,
+        )
+        sent["peer_sent_with_failures"] = soon - missing
+    return sent
 
 
 def _better_or_worse(mine: float, theirs: float) -> str:
@@ -355,6 +407,7 @@ def run_deadlines(quick: bool) -> list[Row]:
         "peer_missing": peer.missing,
     }
     n = sizes["deadlines"]
+    faults = sizes["fault_deadlines"]
     rows = []
     for label, mine, theirs, unit, scale in (
         (f"register {n:,} deadlines", ours.register_seconds, peer.register_seconds, "s", 1.0),
@@ -379,4 +432,16 @@ def run_deadlines(quick: bool) -> list[Row]:
                 detail,
             )
         )
+    ours_sent, peer_sent = sizes["ours_sent_with_failures"], sizes["peer_sent_with_failures"]
+    rows.append(
+        Row(
+            f"deadlines vs APScheduler jobs: DMs sent when Slack fails 1 post in {FAIL_EVERY}",
+            f"{ours_sent} of {faults}",
+            f"{peer_sent} of {faults} APScheduler",
+            f"{faults - peer_sent} lost by APScheduler" if peer_sent < faults else "—",
+            "every DM sent",
+            ours_sent == faults,
+            detail,
+        )
+    )
     return rows
