@@ -202,6 +202,25 @@ def _run_side(
     )
 
 
+def _side(
+    url: str,
+    plan: dict[str, list[Any]],
+    standin: SlackStandIn,
+    workdir: Path,
+    *,
+    policy: Path | None = None,
+    grace: float = 15.0,
+) -> tuple[float, float, float, float, float, list[float], int]:
+    """Baton's worker (given its `policy`) or else the APScheduler peer, on `url`."""
+    if policy is not None:
+        module, args, lead_of = "bench.peers.baton_worker", [str(policy)], baton_lead
+    else:
+        module, args, lead_of = "bench.peers.apscheduler_jobs", [], peer_lead
+    return _run_side(
+        module, [url, standin.url, *args], [url, *args], plan, standin, workdir, lead_of, grace
+    )
+
+
 def wait_for_dms(standin: SlackStandIn, count: int, until: float) -> None:
     while time.time() < until:
         if len(standin.successful_calls("chat.postMessage")) >= count:
@@ -257,30 +276,14 @@ def _compare(quick: bool) -> tuple[Side, Side, dict[str, Any]]:
             )
             soon_plan = plan_for(range(count + 1, count + soon + 1), time.time() + lead_in, spread)
             set_claim_due(path, soon_plan)
-            ours = _run_side(
-                "bench.peers.baton_worker",
-                [url, standin.url, str(policy)],
-                [url, str(policy)],
-                soon_plan,
-                standin,
-                workdir,
-                baton_lead,
-            )
+            ours = _side(url, soon_plan, standin, workdir, policy=policy)
             sides["ours"] = Side(float(registered["seconds"]), *ours)
         jobs_url = f"sqlite:///{workdir / 'jobs.db'}"
         registered = _driver(
             "bench.peers.apscheduler_jobs", "register", jobs_url, str(far_path), workdir=workdir
         )
         soon_plan = plan_for(range(count + 1, count + soon + 1), time.time() + lead_in, spread)
-        peer = _run_side(
-            "bench.peers.apscheduler_jobs",
-            [jobs_url, standin.url],
-            [jobs_url],
-            soon_plan,
-            standin,
-            workdir,
-            peer_lead,
-        )
+        peer = _side(jobs_url, soon_plan, standin, workdir)
         sides["peer"] = Side(float(registered["seconds"]), *peer)
     sizes = {"deadlines": count, "due_in_window": soon, "window_s": spread}
     return sides["ours"], sides["peer"], sizes | _sent_despite_failures(quick)
@@ -306,29 +309,11 @@ def _sent_despite_failures(quick: bool) -> dict[str, int]:
             load_open_leads(path, soon, time.time())
             plan = plan_for(range(1, soon + 1), time.time() + lead_in, spread)
             set_claim_due(path, plan)
-            *_, missing = _run_side(
-                "bench.peers.baton_worker",
-                [url, standin.url, str(policy)],
-                [url, str(policy)],
-                plan,
-                standin,
-                workdir,
-                baton_lead,
-                grace,
-            )
+            *_, missing = _side(url, plan, standin, workdir, policy=policy, grace=grace)
             sent["ours_sent_with_failures"] = soon - missing
         jobs_url = f"sqlite:///{workdir / 'jobs.db'}"
         plan = plan_for(range(1, soon + 1), time.time() + lead_in, spread)
-        *_, missing = _run_side(
-            "bench.peers.apscheduler_jobs",
-            [jobs_url, standin.url],
-            [jobs_url],
-            plan,
-            standin,
-            workdir,
-            peer_lead,
-            grace,
-        )
+        *_, missing = _side(jobs_url, plan, standin, workdir, grace=grace)
         sent["peer_sent_with_failures"] = soon - missing
     return sent
 
