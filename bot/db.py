@@ -33,6 +33,10 @@ SQLITE_BUSY_TIMEOUT_MS = 10_000
 # 10, and at 1,250-1,870 with p99 16-24 ms on this one. LIFO (below) means connections
 # beyond what the load needs are never opened.
 POOL_SIZE = 32
+# Execution options for an ORM UPDATE of rows no object in its session stands for (a
+# session of its own per statement): by default the ORM first works out which loaded
+# objects the WHERE clause matches, which cost as much CPU as the statement itself.
+UNSYNCED = {"synchronize_session": False}
 # Session.info flag set by bot.outbox.enqueue, so delivery wakes right after the commit.
 OUTBOX_QUEUED = "baton.outbox_queued"
 # Session.info entry set by bot.sla.note_planned: the earliest due time of the due work

@@ -27,7 +27,7 @@ from sqlalchemy import ColumnElement, Connection, Select, and_, insert, select, 
 from sqlalchemy.orm import Session
 
 from bot import outbox, sla
-from bot.db import Database
+from bot.db import UNSYNCED, Database
 from bot.models import Clock, DueWork, Lead, LeadEvent
 from bot.outbox import Intent
 from bot.policy import Policy, Route
@@ -158,7 +158,7 @@ def _mark(session: Session, row: DueWork, **values: object) -> bool:
         update(DueWork)
         .where(DueWork.id == row.id, pending())
         .values(**values)
-        .execution_options(synchronize_session=False)
+        .execution_options(**UNSYNCED)
     )
     return bool(result.rowcount)  # type: ignore[attr-defined]
 

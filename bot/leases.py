@@ -17,14 +17,10 @@ from sqlalchemy import Select, bindparam, func, or_, select, true, update
 from sqlalchemy.orm import aliased
 
 from bot.clock import Clock
-from bot.db import Database
+from bot.db import UNSYNCED, Database
 from bot.models import Lead, OutboxMessage, UTCDateTime
 
 CHUNK = 500
-# For UPDATEs of rows no object in the session stands for (each statement here runs in
-# a session of its own): the ORM's default first works out which loaded objects the
-# WHERE clause matches, which cost as much CPU as the statement itself.
-UNSYNCED = {"synchronize_session": False}
 
 
 def chunks(items: list[int], size: int = CHUNK) -> list[list[int]]:

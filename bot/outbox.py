@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import insert, update
 from sqlalchemy.orm import Session
 
-from bot.db import OUTBOX_QUEUED
+from bot.db import OUTBOX_QUEUED, UNSYNCED
 from bot.models import OutboxMessage
 
 
@@ -84,6 +84,6 @@ def release_waiting(session: Session, intent: Intent, lead_ids: list[int], now: 
             OutboxMessage.available_at > now,
         )
         .values(available_at=now)
-        .execution_options(synchronize_session=False)
+        .execution_options(**UNSYNCED)
     )
     session.info[OUTBOX_QUEUED] = True

@@ -17,8 +17,8 @@ from sqlalchemy import and_, func, or_, select, update
 
 from bot import dead_letters, digest, logs, metrics
 from bot.clock import Clock
-from bot.db import Database
-from bot.leases import UNSYNCED, Leases
+from bot.db import UNSYNCED, Database
+from bot.leases import Leases
 from bot.models import Lead, OutboxMessage, SlackMessage
 from bot.outbox import Intent, release_waiting
 from bot.pacing import NotReady
