@@ -18,7 +18,7 @@ and fewer threads taking turns for the GIL between round trips (intake p99 about
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
@@ -123,12 +123,20 @@ class GroupInsert(GroupCommit):
     as much as the rest of a losing click's database work."""
 
     def _run_group(self, session: Session, group: list[_Work[Any]]) -> None:
-        # One statement compiles for one set of columns: rows are grouped by both.
-        statements: dict[tuple[Table, frozenset[str]], list[dict[str, Any]]] = {}
+        batches = []
         for item in group:
             assert isinstance(item.work, Insert)
-            for row in item.work.rows:
-                statements.setdefault((item.work.table, frozenset(row)), []).append(row)
+            batches.append((item.work.table, item.work.rows))
             session.info.update(item.work.info)
-        for (table, _columns), rows in statements.items():
-            session.execute(insert(table), rows)
+        insert_rows(session, batches)
+
+
+def insert_rows(session: Session, batches: Iterable[tuple[Table, list[dict[str, Any]]]]) -> None:
+    """INSERT the rows of all `batches` with one executemany per table and set of columns
+    (one statement compiles for one set of columns), tables in the order first named."""
+    statements: dict[tuple[Table, frozenset[str]], list[dict[str, Any]]] = {}
+    for table, rows in batches:
+        for row in rows:
+            statements.setdefault((table, frozenset(row)), []).append(row)
+    for (table, _columns), rows in statements.items():
+        session.execute(insert(table), rows)

@@ -15,9 +15,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import cached_property
-from typing import Any, NoReturn
+from typing import Any, NoReturn, cast
 
-from sqlalchemy import Insert, bindparam, insert, select, update
+from sqlalchemy import Insert, Table, bindparam, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session
 from bot import metrics, outbox, sla
 from bot.clock import Clock as NowFn
 from bot.clock import utcnow
-from bot.db import Database
+from bot.db import Database, insert_at_commit
 from bot.errors import (
     AlreadyClaimed,
     DomainError,
@@ -182,17 +182,20 @@ class LeadService:
             now=now,
         )
 
-        def store(session: Session) -> HandOff:
+        def store(session: Session) -> int | Lead:
             return self._store_new_lead(
                 session, data, route.name, values, due_work, actor, idempotency_key, receipt_to
             )
 
         # Stored in one transaction with the leads other threads are handing off at this
         # moment (bot.group_commit); answered once that has committed.
-        result = self._hand_off_group.run(store)
-        if result.created:  # counted once committed, like the events the ORM writes
-            metrics.observe_event("handed_off", route.name, {"route": route.name}, result.lead)
-        return result
+        stored = self._hand_off_group.run(store)
+        if isinstance(stored, Lead):
+            return HandOff(stored, created=False)
+        # Built here, not while holding up the group's commit.
+        lead = Lead(id=stored, **values)
+        metrics.observe_event("handed_off", route.name, {"route": route.name}, lead)
+        return HandOff(lead, created=True)
 
     def _store_new_lead(
         self,
@@ -200,19 +203,20 @@ class LeadService:
         data: LeadInput,
         route: str,
         values: dict[str, Any],
-        due_work: list[DueWork],
+        due_work: list[sla.PlannedDue],
         actor: str,
         idempotency_key: str | None,
         receipt_to: str | None,
-    ) -> HandOff:
+    ) -> int | Lead:
+        """The new lead's id; or, for a re-send, the lead Baton already has."""
         now = values["created_at"]
         if not data.external_id and data.email:
             # No unique key covers "the same email from the same source lately":
             # only a query can tell whether this is a re-send.
             existing = self._find_duplicate(session, data, idempotency_key, now)
             if existing is not None:
-                self._receipt(session, existing, receipt_to, now, duplicate=True)
-                return HandOff(existing, created=False)
+                self._receipt(session, existing.id, receipt_to, now, duplicate=True)
+                return existing
         # One statement stores the lead, or nothing when a unique key (source and
         # external id, or the idempotency key) shows it is a re-send, also of one that
         # another connection is storing at this moment (PostgreSQL waits for its outcome).
@@ -221,27 +225,26 @@ class LeadService:
             existing = self._find_duplicate(session, data, idempotency_key, now)
             if existing is None:
                 raise RuntimeError("a unique key refused the lead, yet no stored lead has it")
-            self._receipt(session, existing, receipt_to, now, duplicate=True)
-            return HandOff(existing, created=False)
+            self._receipt(session, existing.id, receipt_to, now, duplicate=True)
+            return existing
         # Plain INSERTs, not ORM objects: the unit of work's flush at the commit cost
-        # more than everything else a hand-off does.
+        # more than everything else a hand-off does. Held to the commit, where each
+        # table's rows for the whole group of hand-offs go in one statement.
         for row in due_work:
             row.lead_id = lead_id
-        sla.add_due_work(session, due_work)
-        session.execute(
-            insert(LeadEvent.__table__),
-            {
-                "lead_id": lead_id,
-                "kind": "handed_off",
-                "actor": actor,
-                "at": now,
-                "detail": {"route": route},
-            },
-        )
-        outbox.enqueue_values(session, [outbox.values(Intent.POST_CARD, now, lead_id=lead_id)])
-        lead = Lead(id=lead_id, **values)
-        self._receipt(session, lead, receipt_to, now, duplicate=False)
-        return HandOff(lead, created=True)
+        sla.add_due_work(session, due_work, at_commit=True)
+        event = {
+            "lead_id": lead_id,
+            "kind": "handed_off",
+            "actor": actor,
+            "at": now,
+            "detail": {"route": route},
+        }
+        insert_at_commit(session, LEAD_EVENTS, [event])
+        card = outbox.values(Intent.POST_CARD, now, lead_id=lead_id)
+        outbox.enqueue_values(session, [card], at_commit=True)
+        self._receipt(session, lead_id, receipt_to, now, duplicate=False)
+        return lead_id
 
     @cached_property
     def _hand_off_group(self) -> GroupCommit:
@@ -255,19 +258,16 @@ class LeadService:
         return dialect_insert(leads).on_conflict_do_nothing().returning(leads.c.id)
 
     def _receipt(
-        self, session: Session, lead: Lead, user: str | None, now: datetime, *, duplicate: bool
+        self, session: Session, lead_id: int, user: str | None, now: datetime, *, duplicate: bool
     ) -> None:
         if user:
             # Not in the lead's ordered stream (no lead_id): the receipt must be able to
-            # go out, naming the channel, even while the card itself is held up.
-            enqueue(
-                session,
-                Intent.HANDOFF_RECEIPT,
-                now,
-                lead=lead.id,
-                user=user,
-                duplicate=duplicate,
+            # go out, naming the channel, even while the card itself is held up. Queued
+            # after the card (held to the commit like it), so it finds the card posted.
+            receipt = outbox.values(
+                Intent.HANDOFF_RECEIPT, now, lead=lead_id, user=user, duplicate=duplicate
             )
+            outbox.enqueue_values(session, [receipt], at_commit=True)
 
     def _find_duplicate(
         self, session: Session, data: LeadInput, key: str | None, now: datetime
@@ -676,7 +676,8 @@ _CLAIM = (
     )
     .returning(*_LEADS.c)
 )
-_ADD_EVENT = insert(LeadEvent.__table__).returning(LeadEvent.__table__.c.id)
+LEAD_EVENTS = cast(Table, LeadEvent.__table__)
+_ADD_EVENT = insert(LEAD_EVENTS).returning(LEAD_EVENTS.c.id)
 
 
 def _refuse_claim(

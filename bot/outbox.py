@@ -8,13 +8,15 @@ from __future__ import annotations
 
 import enum
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import insert, update
+from sqlalchemy import Table, insert, update
 from sqlalchemy.orm import Session
 
-from bot.db import OUTBOX_QUEUED, UNSYNCED
+from bot.db import OUTBOX_QUEUED, UNSYNCED, insert_at_commit
 from bot.models import OutboxMessage
+
+OUTBOX_TABLE = cast(Table, OutboxMessage.__table__)
 
 
 class Intent(enum.StrEnum):
@@ -58,10 +60,16 @@ def values(
     }
 
 
-def enqueue_values(session: Session, rows: list[dict[str, Any]]) -> None:
+def enqueue_values(
+    session: Session, rows: list[dict[str, Any]], *, at_commit: bool = False
+) -> None:
     """Queue several rows (see `values`) with one Core INSERT, in this order, making no ORM
-    objects: for the paths a user's click waits for."""
-    session.execute(insert(OutboxMessage.__table__), rows)
+    objects: for the paths a user's click waits for. `at_commit`: held to the end of the
+    transaction (bot.db.insert_at_commit)."""
+    if at_commit:
+        insert_at_commit(session, OUTBOX_TABLE, rows)
+    else:
+        session.execute(insert(OUTBOX_TABLE), rows)
     session.info[OUTBOX_QUEUED] = True
 
 

@@ -38,9 +38,8 @@ from sqlalchemy.orm import configure_mappers
 
 from bot import due_work, weekly_digest
 from bot.clock import Clock, utcnow
-from bot.db import Database
+from bot.db import NOTIFY_CHANNEL, Database
 from bot.policy import Policy
-from bot.sla import NOTIFY_CHANNEL
 
 log = logging.getLogger(__name__)
 

@@ -9,17 +9,15 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import cast
 
-from sqlalchemy import Table, bindparam, insert, text, update
+from sqlalchemy import Table, bindparam, insert, update
 from sqlalchemy.orm import Session
 
 from bot.business_time import Calendar
-from bot.db import DUE_WORK_PLANNED
+from bot.db import DUE_WORK_PLANNED, insert_at_commit
 from bot.models import Clock, DueWork, Lead, LeadStatus
 from bot.policy import EscalationLevel, Route
 
 NUDGE_LEVEL = 0
-# PostgreSQL NOTIFY channel: other processes' schedulers wake when due work is planned.
-NOTIFY_CHANNEL = "baton_due_work"
 # Planned rows are inserted through the table, not the mapped class: see add_due_work.
 DUE_WORK_TABLE = cast(Table, DueWork.__table__)
 
@@ -27,6 +25,18 @@ DUE_WORK_TABLE = cast(Table, DueWork.__table__)
 def deadline(route: Route, calendar: Calendar, clock: Clock, started_at: datetime) -> datetime:
     span = route.claim_within if clock is Clock.CLAIM else route.first_touch_within
     return calendar.add(started_at, span)
+
+
+@dataclass(slots=True)
+class PlannedDue:
+    """One planned due-work row, before it is written (plain values: cheaper to make than
+    a mapped DueWork, and nothing reads them back as objects)."""
+
+    lead_id: int
+    clock: str
+    sla_round: int
+    level: int
+    due_at: datetime
 
 
 def plan_due_work(
@@ -38,9 +48,9 @@ def plan_due_work(
     sla_round: int,
     due: datetime,
     now: datetime,
-) -> list[DueWork]:
+) -> list[PlannedDue]:
     """Rows for one run of one clock: level 0 nudges before `due`, levels 1..n escalate after."""
-    rows: list[DueWork] = []
+    rows: list[PlannedDue] = []
     if route.remind_before:
         nudge_at = due - route.remind_before
         if nudge_at > now:  # a window shorter than the reminder gets no nudge
@@ -50,34 +60,34 @@ def plan_due_work(
     return rows
 
 
-def _row(lead_id: int, clock: Clock, sla_round: int, level: int, due_at: datetime) -> DueWork:
-    return DueWork(
-        lead_id=lead_id, clock=str(clock), sla_round=sla_round, level=level, due_at=due_at
-    )
+def _row(lead_id: int, clock: Clock, sla_round: int, level: int, due_at: datetime) -> PlannedDue:
+    return PlannedDue(lead_id, str(clock), sla_round, level, due_at)
 
 
-def add_due_work(session: Session, rows: list[DueWork]) -> None:
+def add_due_work(session: Session, rows: list[PlannedDue], *, at_commit: bool = False) -> None:
     """Write planned rows and let the schedulers know (after the commit) when the first is due.
 
     The rows are written as values in one Core INSERT, not added to the session as
     objects (nor through the ORM's bulk INSERT): nothing reads them back through the
     session, and the ORM's bookkeeping per row was most of what planning a clock cost.
-    The lead they belong to is already in the database (its id is in the rows)."""
+    The lead they belong to is already in the database (its id is in the rows).
+    `at_commit`: held to the end of the transaction (bot.db.insert_at_commit)."""
     if not rows:
         return
-    session.execute(
-        insert(DUE_WORK_TABLE),
-        [
-            {
-                "lead_id": row.lead_id,
-                "clock": row.clock,
-                "sla_round": row.sla_round,
-                "level": row.level,
-                "due_at": row.due_at,
-            }
-            for row in rows
-        ],
-    )
+    values = [
+        {
+            "lead_id": row.lead_id,
+            "clock": row.clock,
+            "sla_round": row.sla_round,
+            "level": row.level,
+            "due_at": row.due_at,
+        }
+        for row in rows
+    ]
+    if at_commit:
+        insert_at_commit(session, DUE_WORK_TABLE, values)
+    else:
+        session.execute(insert(DUE_WORK_TABLE), values)
     note_planned(session, min(row.due_at for row in rows))
 
 
@@ -85,16 +95,12 @@ def note_planned(session: Session, earliest: datetime) -> None:
     """Record that this transaction made due work falling due at `earliest`.
 
     In this process, `Database.on_due_work_commit` listeners hear of it after the commit;
-    on PostgreSQL a NOTIFY (delivered only if the transaction commits) tells the others.
+    on PostgreSQL a NOTIFY that `Database.transaction` sends just before the commit (and
+    the database delivers only if it commits) tells the others.
     """
     known = session.info.get(DUE_WORK_PLANNED)
     if known is None or earliest < known:
         session.info[DUE_WORK_PLANNED] = earliest
-    if session.get_bind().dialect.name == "postgresql":
-        session.execute(
-            text("SELECT pg_notify(:channel, :payload)"),
-            {"channel": NOTIFY_CHANNEL, "payload": earliest.isoformat()},
-        )
 
 
 def cancel_pending(

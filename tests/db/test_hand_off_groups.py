@@ -14,7 +14,9 @@ from sqlalchemy.orm import Session
 
 from bot.db import Database
 from bot.group_commit import GroupCommit
-from bot.models import JobRun
+from bot.lifecycle import LeadInput, LeadService
+from bot.models import DueWork, JobRun, Lead, LeadEvent, OutboxMessage
+from tests.db.test_insert_at_commit import count_inserts
 
 THREADS = 8
 
@@ -91,3 +93,41 @@ def test_a_failing_piece_fails_alone(db: Database, groups: GroupCommit) -> None:
     assert stored(db) == {n for n in names if n != "broken"}
     with db.read() as session:
         assert session.scalar(select(func.count()).select_from(JobRun)) == THREADS
+
+
+def test_a_group_of_hand_offs_writes_their_other_rows_once_a_table(
+    db: Database, service: LeadService
+) -> None:
+    """Each lead needs its own INSERT (for its id); its due work, timeline event and card
+    are held to the group's commit and go in with the group's other leads' rows."""
+    if db.dialect != "sqlite":
+        pytest.skip("holding the write turn back needs SQLite's single writer")
+    group = service._hand_off_group
+    tables = ("leads", "due_work", "lead_events", "outbox")
+    inserts = {table: count_inserts(db, table) for table in tables}
+    names = [f"lead-{i}" for i in range(THREADS)]
+    outcomes: dict[str, Any] = {}
+
+    def hand_off(name: str) -> None:
+        lead = LeadInput(source="web", name=name, external_id=name, segment="enterprise")
+        outcomes[name] = service.hand_off(lead)
+
+    threads = [threading.Thread(target=hand_off, args=(n,)) for n in names]
+    with db.transaction():  # held, so that all but the first queue up behind it
+        for thread in threads:
+            thread.start()
+        deadline = time.monotonic() + 30
+        while len(group._waiting) < THREADS - 1 and time.monotonic() < deadline:
+            time.sleep(0.01)
+    for thread in threads:
+        thread.join(30)
+
+    assert sorted(outcomes) == names and all(o.created for o in outcomes.values())
+    # the first hand-off alone, then everyone who queued behind it: one group each
+    assert [len(inserts[table]) for table in tables] == [THREADS, 2, 2, 2]
+    assert sum(inserts["outbox"]) == sum(inserts["lead_events"]) == THREADS
+    with db.read() as session:
+        lead_ids = set(session.scalars(select(Lead.id)))
+        assert len(lead_ids) == THREADS
+        for model in (DueWork, LeadEvent, OutboxMessage):
+            assert set(session.scalars(select(model.lead_id))) == lead_ids
