@@ -14,7 +14,6 @@ it instead of posting a second copy.
 from __future__ import annotations
 
 import logging
-import threading
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -37,24 +36,6 @@ log = logging.getLogger(__name__)
 
 METADATA_TYPE = "baton_message"
 HISTORY_LIMIT = 200
-
-# (workspace API, token, user) -> DM channel id; conversations.open is rate-limited.
-_dm_channels: dict[tuple[str, str | None, str], str] = {}
-_dm_lock = threading.Lock()
-
-
-def dm_channel(client: WebClient, user: str) -> str:
-    """The bot's DM channel with `user` (opened once per process, then remembered)."""
-    key = (client.base_url, client.token, user)
-    with _dm_lock:
-        known = _dm_channels.get(key)
-    if known:
-        return known
-    answer = client.conversations_open(users=user)
-    channel = str(answer["channel"]["id"])
-    with _dm_lock:
-        _dm_channels[key] = channel
-    return channel
 
 
 def post_once(
@@ -169,8 +150,10 @@ def send_due_work(row: OutboxMessage, ctx: SendContext) -> Sent:
             tz=tz,
             channel=card.channel if card else route.channel,
         )
-    channel = dm_channel(ctx.client, user)
-    return Sent(post_once(ctx.client, row, message, channel=channel, marker=marker))
+    # Posted to the user's id, which lands in the bot's DM with them (Slack answers with
+    # the DM's channel id): no conversations.open first, a rate-limited call that cost
+    # each manager's first DM after a start a round trip.
+    return Sent(post_once(ctx.client, row, message, channel=user, marker=marker))
 
 
 @sender(Intent.ASSIGNED)
@@ -183,8 +166,7 @@ def send_assigned(row: OutboxMessage, ctx: SendContext) -> Sent:
     message = render.assigned(
         lead, str(row.payload["by"]), ctx.policy.locale, ZoneInfo(ctx.policy.timezone)
     )
-    channel = dm_channel(ctx.client, user)
-    return Sent(post_once(ctx.client, row, message, channel=channel, marker={"lead_id": lead.id}))
+    return Sent(post_once(ctx.client, row, message, channel=user, marker={"lead_id": lead.id}))
 
 
 # --- the weekly digest -------------------------------------------------------------------

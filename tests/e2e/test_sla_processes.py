@@ -29,6 +29,7 @@ from bot.models import DueWork, Lead, OutboxMessage, SlackMessage
 from bot.policy import parse_policy
 from tests.conftest import require_postgres
 from tests.support import databases
+from tests.support.sla import landed_in
 from tests.support.slack_api import Call, SlackStandIn
 from tests.support.slack_app import BOT_TOKEN, SIGNING_SECRET
 
@@ -198,7 +199,7 @@ def test_nudge_then_two_levels_each_once_and_a_claim_stops_the_rest(
     def level_one_reached(lead_id: int) -> bool:
         return any(
             c.args["metadata"]["event_payload"]["lead_id"] == lead_id
-            and c.args["channel"] == "DU0MANAGER1"
+            and landed_in(c) == "DU0MANAGER1"
             for c in due_messages(slack_api)
         )
 

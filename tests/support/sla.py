@@ -38,11 +38,18 @@ def hand_off(rt: Runtime, n: int = 1, **fields: Any) -> int:
 
 
 def posts(api: SlackStandIn, channel: str | None = None) -> list[Call]:
+    """Messages posted, or those that landed in `channel` (a DM's id for a message posted
+    to a user's id, as Slack answers)."""
     return [
         c
         for c in api.successful_calls("chat.postMessage")
-        if channel is None or c.args["channel"] == channel
+        if channel is None or landed_in(c) == channel
     ]
+
+
+def landed_in(call: Call) -> str | None:
+    """The conversation a successful chat.postMessage landed in."""
+    return str((call.response or {}).get("channel") or "") or None
 
 
 def action_ids(call: Call) -> list[str]:
