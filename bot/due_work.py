@@ -28,7 +28,7 @@ from sqlalchemy.orm import Session
 
 from bot import outbox, sla
 from bot.db import UNSYNCED, Database
-from bot.models import Clock, DueWork, Lead, LeadEvent
+from bot.models import LEAD_EVENTS_TABLE, Clock, DueWork, Lead
 from bot.outbox import Intent
 from bot.policy import Policy, Route
 
@@ -200,7 +200,7 @@ def _record(
         messages.append(outbox.values(Intent.POST_CARD, now, lead_id=lead.id, repost=True))
     late = sla.lateness(lead, row.clock, policy.calendar_for(route), now)
     event_id = session.execute(
-        insert(LeadEvent.__table__).returning(LeadEvent.id),
+        insert(LEAD_EVENTS_TABLE).returning(LEAD_EVENTS_TABLE.c.id),
         {
             "lead_id": lead.id,
             "kind": "escalated" if kind is sla.Kind.ESCALATION else "nudged",

@@ -15,9 +15,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import cached_property
-from typing import Any, NoReturn, cast
+from typing import Any, NoReturn
 
-from sqlalchemy import Insert, Table, bindparam, insert, select, update
+from sqlalchemy import Insert, bindparam, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -35,7 +35,7 @@ from bot.errors import (
     NotAllowed,
 )
 from bot.group_commit import GroupCommit
-from bot.models import Clock, DueWork, Lead, LeadEvent, LeadStatus
+from bot.models import LEAD_EVENTS_TABLE, Clock, DueWork, Lead, LeadEvent, LeadStatus
 from bot.outbox import Intent, enqueue
 from bot.policy import Policy, Route
 
@@ -240,7 +240,7 @@ class LeadService:
             "at": now,
             "detail": {"route": route},
         }
-        insert_at_commit(session, LEAD_EVENTS, [event])
+        insert_at_commit(session, LEAD_EVENTS_TABLE, [event])
         card = outbox.values(Intent.POST_CARD, now, lead_id=lead_id)
         outbox.enqueue_values(session, [card], at_commit=True)
         self._receipt(session, lead_id, receipt_to, now, duplicate=False)
@@ -676,8 +676,7 @@ _CLAIM = (
     )
     .returning(*_LEADS.c)
 )
-LEAD_EVENTS = cast(Table, LeadEvent.__table__)
-_ADD_EVENT = insert(LEAD_EVENTS).returning(LEAD_EVENTS.c.id)
+_ADD_EVENT = insert(LEAD_EVENTS_TABLE).returning(LEAD_EVENTS_TABLE.c.id)
 
 
 def _refuse_claim(

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import enum
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import (
     JSON,
@@ -18,6 +18,7 @@ from sqlalchemy import (
     Integer,
     MetaData,
     String,
+    Table,
     Text,
     UniqueConstraint,
     text,
@@ -290,3 +291,11 @@ class JobRun(Base):
     job: Mapped[str] = mapped_column(String(100))
     period: Mapped[str] = mapped_column(String(100))
     created_at: Mapped[datetime]
+
+
+# The tables behind the mapped classes the busiest write paths use with Core statements
+# (plain INSERTs and UPDATEs, no ORM objects), typed as Table: `__table__` is typed as a
+# FromClause, which insert() and update() do not accept.
+LEAD_EVENTS_TABLE = cast(Table, LeadEvent.__table__)
+DUE_WORK_TABLE = cast(Table, DueWork.__table__)
+OUTBOX_TABLE = cast(Table, OutboxMessage.__table__)

@@ -8,15 +8,13 @@ from __future__ import annotations
 
 import enum
 from datetime import datetime
-from typing import Any, cast
+from typing import Any
 
-from sqlalchemy import Table, insert, update
+from sqlalchemy import insert, update
 from sqlalchemy.orm import Session
 
 from bot.db import OUTBOX_QUEUED, UNSYNCED, insert_at_commit
-from bot.models import OutboxMessage
-
-OUTBOX_TABLE = cast(Table, OutboxMessage.__table__)
+from bot.models import OUTBOX_TABLE, OutboxMessage
 
 
 class Intent(enum.StrEnum):

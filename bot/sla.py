@@ -7,19 +7,16 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import cast
 
-from sqlalchemy import Table, bindparam, insert, update
+from sqlalchemy import bindparam, insert, update
 from sqlalchemy.orm import Session
 
 from bot.business_time import Calendar
 from bot.db import DUE_WORK_PLANNED, insert_at_commit
-from bot.models import Clock, DueWork, Lead, LeadStatus
+from bot.models import DUE_WORK_TABLE, Clock, DueWork, Lead, LeadStatus
 from bot.policy import EscalationLevel, Route
 
 NUDGE_LEVEL = 0
-# Planned rows are inserted through the table, not the mapped class: see add_due_work.
-DUE_WORK_TABLE = cast(Table, DueWork.__table__)
 
 
 def deadline(route: Route, calendar: Calendar, clock: Clock, started_at: datetime) -> datetime:

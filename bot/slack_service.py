@@ -18,7 +18,7 @@ from slack_sdk.errors import SlackApiError
 from bot.errors import AlreadyClaimed, DomainError, InvalidInput, InvalidTransition, NotAllowed
 from bot.i18n import t
 from bot.lifecycle import ALLOWED, DISQUALIFY_REASONS, Action, Outcome
-from bot.models import OutboxMessage
+from bot.models import OUTBOX_TABLE
 from bot.outbox import Intent, enqueue, values
 from bot.render import Message
 from bot.render.outcome import NOTE_MAX, message_modal, outcome_modal
@@ -182,7 +182,7 @@ class SlackService:
         # This note answers every click that lost a claim race: in a race of fifty, one
         # write transaction for the notes of all the clicks waiting, not one each.
         row = values(Intent.EPHEMERAL, self.leads.now(), user=user_id, channel=channel, text=text)
-        self.db.insert_together(OutboxMessage.__table__, [row], outbox=True)
+        self.db.insert_together(OUTBOX_TABLE, [row], outbox=True)
 
     def unknown_action(self, user_id: str, channel: str | None) -> None:
         self.tell(user_id, channel, t("slack.unknown_action", self.locale))

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -16,7 +17,7 @@ from bot.db import Database
 from bot.group_commit import GroupCommit
 from bot.lifecycle import LeadInput, LeadService
 from bot.models import DueWork, JobRun, Lead, LeadEvent, OutboxMessage
-from tests.db.test_insert_at_commit import count_inserts
+from tests.support.databases import count_inserts
 
 THREADS = 8
 
@@ -53,16 +54,24 @@ def run_held_back(db: Database, groups: GroupCommit, names: list[str]) -> dict[s
         with lock:
             outcomes[name] = result
 
-    threads = [threading.Thread(target=piece, args=(n,)) for n in names]
+    queue_up_behind_the_first(db, groups, [lambda n=n: piece(n) for n in names])
+    return outcomes
+
+
+def queue_up_behind_the_first(
+    db: Database, group: GroupCommit, work: list[Callable[[], None]]
+) -> None:
+    """Start each of `work` (which runs through `group`) in a thread of its own while the
+    write turn is held, so that all but the first queue up behind it; wait for them all."""
+    threads = [threading.Thread(target=w) for w in work]
     with db.transaction():
         for thread in threads:
             thread.start()
         deadline = time.monotonic() + 30
-        while len(groups._waiting) < len(names) - 1 and time.monotonic() < deadline:
+        while len(group._waiting) < len(work) - 1 and time.monotonic() < deadline:
             time.sleep(0.01)
     for thread in threads:
         thread.join(30)
-    return outcomes
 
 
 def stored(db: Database) -> set[str]:
@@ -102,9 +111,8 @@ def test_a_group_of_hand_offs_writes_their_other_rows_once_a_table(
     are held to the group's commit and go in with the group's other leads' rows."""
     if db.dialect != "sqlite":
         pytest.skip("holding the write turn back needs SQLite's single writer")
-    group = service._hand_off_group
     tables = ("leads", "due_work", "lead_events", "outbox")
-    inserts = {table: count_inserts(db, table) for table in tables}
+    inserts = {table: count_inserts(db.engine, table) for table in tables}
     names = [f"lead-{i}" for i in range(THREADS)]
     outcomes: dict[str, Any] = {}
 
@@ -112,15 +120,7 @@ def test_a_group_of_hand_offs_writes_their_other_rows_once_a_table(
         lead = LeadInput(source="web", name=name, external_id=name, segment="enterprise")
         outcomes[name] = service.hand_off(lead)
 
-    threads = [threading.Thread(target=hand_off, args=(n,)) for n in names]
-    with db.transaction():  # held, so that all but the first queue up behind it
-        for thread in threads:
-            thread.start()
-        deadline = time.monotonic() + 30
-        while len(group._waiting) < THREADS - 1 and time.monotonic() < deadline:
-            time.sleep(0.01)
-    for thread in threads:
-        thread.join(30)
+    queue_up_behind_the_first(db, service._hand_off_group, [lambda n=n: hand_off(n) for n in names])
 
     assert sorted(outcomes) == names and all(o.created for o in outcomes.values())
     # the first hand-off alone, then everyone who queued behind it: one group each

@@ -7,11 +7,12 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
-from sqlalchemy import Table, event, select
+from sqlalchemy import Table, select
 from sqlalchemy.orm import Session
 
 from bot.db import Database, insert_at_commit
 from bot.models import JobRun
+from tests.support.databases import count_inserts
 
 JOB_RUNS: Table = JobRun.__table__  # type: ignore[assignment]
 
@@ -20,27 +21,13 @@ def job_run(period: str) -> dict[str, Any]:
     return {"job": "test", "period": period, "created_at": datetime.now(UTC)}
 
 
-def count_inserts(db: Database, table: str) -> list[int]:
-    """One entry per INSERT statement into `table` from now on: how many rows it wrote."""
-    seen: list[int] = []
-
-    def before(
-        _conn: Any, _cursor: Any, statement: str, params: Any, _ctx: Any, many: bool
-    ) -> None:
-        if statement.lstrip().upper().startswith(f"INSERT INTO {table.upper()} "):
-            seen.append(len(params) if many else 1)
-
-    event.listen(db.engine, "before_cursor_execute", before)
-    return seen
-
-
 def periods(db: Database) -> list[str]:
     with db.read() as session:
         return list(session.scalars(select(JobRun.period).order_by(JobRun.id)))
 
 
 def test_held_rows_go_in_at_the_commit_in_one_statement(db: Database) -> None:
-    inserts = count_inserts(db, "job_runs")
+    inserts = count_inserts(db.engine, "job_runs")
     with db.transaction() as session:
         insert_at_commit(session, JOB_RUNS, [job_run("a")])
         insert_at_commit(session, JOB_RUNS, [job_run("b"), job_run("c")])

@@ -10,9 +10,10 @@ import os
 import shutil
 import uuid
 from pathlib import Path
+from typing import Any
 
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 
 from bot.db import make_engine, upgrade
@@ -110,3 +111,18 @@ class MigratedTemplates:
     def close(self) -> None:
         if self._pg is not None:
             self._pg.drop()
+
+
+def count_inserts(engine: Engine, table: str) -> list[int]:
+    """One entry per INSERT statement into `table` through `engine` from now on: how many
+    rows it wrote (an executemany is one statement)."""
+    seen: list[int] = []
+
+    def before(
+        _conn: Any, _cursor: Any, statement: str, params: Any, _ctx: Any, many: bool
+    ) -> None:
+        if statement.lstrip().upper().startswith(f"INSERT INTO {table.upper()} "):
+            seen.append(len(params) if many else 1)
+
+    event.listen(engine, "before_cursor_execute", before)
+    return seen

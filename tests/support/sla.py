@@ -49,7 +49,8 @@ def posts(api: SlackStandIn, channel: str | None = None) -> list[Call]:
 
 def landed_in(call: Call) -> str | None:
     """The conversation a successful chat.postMessage landed in."""
-    return str((call.response or {}).get("channel") or "") or None
+    channel = (call.response or {}).get("channel")
+    return str(channel) if channel else None
 
 
 def action_ids(call: Call) -> list[str]:
