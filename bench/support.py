@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from bot.db import make_engine, upgrade
+from bot.store.database import make_engine, upgrade
 from tests.support.databases import PostgresSchema, postgres_unavailable
 from tests.support.policies import STANDARD
 from tests.support.slack_api import SlackStandIn

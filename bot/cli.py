@@ -10,16 +10,16 @@ from pathlib import Path
 from pydantic import ValidationError
 from sqlalchemy.exc import OperationalError
 
-from bot import db as dbmod
-from bot import logs
+from bot.core import logs
+from bot.core.policy import PolicyError, load_policy
+from bot.core.settings import Settings
 from bot.intake.csv_import import ImportProblem, run_import
-from bot.lifecycle import LeadService
-from bot.policy import PolicyError, load_policy
+from bot.leads.lifecycle import LeadService
 from bot.runtime import Runtime, build_runtime
 from bot.server import run_worker, serve_http
-from bot.settings import Settings
 from bot.slack_app import create_bolt_app
 from bot.socket_mode import SocketModeRefused, run_socket_mode
+from bot.store import database as dbmod
 from bot.web import create_web_app
 
 EXIT_USAGE = 2
@@ -169,8 +169,8 @@ def cmd_worker(_args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_retry_failed(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.clock import utcnow
-    from bot.delivery import problems, retry_failed
+    from bot.core.clock import utcnow
+    from bot.delivery.loop import problems, retry_failed
 
     database = dbmod.Database(settings.database_url)
     try:

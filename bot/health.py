@@ -22,7 +22,7 @@ from typing import Any, Protocol
 
 from sqlalchemy import func, select
 
-from bot.models import OutboxMessage
+from bot.store.models import OutboxMessage
 
 OUTBOX_FIGURES_SECONDS = 5.0
 

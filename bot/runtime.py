@@ -7,23 +7,20 @@ from datetime import timedelta
 
 from slack_sdk import WebClient
 
-import bot.slack_senders  # noqa: F401  (registers the Slack surface's outbox senders)
-from bot import (
-    escalation,  # noqa: F401  (registers the SLA message senders)
-    logs,
-    metrics,
-)
-from bot.clock import Clock, utcnow
-from bot.db import Database
-from bot.delivery import Delivery
-from bot.foreground import Foreground
+import bot.slack.senders
+import bot.slack.sla_senders  # noqa: F401  (registers the SLA message senders)
+from bot.core import logs, metrics
+from bot.core.clock import Clock, utcnow
+from bot.core.policy import Policy, load_policy
+from bot.core.settings import Settings
+from bot.delivery.foreground import Foreground
+from bot.delivery.loop import Delivery
+from bot.delivery.pacing import Pacer
+from bot.delivery.slack_client import make_outbox_client, make_web_client
 from bot.intake import receipt as _intake_receipt  # noqa: F401  (registers its outbox sender)
-from bot.lifecycle import LeadService
-from bot.pacing import Pacer
-from bot.policy import Policy, load_policy
-from bot.scheduler import SlaScheduler
-from bot.settings import Settings
-from bot.slack_client import make_outbox_client, make_web_client
+from bot.leads.lifecycle import LeadService
+from bot.leads.scheduler import SlaScheduler
+from bot.store.database import Database
 
 
 @dataclass

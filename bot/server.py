@@ -22,7 +22,7 @@ from waitress import wasyncore
 from waitress.channel import HTTPChannel
 from waitress.server import create_server
 
-from bot import logs
+from bot.core import logs
 from bot.runtime import Runtime
 
 log = logging.getLogger(__name__)

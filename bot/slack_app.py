@@ -28,7 +28,7 @@ def create_bolt_app(runtime: Runtime) -> App:
         client=WebClient(base_url=runtime.client.base_url, timeout=runtime.client.timeout),
         authorize=authorize,
         signing_secret=runtime.settings.slack_signing_secret,
-        # bot.inbound.SlackEndpoint checks every request's signature before Bolt sees it
+        # bot.slack.inbound.SlackEndpoint checks every request's signature before Bolt sees it
         # (and Socket Mode requests carry none): a second HMAC per request is pure cost.
         request_verification_enabled=False,
         # Answer Slack inline: no 10 ms ack-polling loop; Slack calls that follow

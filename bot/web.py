@@ -10,10 +10,11 @@ from prometheus_client import CONTENT_TYPE_LATEST
 from slack_bolt import App
 from sqlalchemy.exc import InterfaceError, OperationalError
 
-from bot import health, logs, metrics
-from bot.inbound import SlackEndpoint, request_id
+from bot import health
+from bot.core import logs, metrics
 from bot.intake.http import intake_blueprint
 from bot.runtime import Runtime
+from bot.slack.inbound import SlackEndpoint, request_id
 
 log = logging.getLogger(__name__)
 RETRY_AFTER_SECONDS = 5

@@ -5,7 +5,7 @@ from __future__ import annotations
 from slack_bolt import App
 
 from bot.runtime import Runtime
-from bot.slack_service import SlackService
+from bot.slack.service import SlackService
 from handlers import errors, escalation, fallback, handoff, home, lead_actions, status
 
 

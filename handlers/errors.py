@@ -8,7 +8,7 @@ from typing import Any
 
 from slack_bolt import App, BoltResponse
 
-from bot.slack_service import SlackService
+from bot.slack.service import SlackService
 from handlers.lead_actions import channel_of
 
 

@@ -13,11 +13,11 @@ from typing import Any
 from slack_bolt import Ack, App
 from slack_sdk import WebClient
 
-from bot import dm_actions
-from bot.errors import DomainError
-from bot.render import escalation as render
+from bot.core.errors import DomainError
 from bot.runtime import Runtime
-from bot.slack_senders import open_view
+from bot.slack import dm_actions
+from bot.slack.render import escalation as render
+from bot.slack.senders import open_view
 from handlers.lead_actions import channel_of
 
 log = logging.getLogger(__name__)

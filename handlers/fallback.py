@@ -1,6 +1,6 @@
 """Buttons Baton no longer knows (an old message, a forged payload) get a plain answer.
 
-Every action id in `bot.slack_ids.ActionId` is left to its own listener, so the order
+Every action id in `bot.slack.ids.ActionId` is left to its own listener, so the order
 in which other listener modules register does not matter.
 """
 
@@ -11,8 +11,8 @@ from typing import Any
 
 from slack_bolt import Ack, App
 
-from bot.slack_ids import ActionId
-from bot.slack_service import SlackService
+from bot.slack.ids import ActionId
+from bot.slack.service import SlackService
 from handlers.lead_actions import channel_of
 
 _KNOWN = "|".join(re.escape(a.value) for a in ActionId)

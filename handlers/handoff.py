@@ -11,7 +11,7 @@ from typing import Any
 from slack_bolt import Ack, App
 from slack_sdk import WebClient
 
-from bot.i18n import t
+from bot.core.i18n import t
 from bot.intake.manual import open_handoff, submit_handoff
 from bot.intake.modal import CALLBACK_ID, COMMAND, SHORTCUT_CALLBACK_ID
 from bot.runtime import Runtime

@@ -6,8 +6,8 @@ from typing import Any
 
 from slack_bolt import App
 
-from bot.slack_ids import Event
-from bot.slack_service import SlackService
+from bot.slack.ids import Event
+from bot.slack.service import SlackService
 
 
 def register(app: App, slack: SlackService) -> None:

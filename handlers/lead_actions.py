@@ -6,8 +6,8 @@ from typing import Any
 
 from slack_bolt import Ack, App, BoltContext
 
-from bot.slack_ids import ActionId, ViewId
-from bot.slack_service import SlackService, outcome_form
+from bot.slack.ids import ActionId, ViewId
+from bot.slack.service import SlackService, outcome_form
 
 OUTCOME_VIEW = "baton_outcome_view"  # context key: the modal the ack step approved
 

@@ -6,8 +6,8 @@ from typing import Any
 
 from slack_bolt import Ack, App
 
-from bot.slack_ids import Command
-from bot.slack_service import SlackService
+from bot.slack.ids import Command
+from bot.slack.service import SlackService
 
 
 def register(app: App, slack: SlackService) -> None:

@@ -3,9 +3,9 @@
 from alembic import context
 from sqlalchemy import pool
 
-from bot.db import make_engine
-from bot.models import Base
-from bot.settings import get_settings
+from bot.core.settings import get_settings
+from bot.store.database import make_engine
+from bot.store.models import Base
 
 config = context.config
 target_metadata = Base.metadata

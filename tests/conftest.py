@@ -10,12 +10,12 @@ import pytest
 from flask import Flask
 from hypothesis import settings as hypothesis_settings
 
-from bot.db import Database
-from bot.lifecycle import LeadService
-from bot.policy import Policy, parse_policy
+from bot.core.policy import Policy, parse_policy
+from bot.core.settings import Settings
+from bot.leads.lifecycle import LeadService
 from bot.runtime import Runtime, build_runtime
-from bot.settings import Settings
 from bot.slack_app import create_bolt_app
+from bot.store.database import Database
 from bot.web import create_web_app
 from tests.support import databases
 from tests.support.clock import FakeClock

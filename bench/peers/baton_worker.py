@@ -21,12 +21,12 @@ from pathlib import Path
 
 START = time.perf_counter()
 
-from bot import sla  # noqa: E402
-from bot.db import Database  # noqa: E402
-from bot.models import Clock  # noqa: E402
-from bot.policy import load_policy  # noqa: E402
+from bot.core.policy import load_policy  # noqa: E402
+from bot.core.settings import Settings  # noqa: E402
+from bot.leads import sla  # noqa: E402
 from bot.runtime import build_runtime  # noqa: E402
-from bot.settings import Settings  # noqa: E402
+from bot.store.database import Database  # noqa: E402
+from bot.store.models import Clock  # noqa: E402
 
 BOT_TOKEN = "xoxb-test-token"
 

@@ -24,12 +24,12 @@ from sqlalchemy import func, select
 
 from bench.harness import Row, median, ms, percentile, scenario
 from bench.support import ensure_spec, migrated_database, scratch_dir
-from bot.lifecycle import LeadInput
-from bot.models import Lead, LeadStatus
-from bot.policy import parse_policy
+from bot.core.policy import parse_policy
+from bot.core.settings import Settings
+from bot.leads.lifecycle import LeadInput
 from bot.runtime import Runtime, build_runtime
-from bot.settings import Settings
 from bot.slack_app import create_bolt_app
+from bot.store.models import Lead, LeadStatus
 from bot.web import create_web_app
 from tests.support import signing
 from tests.support.policies import STANDARD

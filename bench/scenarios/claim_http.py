@@ -29,11 +29,11 @@ from bench.support import (
     stop_process,
     wait_until,
 )
-from bot.db import Database
-from bot.lifecycle import LeadInput, LeadService
-from bot.models import Lead, LeadEvent, OutboxMessage, SlackMessage
-from bot.outbox import Intent
-from bot.policy import parse_policy
+from bot.core.policy import parse_policy
+from bot.leads.lifecycle import LeadInput, LeadService
+from bot.store.database import Database
+from bot.store.models import Lead, LeadEvent, OutboxMessage, SlackMessage
+from bot.store.outbox import Intent
 from tests.support import signing
 from tests.support.policies import STANDARD
 from tests.support.slack_api import SlackStandIn

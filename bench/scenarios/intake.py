@@ -20,9 +20,9 @@ from bench.support import (
     migrated_database,
     scratch_dir,
 )
-from bot.db import Database
 from bot.intake.auth import signed_headers
-from bot.models import Lead
+from bot.store.database import Database
+from bot.store.models import Lead
 from tests.support.slack_api import SlackStandIn
 
 CLIENTS = 16

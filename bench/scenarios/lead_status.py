@@ -22,11 +22,11 @@ from sqlalchemy.engine import make_url
 
 from bench.harness import Row, median, ms, percentile, scenario
 from bench.support import ensure_spec, migrated_database, scratch_dir
-from bot.db import make_engine
-from bot.policy import parse_policy
+from bot.core.policy import parse_policy
+from bot.core.settings import Settings
 from bot.runtime import build_runtime
-from bot.settings import Settings
 from bot.slack_app import create_bolt_app
+from bot.store.database import make_engine
 from bot.web import create_web_app
 from tests.support import signing
 from tests.support.policies import STANDARD

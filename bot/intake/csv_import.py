@@ -21,12 +21,12 @@ from typing import Any, TextIO
 from pydantic import ValidationError
 from tqdm import tqdm
 
-from bot.i18n import t
+from bot.core.i18n import t
+from bot.core.policy import Policy
 from bot.intake.csv_headers import HEADER_ALIASES, normalize_header
 from bot.intake.formats import full_name
 from bot.intake.schema import FIELD_NAMES, field_problems, validate_lead
-from bot.lifecycle import LeadService, NoRoute
-from bot.policy import Policy
+from bot.leads.lifecycle import LeadService, NoRoute
 
 DEFAULT_SOURCE = "csv"
 IMPORT_ACTOR = "import"

@@ -20,13 +20,13 @@ from pydantic import ValidationError
 from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
 
-from bot.i18n import t
+from bot.core.i18n import t
+from bot.core.settings import Settings
 from bot.intake.auth import AuthFailure, IntakeCredentials, authenticate
 from bot.intake.formats import BATON, FORMATS, FormatProblem
 from bot.intake.openapi import openapi_document
 from bot.intake.schema import field_problems, validate_lead
-from bot.lifecycle import LeadService, NoRoute
-from bot.settings import Settings
+from bot.leads.lifecycle import LeadService, NoRoute
 
 log = logging.getLogger(__name__)
 

@@ -10,7 +10,7 @@ from pydantic import ValidationError
 
 from bot.intake import modal
 from bot.intake.schema import field_problems, validate_lead
-from bot.lifecycle import LeadService, NoRoute
+from bot.leads.lifecycle import LeadService, NoRoute
 
 SLACK_SOURCE = "slack"
 

@@ -22,10 +22,10 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
-from bot.i18n import t
+from bot.core.i18n import t
+from bot.core.policy import Policy
 from bot.intake.schema import MAX_EXTRA_VALUE, MAX_REASON, SCORE_MAX, SCORE_MIN
-from bot.models import Lead
-from bot.policy import Policy
+from bot.store.models import Lead
 
 CALLBACK_ID = "lead_handoff"
 SHORTCUT_CALLBACK_ID = "lead_handoff_shortcut"

@@ -15,12 +15,12 @@ from slack_sdk.models.blocks import MarkdownTextObject, SectionBlock
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from bot.delivery import SendContext, Sent, sender
-from bot.i18n import t
+from bot.core.i18n import t
+from bot.core.policy import Policy
+from bot.delivery.registry import SendContext, Sent, sender
 from bot.intake.modal import escape
-from bot.models import Lead, OutboxMessage, SlackMessage
-from bot.outbox import Intent
-from bot.policy import Policy
+from bot.store.models import Lead, OutboxMessage, SlackMessage
+from bot.store.outbox import Intent
 
 CARD_WAIT = timedelta(seconds=5)
 MAX_CARD_WAITS = 24  # two minutes, then say where it is going instead

@@ -1,7 +1,7 @@
 """What a lead looks like on the way in: one pydantic model for the webhook, the
 /handoff modal and `baton import`, so all three accept and refuse the same things.
 
-Lengths match the columns in bot.models, so whatever passes here fits the database
+Lengths match the columns in bot.store.models, so whatever passes here fits the database
 on SQLite and PostgreSQL alike; characters a database or Slack would choke on
 (NUL and other control characters, lone surrogates, bidi overrides) are refused
 with a message that names the field.
@@ -26,8 +26,8 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-from bot.i18n import t
-from bot.lifecycle import LeadInput
+from bot.core.i18n import t
+from bot.leads.lifecycle import LeadInput
 
 SCORE_MIN = 0
 SCORE_MAX = 100

@@ -7,11 +7,11 @@ import threading
 import pytest
 from sqlalchemy import func, select
 
-from bot.db import Database
-from bot.errors import AlreadyClaimed
-from bot.lifecycle import LeadInput, LeadService
-from bot.models import LeadEvent
-from bot.policy import Policy
+from bot.core.errors import AlreadyClaimed
+from bot.core.policy import Policy
+from bot.leads.lifecycle import LeadInput, LeadService
+from bot.store.database import Database
+from bot.store.models import LeadEvent
 from tests.support.clock import FakeClock
 
 RACERS = 50

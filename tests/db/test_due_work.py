@@ -14,11 +14,11 @@ from typing import Any
 import pytest
 from sqlalchemy import select, text, update
 
-from bot import due_work
-from bot.db import Database
-from bot.lifecycle import LeadInput, LeadService
-from bot.models import DueWork, Lead, LeadEvent, OutboxMessage
-from bot.policy import Policy
+from bot.core.policy import Policy
+from bot.leads import due_work
+from bot.leads.lifecycle import LeadInput, LeadService
+from bot.store.database import Database
+from bot.store.models import DueWork, Lead, LeadEvent, OutboxMessage
 from tests.support import databases
 from tests.support.clock import FakeClock
 

@@ -10,9 +10,9 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from bot.db import Database
-from bot.models import InboundEvent, OutboxMessage
-from bot.outbox import Intent, values
+from bot.store.database import Database
+from bot.store.models import InboundEvent, OutboxMessage
+from bot.store.outbox import Intent, values
 from tests.support.threads import at_once
 
 WRITERS = 40

@@ -13,10 +13,10 @@ import pytest
 from sqlalchemy import event, func, insert, select
 from sqlalchemy.orm import Session
 
-from bot.db import Database
-from bot.group_commit import GroupCommit
-from bot.lifecycle import LeadInput, LeadService
-from bot.models import DueWork, JobRun, Lead, LeadEvent, OutboxMessage
+from bot.leads.lifecycle import LeadInput, LeadService
+from bot.store.batching import GroupCommit
+from bot.store.database import Database
+from bot.store.models import DueWork, JobRun, Lead, LeadEvent, OutboxMessage
 from tests.support.databases import count_inserts
 
 THREADS = 8

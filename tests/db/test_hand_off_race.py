@@ -9,9 +9,9 @@ from collections.abc import Callable
 import pytest
 from sqlalchemy import func, select
 
-from bot.db import Database
-from bot.lifecycle import HandOff, LeadInput, LeadService
-from bot.models import DueWork, Lead, LeadEvent, OutboxMessage
+from bot.leads.lifecycle import HandOff, LeadInput, LeadService
+from bot.store.database import Database
+from bot.store.models import DueWork, Lead, LeadEvent, OutboxMessage
 from tests.support.threads import at_once
 
 SENDERS = 16

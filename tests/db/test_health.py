@@ -8,9 +8,9 @@ from typing import Any
 from sqlalchemy import event, update
 
 from bot.health import HealthCheck
-from bot.models import OutboxMessage
-from bot.outbox import enqueue
 from bot.runtime import Runtime
+from bot.store.models import OutboxMessage
+from bot.store.outbox import enqueue
 
 
 def statements(runtime: Runtime) -> list[str]:

@@ -1,4 +1,4 @@
-"""Rows held to the commit (bot.db.insert_at_commit): written just before the transaction
+"""Rows held to the commit (bot.store.database.insert_at_commit): written just before the transaction
 commits, one statement a table, in the order they were queued; nothing if it fails."""
 
 from __future__ import annotations
@@ -10,8 +10,8 @@ import pytest
 from sqlalchemy import Table, select
 from sqlalchemy.orm import Session
 
-from bot.db import Database, insert_at_commit
-from bot.models import JobRun
+from bot.store.database import Database, insert_at_commit
+from bot.store.models import JobRun
 from tests.support.databases import count_inserts
 
 JOB_RUNS: Table = JobRun.__table__  # type: ignore[assignment]

@@ -7,11 +7,17 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
-from bot.db import Database
-from bot.errors import AlreadyClaimed, InvalidInput, InvalidTransition, LeadNotFound, NotAllowed
-from bot.lifecycle import LeadInput, LeadService, NoRoute
-from bot.models import DueWork, LeadEvent, LeadStatus, OutboxMessage
-from bot.policy import parse_policy
+from bot.core.errors import (
+    AlreadyClaimed,
+    InvalidInput,
+    InvalidTransition,
+    LeadNotFound,
+    NotAllowed,
+)
+from bot.core.policy import parse_policy
+from bot.leads.lifecycle import LeadInput, LeadService, NoRoute
+from bot.store.database import Database
+from bot.store.models import DueWork, LeadEvent, LeadStatus, OutboxMessage
 from tests.support.clock import FakeClock
 from tests.support.policies import STANDARD
 

@@ -10,8 +10,8 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import Engine, inspect
 
-from bot.db import SchemaState, downgrade, make_engine, schema_status, upgrade
-from bot.models import Base
+from bot.store.database import SchemaState, downgrade, make_engine, schema_status, upgrade
+from bot.store.models import Base
 from tests.conftest import require_postgres
 from tests.support import databases
 

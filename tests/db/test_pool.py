@@ -8,9 +8,11 @@ from typing import Any
 
 from sqlalchemy import event, text
 
-from bot import db as db_module
-from bot import delivery, scheduler, server
-from bot.db import Database
+from bot import server
+from bot.delivery import loop as delivery
+from bot.leads import scheduler
+from bot.store import database as db_module
+from bot.store.database import Database
 from tests.support.threads import at_once
 
 QUERIES_EACH = 25

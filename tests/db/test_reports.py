@@ -7,10 +7,10 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import text
 
-from bot.db import Database
-from bot.lifecycle import LeadInput, LeadService
-from bot.policy import Policy
-from bot.reports import Reports, top_reasons_query
+from bot.core.policy import Policy
+from bot.leads.lifecycle import LeadInput, LeadService
+from bot.leads.reports import Reports, top_reasons_query
+from bot.store.database import Database
 from tests.support.clock import FakeClock
 
 
@@ -76,7 +76,7 @@ def test_lookups_and_lists(service: LeadService, reports: Reports, clock: FakeCl
 def test_a_crowded_window_reads_only_its_newest_leads(
     service: LeadService, reports: Reports, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("bot.reports.WINDOW_CAP", 3)
+    monkeypatch.setattr("bot.leads.reports.WINDOW_CAP", 3)
     ids = []
     for n in range(5):
         ids.append(lead(service, n))

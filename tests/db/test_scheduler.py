@@ -13,11 +13,11 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import func, select, update
 
-from bot.db import Database
-from bot.lifecycle import LeadInput, LeadService
-from bot.models import DueWork, JobRun, OutboxMessage
-from bot.policy import Policy, parse_policy
-from bot.scheduler import SlaScheduler
+from bot.core.policy import Policy, parse_policy
+from bot.leads.lifecycle import LeadInput, LeadService
+from bot.leads.scheduler import SlaScheduler
+from bot.store.database import Database
+from bot.store.models import DueWork, JobRun, OutboxMessage
 
 WAIT = 15.0
 NEVER = timedelta(hours=1)

@@ -9,11 +9,11 @@ from typing import Any
 
 from sqlalchemy import event, func, select
 
-from bot.db import Database
-from bot.lifecycle import LeadInput, LeadService
-from bot.models import Lead
-from bot.policy import parse_policy
-from bot.wal_checkpoint import BACKSTOP_PAGES
+from bot.core.policy import parse_policy
+from bot.leads.lifecycle import LeadInput, LeadService
+from bot.store.database import Database
+from bot.store.models import Lead
+from bot.store.wal_checkpoint import BACKSTOP_PAGES
 from tests.support.databases import MigratedTemplates
 from tests.support.policies import STANDARD
 

@@ -11,11 +11,11 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import func, select
 
-from bot.db import Database
-from bot.lifecycle import LeadInput, LeadService
-from bot.models import OutboxMessage
-from bot.policy import Policy, parse_policy
-from bot.weekly_digest import queue_weekly_digest, weekly_digest
+from bot.core.policy import Policy, parse_policy
+from bot.leads.lifecycle import LeadInput, LeadService
+from bot.leads.weekly_report import queue_weekly_digest, weekly_digest
+from bot.store.database import Database
+from bot.store.models import OutboxMessage
 from tests.support.clock import FakeClock
 from tests.support.policies import STANDARD
 

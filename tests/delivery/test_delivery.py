@@ -6,12 +6,12 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select, update
 
-from bot.delivery import Delivery, problems, retry_failed
-from bot.lifecycle import LeadInput
-from bot.models import OutboxMessage, SlackMessage
-from bot.outbox import Intent, enqueue
+from bot.delivery.loop import Delivery, problems, retry_failed
+from bot.delivery.slack_client import outbox_metadata
+from bot.leads.lifecycle import LeadInput
 from bot.runtime import Runtime
-from bot.slack_client import outbox_metadata
+from bot.store.models import OutboxMessage, SlackMessage
+from bot.store.outbox import Intent, enqueue
 from tests.support import senders
 from tests.support.slack_api import SlackStandIn
 from tests.support.slack_app import drain
@@ -272,7 +272,7 @@ def test_permanent_errors_become_dead_letters_managers_hear_of_once_and_retry_fa
 def test_an_unknown_error_is_retried_a_few_times_then_dead(
     runtime: Runtime, slack_api: SlackStandIn
 ) -> None:
-    from bot.slack_failures import MAX_UNKNOWN_FAILURES
+    from bot.delivery.failures import MAX_UNKNOWN_FAILURES
 
     [row_id] = notice(runtime, "C0SALES")
     slack_api.fail("chat.postMessage", error="brand_new_error", times=MAX_UNKNOWN_FAILURES)

@@ -11,10 +11,10 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import func, select, update
 
-from bot.delivery import Delivery
-from bot.models import LeadEvent, OutboxMessage, SlackMessage
-from bot.outbox import Intent, enqueue
+from bot.delivery.loop import Delivery
 from bot.runtime import Runtime
+from bot.store.models import LeadEvent, OutboxMessage, SlackMessage
+from bot.store.outbox import Intent, enqueue
 from tests.delivery.test_delivery import hand_off, notice, posted_ids, rows
 from tests.support.slack_api import SlackStandIn
 

@@ -17,8 +17,8 @@ from hypothesis import HealthCheck, given
 from hypothesis import settings as fuzz_settings
 from hypothesis import strategies as st
 
+from bot.core.settings import Settings
 from bot.intake import auth as intake_auth
-from bot.settings import Settings
 from tests.support.signing import signed_headers
 from tests.support.slack_app import SIGNING_SECRET
 

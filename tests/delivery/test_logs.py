@@ -12,10 +12,10 @@ import pytest
 from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 
-from bot import logs
-from bot.lifecycle import LeadInput
-from bot.models import Lead, OutboxMessage
+from bot.core import logs
+from bot.leads.lifecycle import LeadInput
 from bot.runtime import Runtime
+from bot.store.models import Lead, OutboxMessage
 from tests.support import senders
 from tests.support.slack_api import SlackStandIn
 from tests.support.slack_app import BOT_TOKEN, SIGNING_SECRET, SlackClientSim, drain

@@ -12,13 +12,13 @@ from flask import Flask
 from slack_bolt import App
 from sqlalchemy import update
 
-from bot.delivery import SendContext, Sent
-from bot.models import Lead, OutboxMessage
-from bot.outbox import Intent, enqueue
-from bot.policy import Policy
+from bot.core.policy import Policy
+from bot.core.settings import Settings
+from bot.delivery.registry import SendContext, Sent
 from bot.runtime import Runtime, build_runtime
-from bot.settings import Settings
 from bot.slack_app import create_bolt_app
+from bot.store.models import Lead, OutboxMessage
+from bot.store.outbox import Intent, enqueue
 from bot.web import create_web_app
 from tests.delivery.test_delivery import hand_off, notice
 from tests.support import senders

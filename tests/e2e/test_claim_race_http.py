@@ -18,10 +18,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from bot.db import Database
-from bot.lifecycle import LeadInput, LeadService
-from bot.models import OutboxMessage
-from bot.policy import parse_policy
+from bot.core.policy import parse_policy
+from bot.leads.lifecycle import LeadInput, LeadService
+from bot.store.database import Database
+from bot.store.models import OutboxMessage
 from tests.support import signing
 from tests.support.policies import STANDARD
 from tests.support.slack_api import SlackStandIn

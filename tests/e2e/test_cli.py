@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import inspect
 
-from bot.db import downgrade, make_engine
+from bot.store.database import downgrade, make_engine
 from tests.conftest import require_postgres
 from tests.support import databases
 

@@ -18,8 +18,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.db import Database
-from bot.models import OutboxMessage
+from bot.store.database import Database
+from bot.store.models import OutboxMessage
 from tests.support import signing
 from tests.support.processes import (
     Baton,

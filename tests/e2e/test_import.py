@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from bot.db import Database
-from bot.models import Lead
+from bot.store.database import Database
+from bot.store.models import Lead
 from tests.support.policies import STANDARD
 
 REPO = Path(__file__).resolve().parents[2]

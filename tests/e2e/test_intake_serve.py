@@ -17,10 +17,10 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from bot.db import Database
 from bot.intake.auth import signed_headers
-from bot.models import Lead, OutboxMessage
-from bot.outbox import Intent
+from bot.store.database import Database
+from bot.store.models import Lead, OutboxMessage
+from bot.store.outbox import Intent
 from tests.support.intake import INTAKE_SECRET
 from tests.support.policies import STANDARD
 from tests.support.slack_api import SlackStandIn

@@ -7,8 +7,8 @@ from pathlib import Path
 
 from sqlalchemy import select, update
 
-from bot.db import Database
-from bot.models import OutboxMessage
+from bot.store.database import Database
+from bot.store.models import OutboxMessage
 from tests.e2e.test_cli import baton
 from tests.support.processes import enqueue_notices
 

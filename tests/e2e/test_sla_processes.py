@@ -23,10 +23,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select, update
 
-from bot.db import Database, upgrade
-from bot.lifecycle import LeadInput, LeadService
-from bot.models import DueWork, Lead, OutboxMessage, SlackMessage
-from bot.policy import parse_policy
+from bot.core.policy import parse_policy
+from bot.leads.lifecycle import LeadInput, LeadService
+from bot.store.database import Database, upgrade
+from bot.store.models import DueWork, Lead, OutboxMessage, SlackMessage
 from tests.conftest import require_postgres
 from tests.support import databases
 from tests.support.sla import landed_in

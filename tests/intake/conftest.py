@@ -7,9 +7,9 @@ from collections.abc import Iterator
 import pytest
 from flask.testing import FlaskClient
 
-from bot.db import Database
+from bot.core.settings import Settings
 from bot.runtime import Runtime
-from bot.settings import Settings
+from bot.store.database import Database
 from tests.support.intake import INTAKE_SECRET, INTAKE_TOKEN
 from tests.support.slack_api import SlackStandIn
 from tests.support.slack_app import BOT_TOKEN, SIGNING_SECRET

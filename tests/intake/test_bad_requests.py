@@ -17,7 +17,7 @@ import pytest
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
-from bot.db import Database
+from bot.store.database import Database
 from tests.support.intake import INTAKE_TOKEN, body_of, post_lead, row_counts, signed
 
 GOOD: dict[str, Any] = {

@@ -10,9 +10,9 @@ import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from bot.db import Database
 from bot.intake.formats import from_hubspot, from_salesforce, full_name, number
-from bot.models import Lead
+from bot.store.database import Database
+from bot.store.models import Lead
 from tests.support.intake import post_lead
 
 SAMPLES = Path(__file__).parent / "samples"

@@ -8,13 +8,13 @@ import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from bot.db import Database
+from bot.core.policy import parse_policy
+from bot.core.settings import Settings
 from bot.intake.schema import LeadPayload
-from bot.models import Lead, LeadEvent, OutboxMessage
-from bot.outbox import Intent
-from bot.policy import parse_policy
 from bot.runtime import build_runtime
-from bot.settings import Settings
+from bot.store.database import Database
+from bot.store.models import Lead, LeadEvent, OutboxMessage
+from bot.store.outbox import Intent
 from bot.web import create_web_app
 from tests.support.intake import INTAKE_TOKEN, post_lead, row_counts
 from tests.support.policies import STANDARD

@@ -9,11 +9,11 @@ from typing import Any
 import pytest
 from sqlalchemy import text
 
-from bot.lifecycle import LeadInput
-from bot.models import Lead
-from bot.policy import Policy
+from bot.core.policy import Policy
+from bot.core.settings import Settings
+from bot.leads.lifecycle import LeadInput
 from bot.runtime import Runtime, build_runtime
-from bot.settings import Settings
+from bot.store.models import Lead
 from tests.support.clock import FakeClock
 
 HandOff = Callable[..., Lead]

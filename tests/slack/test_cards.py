@@ -6,11 +6,11 @@ from typing import Any
 
 from sqlalchemy import select, update
 
-from bot.dead_letters import retry_failed
-from bot.models import OutboxMessage, SlackMessage
-from bot.outbox import Intent, enqueue
+from bot.delivery.dead_letters import retry_failed
 from bot.runtime import Runtime
-from bot.slack_senders import queue_repost
+from bot.slack.senders import queue_repost
+from bot.store.models import OutboxMessage, SlackMessage
+from bot.store.outbox import Intent, enqueue
 from tests.slack.conftest import HandOff
 from tests.support.clock import FakeClock
 from tests.support.slack_api import SlackStandIn

@@ -6,9 +6,9 @@ import logging
 
 import pytest
 
-from bot.models import LeadStatus
-from bot.policy import Policy, parse_policy
+from bot.core.policy import Policy, parse_policy
 from bot.runtime import Runtime
+from bot.store.models import LeadStatus
 from tests.slack.conftest import HandOff, missing_table
 from tests.slack.test_cards import buttons, text_of
 from tests.support.clock import FakeClock

@@ -11,15 +11,15 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.models.views import View
 from sqlalchemy import select
 
-from bot import delivery
-from bot.delivery import SendContext, Sent
+from bot.core.policy import Policy
+from bot.core.settings import Settings
+from bot.delivery import loop as delivery
+from bot.delivery.registry import SendContext, Sent
 from bot.intake.modal import CALLBACK_ID, SHORTCUT_CALLBACK_ID, Field
-from bot.models import Lead, OutboxMessage, SlackMessage
-from bot.outbox import Intent
-from bot.policy import Policy
 from bot.runtime import Runtime, build_runtime
-from bot.settings import Settings
 from bot.slack_app import create_bolt_app
+from bot.store.models import Lead, OutboxMessage, SlackMessage
+from bot.store.outbox import Intent
 from bot.web import create_web_app
 from tests.support.clock import FakeClock
 from tests.support.intake import MODAL_GOOD as GOOD

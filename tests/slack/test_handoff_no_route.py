@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from bot.core.policy import Policy, parse_policy
 from bot.intake.modal import CALLBACK_ID, Field
-from bot.policy import Policy, parse_policy
 from bot.runtime import Runtime
 from tests.support.intake import MODAL_GOOD, modal_state, row_counts
 from tests.support.policies import STANDARD

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.policy import Policy, parse_policy
+from bot.core.policy import Policy, parse_policy
 from bot.runtime import Runtime
 from tests.slack.conftest import HandOff
 from tests.slack.test_cards import text_of

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from bot.policy import Policy, parse_policy
+from bot.core.policy import Policy, parse_policy
 from bot.runtime import Runtime
 from tests.slack.conftest import HandOff, missing_table
 from tests.slack.test_cards import text_of

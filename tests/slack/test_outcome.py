@@ -7,9 +7,9 @@ from typing import Any
 
 import pytest
 
-from bot.models import Lead, LeadStatus
-from bot.policy import Policy, parse_policy
+from bot.core.policy import Policy, parse_policy
 from bot.runtime import Runtime
+from bot.store.models import Lead, LeadStatus
 from tests.slack.conftest import HandOff, missing_table
 from tests.slack.test_cards import text_of
 from tests.support.policies import STANDARD

@@ -11,11 +11,11 @@ from urllib.parse import parse_qs, urlencode
 import pytest
 from sqlalchemy import select
 
-from bot.models import DueWork, Lead, LeadEvent
-from bot.policy import Policy
+from bot.core.policy import Policy
+from bot.core.settings import Settings
 from bot.runtime import Runtime
-from bot.settings import Settings
 from bot.slack_app import create_bolt_app
+from bot.store.models import DueWork, Lead, LeadEvent
 from bot.web import create_web_app
 from tests.support import signing
 from tests.support.clock import FakeClock

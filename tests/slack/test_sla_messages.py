@@ -10,10 +10,10 @@ from collections.abc import Iterator
 import pytest
 from sqlalchemy import select, update
 
-from bot.models import DueWork, OutboxMessage
-from bot.policy import Policy, parse_policy
+from bot.core.policy import Policy, parse_policy
+from bot.core.settings import Settings
 from bot.runtime import Runtime
-from bot.settings import Settings
+from bot.store.models import DueWork, OutboxMessage
 from tests.support.clock import FakeClock
 from tests.support.policies import STANDARD
 from tests.support.sla import (

@@ -16,8 +16,8 @@ import pytest
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 
-from bot.db import make_engine, upgrade
-from bot.models import Base
+from bot.store.database import make_engine, upgrade
+from bot.store.models import Base
 
 POSTGRES_URL = os.environ.get(
     "BATON_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"

@@ -10,10 +10,10 @@ from flask.testing import FlaskClient
 from sqlalchemy import func, select
 from werkzeug.test import TestResponse
 
-from bot.db import Database
 from bot.intake.auth import signed_headers
 from bot.intake.modal import Field
-from bot.models import DueWork, Lead, LeadEvent, OutboxMessage
+from bot.store.database import Database
+from bot.store.models import DueWork, Lead, LeadEvent, OutboxMessage
 
 INTAKE_SECRET = "test-intake-secret"
 INTAKE_TOKEN = "test-intake-token"

@@ -19,9 +19,9 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from bot.db import Database
-from bot.models import OutboxMessage
-from bot.outbox import Intent, enqueue
+from bot.store.database import Database
+from bot.store.models import OutboxMessage
+from bot.store.outbox import Intent, enqueue
 from tests.support.policies import STANDARD
 from tests.support.slack_api import SlackStandIn
 from tests.support.slack_app import BOT_TOKEN, SIGNING_SECRET

@@ -13,9 +13,9 @@ from contextlib import contextmanager
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.delivery import SENDERS, NotReady, SendContext, Sender, Sent
-from bot.models import Lead, OutboxMessage, SlackMessage
-from bot.outbox import Intent
+from bot.delivery.registry import SENDERS, NotReady, SendContext, Sender, Sent
+from bot.store.models import Lead, OutboxMessage, SlackMessage
+from bot.store.outbox import Intent
 
 
 @contextmanager

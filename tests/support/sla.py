@@ -6,10 +6,10 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from bot.lifecycle import LeadInput
-from bot.policy import Policy
+from bot.core.policy import Policy
+from bot.core.settings import Settings
+from bot.leads.lifecycle import LeadInput
 from bot.runtime import Runtime, build_runtime
-from bot.settings import Settings
 from tests.support.clock import FakeClock
 from tests.support.slack_api import Call, SlackStandIn
 

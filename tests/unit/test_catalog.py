@@ -4,7 +4,7 @@ import string
 
 import pytest
 
-from bot.i18n import CATALOG, LOCALES, t
+from bot.core.i18n import CATALOG, LOCALES, t
 
 
 def placeholders(template: str) -> set[str]:

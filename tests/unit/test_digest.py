@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from bot.digest import PER_MESSAGE, DigestLine, render_digest
+from bot.delivery.flood_list import PER_MESSAGE, DigestLine, render_digest
 
 DUE = datetime(2026, 11, 20, 1, 30, tzinfo=UTC)
 

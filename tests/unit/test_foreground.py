@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 import time
 
-from bot.foreground import QUIET_SECONDS, Foreground
+from bot.delivery.foreground import QUIET_SECONDS, Foreground
 from bot.runtime import Runtime
 from bot.web import create_web_app
 

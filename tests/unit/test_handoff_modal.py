@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from slack_sdk.models.views import View
 
+from bot.core.policy import parse_policy
 from bot.intake.modal import (
     Field,
     errors_for_blocks,
@@ -13,7 +14,6 @@ from bot.intake.modal import (
     read_state,
     segment_choices,
 )
-from bot.policy import parse_policy
 from tests.support.intake import MODAL_GOOD, modal_state
 from tests.support.policies import STANDARD
 

@@ -7,7 +7,7 @@ from urllib.parse import urlencode
 
 from slack_bolt.request.internals import parse_body
 
-from bot.inbound import Peek, read
+from bot.slack.inbound import Peek, read
 from tests.support import signing
 
 FORM = "application/x-www-form-urlencoded"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.pacing import POST_MESSAGE, Pacer
+from bot.delivery.pacing import POST_MESSAGE, Pacer
 
 
 class Ticks:

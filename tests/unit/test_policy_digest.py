@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import pytest
 
-from bot.policy import PolicyError, parse_policy
+from bot.core.policy import PolicyError, parse_policy
 from tests.support.policies import STANDARD
 
 

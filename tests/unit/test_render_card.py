@@ -9,9 +9,9 @@ from zoneinfo import ZoneInfo
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.models import Lead, LeadStatus
-from bot.render.card import lead_card, lead_summary
-from bot.render.text import units
+from bot.slack.render.card import lead_card, lead_summary
+from bot.slack.render.text import units
+from bot.store.models import Lead, LeadStatus
 
 TZ = ZoneInfo("Asia/Tokyo")
 NOW = datetime(2026, 11, 20, 1, 0, tzinfo=UTC)

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.render.text import ELLIPSIS, clean, duration, escape, fit, slack_date, units, who
+from bot.slack.render.text import ELLIPSIS, clean, duration, escape, fit, slack_date, units, who
 
 
 def test_escape_only_the_three_reserved_characters() -> None:

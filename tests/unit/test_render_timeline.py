@@ -8,10 +8,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.models import LeadEvent
-from bot.render.status import summary_blocks
-from bot.render.timeline import event_text
-from bot.reports import WINDOW, ClockAttainment, TeamSummary
+from bot.leads.reports import WINDOW, ClockAttainment, TeamSummary
+from bot.slack.render.status import summary_blocks
+from bot.slack.render.timeline import event_text
+from bot.store.models import LeadEvent
 
 TZ = ZoneInfo("Asia/Tokyo")
 AT = datetime(2026, 11, 20, 1, 0, tzinfo=UTC)

@@ -10,12 +10,12 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot import sla
-from bot.business_time import AlwaysCalendar
-from bot.dm_actions import snooze_until
-from bot.models import Clock, DueWork, Lead, LeadStatus
-from bot.policy import PolicyError, parse_policy
-from bot.weekly_digest import last_occurrence
+from bot.core.business_time import AlwaysCalendar
+from bot.core.policy import PolicyError, parse_policy
+from bot.leads import sla
+from bot.leads.weekly_report import last_occurrence
+from bot.slack.dm_actions import snooze_until
+from bot.store.models import Clock, DueWork, Lead, LeadStatus
 from tests.support.policies import STANDARD
 
 POLICY = parse_policy(STANDARD)

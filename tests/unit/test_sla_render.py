@@ -7,12 +7,12 @@ import json
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.models import Lead, LeadStatus
-from bot.render import Message
-from bot.render import escalation as render
-from bot.render import weekly_digest as render_weekly_digest
-from bot.render.sla_text import mentions
-from bot.weekly_digest import RouteStats, SlowLead, WeeklyDigest
+from bot.leads.weekly_report import RouteStats, SlowLead, WeeklyDigest
+from bot.slack.render import Message
+from bot.slack.render import escalation as render
+from bot.slack.render import weekly_digest as render_weekly_digest
+from bot.slack.render.sla_text import mentions
+from bot.store.models import Lead, LeadStatus
 
 NOW = datetime(2026, 11, 20, 1, 20, tzinfo=UTC)
 TZ = ZoneInfo("Asia/Tokyo")

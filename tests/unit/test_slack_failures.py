@@ -9,7 +9,7 @@ import pytest
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web import SlackResponse
 
-from bot.slack_failures import (
+from bot.delivery.failures import (
     BACKOFF_CAP_SECONDS,
     MAX_UNKNOWN_FAILURES,
     Verdict,

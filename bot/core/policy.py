@@ -1,0 +1,382 @@
+"""The policy file (`baton.yml`): routes, SLA windows, calendars, escalations, roles.
+
+Loaded and validated at start and by `baton check`. A bad file is reported as
+`baton.yml: routes[1].claim_within: "15 minutes" is not a duration like 15m`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from datetime import date, time, timedelta
+from functools import cached_property
+from pathlib import Path
+from typing import Annotated, Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import yaml
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+
+from bot.core.business_time import AlwaysCalendar, BusinessCalendar, Calendar, parse_weekly_hours
+
+ALWAYS = "always"
+DEFAULT_ROUTE = "default"
+ROLE_NAMES = ("managers", "reps", "marketers")
+_DURATION = re.compile(r"(\d+)([smhd])")
+_UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+_SLACK_USER = re.compile(r"^[UW][A-Z0-9]{2,}$")
+_SLACK_CHANNEL = re.compile(r"^[CG][A-Z0-9]{2,}$")
+_SLACK_USER_GROUP = re.compile(r"^S[A-Z0-9]{2,}$")
+_WEEKLY = re.compile(r"^(mon|tue|wed|thu|fri|sat|sun) ([01]\d|2[0-3]):([0-5]\d)$")
+# Lead fields a route may match on.
+MATCHABLE_FIELDS = ("source", "segment", "region", "campaign", "country", "title", "company")
+
+
+class PolicyError(Exception):
+    """The policy file is missing or wrong; the message says where and what."""
+
+
+def parse_duration(value: Any) -> timedelta:
+    """`15m`, `2h`, `1d`, `90s`, `1h30m`; a bare 0 means no time."""
+    if isinstance(value, timedelta):
+        return value
+    if value == 0 or value == "0":
+        return timedelta(0)
+    text = str(value).strip() if isinstance(value, str | int | float) else ""
+    if isinstance(value, str) and text and _DURATION.sub("", text) == "":
+        return timedelta(seconds=sum(int(n) * _UNIT_SECONDS[u] for n, u in _DURATION.findall(text)))
+    raise ValueError(f"{_show(value)} is not a duration like 15m (units: s m h d)")
+
+
+def _show(value: Any) -> str:
+    return f'"{value}"' if isinstance(value, str) else repr(value)
+
+
+Duration = Annotated[timedelta, BeforeValidator(parse_duration)]
+
+
+def _timezone(name: str) -> str:
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(f'"{name}" is not a time zone like Asia/Tokyo or UTC') from None
+    return name
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class CalendarPolicy(_Strict):
+    timezone: str
+    hours: dict[str, str | list[str]]
+    holidays: str | None = None  # a country code the `holidays` package knows, e.g. JP
+    holidays_subdiv: str | None = None
+    closed: list[date] = Field(default_factory=list)
+
+    _check_tz = field_validator("timezone")(_timezone)
+
+    @field_validator("hours")
+    @classmethod
+    def _check_hours(cls, value: dict[str, str | list[str]]) -> dict[str, str | list[str]]:
+        parse_weekly_hours(value)
+        return value
+
+    def build(self) -> BusinessCalendar:
+        return BusinessCalendar(
+            self.timezone,
+            parse_weekly_hours(self.hours),
+            holidays_country=self.holidays,
+            closed=self.closed,
+            holidays_subdiv=self.holidays_subdiv,
+        )
+
+
+class EscalationLevel(_Strict):
+    after: Duration
+    notify: list[str] = Field(min_length=1)
+    repost: bool = False
+
+
+def _check_channel_id(value: str) -> str:
+    if not _SLACK_CHANNEL.match(value):
+        raise ValueError(
+            f'"{value}" is not a Slack channel id like C0123ABCD '
+            "(open the channel's details in Slack; the id is at the bottom)"
+        )
+    return value
+
+
+class Route(_Strict):
+    name: str = Field(min_length=1, max_length=100)
+    when: dict[str, Any] | None = None
+    channel: str
+    calendar: str = ALWAYS
+    claim_within: Duration
+    first_touch_within: Duration
+    remind_before: Duration | None = None
+    escalate: list[EscalationLevel] = Field(default_factory=list)
+    # Who the nudge before the claim deadline mentions in the card's thread: user ids,
+    # role names or user group ids (S0123ABCD). Absent: the `reps` role.
+    remind: list[str] | None = None
+
+    _check_channel = field_validator("channel")(_check_channel_id)
+
+    @field_validator("when")
+    @classmethod
+    def _check_when(cls, value: dict[str, Any] | None) -> dict[str, Any] | None:
+        for key, expected in (value or {}).items():
+            if key == "score_at_least":
+                if isinstance(expected, bool) or not isinstance(expected, int | float):
+                    raise ValueError(f"score_at_least must be a number, not {_show(expected)}")
+            elif key not in MATCHABLE_FIELDS:
+                raise ValueError(
+                    f'"{key}" cannot be matched; use one of {", ".join(MATCHABLE_FIELDS)} '
+                    "or score_at_least"
+                )
+            elif isinstance(expected, dict):
+                raise ValueError(f"{key}: give a value or a list of values")
+        return value
+
+    def matches(self, lead: Mapping[str, Any]) -> bool:
+        """Equality (case-insensitive for text), list membership, or score_at_least."""
+        for key, expected in (self.when or {}).items():
+            if key == "score_at_least":
+                score = lead.get("score")
+                if score is None or float(score) < float(expected):
+                    return False
+                continue
+            actual = _fold(lead.get(key))
+            wanted = expected if isinstance(expected, list) else [expected]
+            if actual is None or actual not in {_fold(w) for w in wanted}:
+                return False
+        return True
+
+
+def _fold(value: Any) -> Any:
+    return value.strip().casefold() if isinstance(value, str) else value
+
+
+class Roles(_Strict):
+    managers: list[str] = Field(default_factory=list)
+    reps: list[str] = Field(default_factory=list)  # empty: anyone may claim
+    marketers: list[str] = Field(default_factory=list)  # empty: anyone may hand off
+
+    @field_validator("managers", "reps", "marketers")
+    @classmethod
+    def _check_users(cls, value: list[str]) -> list[str]:
+        for user in value:
+            if not _SLACK_USER.match(user):
+                raise ValueError(f'"{user}" is not a Slack user id like U0123ABCD')
+        return value
+
+
+class DigestPolicy(_Strict):
+    """The weekly SLA digest posted to a marketing channel."""
+
+    channel: str
+    weekly: str = "mon 09:00"  # weekday and local time it is posted
+    calendar: str | None = None  # whose time zone `weekly` is in; default: `timezone`
+
+    _check_channel = field_validator("channel")(_check_channel_id)
+
+    @field_validator("weekly")
+    @classmethod
+    def _check_weekly(cls, value: str) -> str:
+        if not _WEEKLY.match(value.strip().lower()):
+            raise ValueError(f'"{value}" is not a weekly time like "mon 09:00"')
+        return value.strip().lower()
+
+    @property
+    def weekday(self) -> int:
+        """Monday is 0."""
+        return ("mon", "tue", "wed", "thu", "fri", "sat", "sun").index(self.weekly[:3])
+
+    @property
+    def at(self) -> time:
+        hours, minutes = self.weekly[4:].split(":")
+        return time(int(hours), int(minutes))
+
+
+class IntakePolicy(_Strict):
+    # A lead without external_id counts as a re-send of one with the same source and
+    # email handed off within this window.
+    dedupe_window: Duration = timedelta(hours=24)
+
+
+class Policy(_Strict):
+    locale: Literal["en", "ja"] = "en"
+    timezone: str = "UTC"
+    calendars: dict[str, CalendarPolicy] = Field(default_factory=dict)
+    roles: Roles = Field(default_factory=Roles)
+    routes: list[Route] = Field(min_length=1)
+    digest: DigestPolicy | None = None
+    intake: IntakePolicy = Field(default_factory=IntakePolicy)
+    # A channel's waiting cards go out as one digest once posting them one by one
+    # (about a second each) would hold the last back longer than this; null: never.
+    digest_after: Duration | None = timedelta(minutes=2)
+
+    _check_tz = field_validator("timezone")(_timezone)
+
+    @model_validator(mode="after")
+    def _check_references(self) -> Policy:
+        names: set[str] = set()
+        for i, route in enumerate(self.routes):
+            where = f"routes[{i}]"
+            if route.name in names:
+                raise ValueError(f'{where}.name: "{route.name}" is used by two routes')
+            names.add(route.name)
+            if route.calendar != ALWAYS and route.calendar not in self.calendars:
+                known = ", ".join([ALWAYS, *self.calendars])
+                raise ValueError(
+                    f'{where}.calendar: "{route.calendar}" is not defined under calendars '
+                    f"(known: {known})"
+                )
+            for j, level in enumerate(route.escalate):
+                for target in level.notify:
+                    if target not in ROLE_NAMES and not _SLACK_USER.match(target):
+                        raise ValueError(
+                            f'{where}.escalate[{j}].notify: "{target}" is neither a role '
+                            f"({', '.join(ROLE_NAMES)}) nor a Slack user id like U0123ABCD"
+                        )
+            for target in route.remind or []:
+                if not (
+                    target in ROLE_NAMES
+                    or _SLACK_USER.match(target)
+                    or _SLACK_USER_GROUP.match(target)
+                ):
+                    raise ValueError(
+                        f'{where}.remind: "{target}" is neither a role ({", ".join(ROLE_NAMES)}), '
+                        "a Slack user id like U0123ABCD nor a user group id like S0123ABCD"
+                    )
+        digest = self.digest
+        if digest and digest.calendar and digest.calendar not in (ALWAYS, *self.calendars):
+            known = ", ".join([ALWAYS, *self.calendars])
+            raise ValueError(
+                f'digest.calendar: "{digest.calendar}" is not defined under calendars '
+                f"(known: {known})"
+            )
+        return self
+
+    # --- questions the rest of Baton asks ------------------------------------------
+
+    def route_for(self, lead: Mapping[str, Any]) -> Route | None:
+        """The first route whose rule matches; else the route named `default`; else None."""
+        for route in self.routes:
+            if route.matches(lead):
+                return route
+        return self.route_named(DEFAULT_ROUTE)
+
+    def route_named(self, name: str) -> Route | None:
+        return next((r for r in self.routes if r.name == name), None)
+
+    def calendar_for(self, route: Route) -> Calendar:
+        return self._calendars[route.calendar]
+
+    @cached_property
+    def _calendars(self) -> dict[str, Calendar]:
+        built: dict[str, Calendar] = {ALWAYS: AlwaysCalendar(self.timezone)}
+        built.update({name: spec.build() for name, spec in self.calendars.items()})
+        return built
+
+    def digest_timezone(self) -> str:
+        """The time zone the weekly digest is scheduled and reported in."""
+        if self.digest and self.digest.calendar:
+            return self._calendars[self.digest.calendar].timezone
+        return self.timezone
+
+    def remind_targets(self, route: Route) -> list[str]:
+        """Who the claim nudge mentions: the route's `remind` list, else the reps."""
+        return self.members(route.remind if route.remind is not None else ["reps"])
+
+    def members(self, targets: list[str]) -> list[str]:
+        """User ids for a list of user ids and role names, in order, without repeats."""
+        users: list[str] = []
+        for target in targets:
+            for user in getattr(self.roles, target) if target in ROLE_NAMES else [target]:
+                if user not in users:
+                    users.append(user)
+        return users
+
+    def is_manager(self, user_id: str) -> bool:
+        return user_id in self.roles.managers
+
+    def may_claim(self, user_id: str) -> bool:
+        return not self.roles.reps or user_id in self.roles.reps or self.is_manager(user_id)
+
+    def may_hand_off(self, user_id: str) -> bool:
+        return (
+            not self.roles.marketers or user_id in self.roles.marketers or self.is_manager(user_id)
+        )
+
+
+# --- loading -----------------------------------------------------------------------
+
+
+def load_policy(path: str | Path) -> Policy:
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise PolicyError(
+            f"{path}: no such file. Copy baton.example.yml to {path} and edit it, "
+            "or point BATON_CONFIG at your policy file."
+        ) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise PolicyError(f"{path}: cannot be read ({exc})") from None
+    return parse_policy(text, str(path))
+
+
+def parse_policy(text: str, name: str = "baton.yml") -> Policy:
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise PolicyError(f"{name}{where}: not valid YAML ({problem})") from None
+    if not isinstance(data, dict):
+        raise PolicyError(f"{name}: expected a mapping with at least `routes:`")
+    try:
+        return Policy.model_validate(data)
+    except ValidationError as exc:
+        raise PolicyError("\n".join(_describe(name, err) for err in exc.errors())) from None
+
+
+def _describe(name: str, error: Any) -> str:
+    path = _key_path(error["loc"])
+    kind = error["type"]
+    message = str(error["msg"]).removeprefix("Value error, ")
+    if kind == "extra_forbidden":
+        message = "is not a known key (check the spelling against baton.example.yml)"
+    elif kind == "missing":
+        message = "is required"
+    elif kind == "too_short":
+        message = "must not be empty"
+    elif error.get("input", "") is None:
+        message = "has no value (in YAML, quote a value that starts with # or contains : )"
+    elif not message.startswith(('"', "'")) and "input" in error and kind != "value_error":
+        message = f"{_show(error['input'])}: {message}"
+    if path and message.startswith(path + ":"):  # model-level checks name their own path
+        path = ""
+    return f"{name}: {path}: {message}" if path else f"{name}: {message}"
+
+
+def _key_path(loc: tuple[Any, ...]) -> str:
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        elif str(part).startswith(("function-", "union[", "str", "list[", "json-or")):
+            continue  # pydantic's names for a union member, not a key in the file
+        else:
+            out += f".{part}" if out else str(part)
+    return out

@@ -1,0 +1,357 @@
+"""One unit of delivery work: send a row (or one digest message) and record the outcome.
+
+Success is recorded with the sender's effects in one transaction; card updates that
+the send covered are marked superseded. NotReady reschedules without counting a
+failure; Slack's answers are classified (bot.delivery.failures) into wait, back off, or
+dead letter.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+from typing import Any
+
+from slack_sdk.errors import SlackApiError
+from sqlalchemy import and_, func, or_, select, update
+
+from bot.core import logs, metrics
+from bot.core.clock import Clock
+from bot.core.policy import Policy
+from bot.delivery.failures import Failure, Verdict, backoff_seconds, classify, gives_up
+from bot.delivery.leases import Leases
+from bot.delivery import dead_letters
+from bot.delivery import flood_list as digest
+from bot.delivery.pacing import NotReady
+from bot.delivery.registry import SENDERS, NoSender, SendContext, Sent
+from bot.delivery.slack_client import OutboxClient, SendScope, outbox_metadata
+from bot.store.database import UNSYNCED, Database
+from bot.store.models import Lead, OutboxMessage, SlackMessage
+from bot.store.outbox import Intent, release_waiting
+
+log = logging.getLogger(__name__)
+NOT_READY_MAX_WAIT = 300.0
+
+
+class Steps:
+    def __init__(
+        self, db: Database, client: OutboxClient, policy: Policy, clock: Clock, leases: Leases
+    ) -> None:
+        self.db = db
+        self.client = client
+        self.policy = policy
+        self.now = clock
+        self.leases = leases
+
+    # --- one row -----------------------------------------------------------------------
+
+    def send_row(self, row_id: int, lane_channel: str | None, route: str | None = None) -> None:
+        """Send one row; `route` (its lead's, as leased) only names it in the logs."""
+        rows = self.leases.start([row_id])
+        if not rows:
+            return  # another process took it over
+        row = rows[0]
+        with logs.bound(outbox_id=row.id, lead_id=row.lead_id, kind=row.kind, route=route):
+            scope = SendScope(row.id, row.attempts, row.first_attempt_at, self.client.history)
+            ctx = SendContext(self.db, self.client, self.policy, self.now(), row=row)
+            superseded: list[int] = []
+            try:
+                with self.client.sending(scope):
+                    if row.kind == Intent.POST_CARD and scope.retrying and lane_channel:
+                        found = self.client.history.digest_containing(
+                            self.client, lane_channel, row.first_attempt_at, row.id
+                        )
+                        if found is not None:
+                            self.record_digest([row], found.channel, found.ts)
+                            return
+                    if row.kind == Intent.UPDATE_CARD or _first_card_post(row):
+                        superseded = self._later_updates(row)
+                    sent = self._call_sender(row, ctx)
+                    if sent.result and "skipped" in sent.result:
+                        superseded = []  # nothing was rendered, so nothing is covered
+            except NotReady as exc:
+                self.defer([row], exc, posted=scope.uncertain)
+                return
+            except Exception as exc:
+                self.fail([row], exc, scope.last_call, posted=scope.uncertain)
+                return
+            self._mark_sent(row, sent, superseded)
+
+    def _call_sender(self, row: OutboxMessage, ctx: SendContext) -> Sent:
+        if row.kind == Intent.UPDATE_CARD and row.lead_id is not None:
+            refreshed = digest.refresh(ctx, row.lead_id)
+            if refreshed and not self._has_card(row.lead_id):
+                return Sent(result={"digests": refreshed})
+        send = SENDERS.get(row.kind)
+        if send is None:
+            raise NoSender(row.kind)
+        return send(row, ctx)
+
+    def _has_card(self, lead_id: int) -> bool:
+        with self.db.read() as session:
+            found = session.scalar(
+                select(SlackMessage.id)
+                .where(SlackMessage.lead_id == lead_id, SlackMessage.purpose != digest.PURPOSE)
+                .limit(1)
+            )
+        return found is not None
+
+    def _later_updates(self, row: OutboxMessage) -> list[int]:
+        """Pending card updates of the same lead after this one: this send covers them
+        (a sender renders the lead as it is now, after all of them were written; a first
+        card post shows the newest state too, so updates queued before it are moot)."""
+        if row.lead_id is None:
+            return []
+        now = self.now()
+        with self.db.read() as session:
+            return list(
+                session.scalars(
+                    select(OutboxMessage.id).where(
+                        OutboxMessage.lead_id == row.lead_id,
+                        OutboxMessage.kind == Intent.UPDATE_CARD,
+                        OutboxMessage.id > row.id,
+                        OutboxMessage.sent_at.is_(None),
+                        OutboxMessage.dead_at.is_(None),
+                        or_(OutboxMessage.leased_until.is_(None), OutboxMessage.leased_until < now),
+                    )
+                )
+            )
+
+    def _mark_sent(self, row: OutboxMessage, sent: Sent, superseded: list[int]) -> None:
+        now = self.now()
+        with self.db.transaction() as session:
+            if sent.record is not None:
+                sent.record(session)
+            session.execute(
+                update(OutboxMessage)
+                .where(OutboxMessage.id == row.id, OutboxMessage.sent_at.is_(None))
+                .values(
+                    sent_at=now,
+                    leased_until=None,
+                    leased_by=None,
+                    result=sent.result,
+                    last_error=None,
+                    failure=None,
+                )
+                .execution_options(**UNSYNCED)
+            )
+            if superseded:
+                session.execute(
+                    update(OutboxMessage)
+                    .where(OutboxMessage.id.in_(superseded), OutboxMessage.sent_at.is_(None))
+                    .values(sent_at=now, leased_until=None, result={"superseded_by": row.id})
+                    .execution_options(**UNSYNCED)
+                )
+        metrics.OUTBOX_SENT.labels(row.kind, "send").inc()
+        if superseded:
+            metrics.OUTBOX_SENT.labels(row.kind, "coalesced").inc(len(superseded))
+        if row.kind == Intent.DUE_WORK:
+            level = (row.payload or {}).get("level", "unknown")
+            metrics.ESCALATIONS_SENT.labels(str(level)).inc()
+        logs.event(log, "outbox.sent", attempts=row.attempts, coalesced=len(superseded) or None)
+
+    # --- digests -----------------------------------------------------------------------
+
+    def digest_backlog(self, route_channel: Any) -> dict[str, tuple[int, list[str]]]:
+        """Waiting cards per channel: (how many, the routes that post there)."""
+        with self.db.read() as session:
+            per_route = session.execute(
+                select(Lead.route, func.count())
+                .select_from(OutboxMessage)
+                .join(Lead, Lead.id == OutboxMessage.lead_id)
+                .where(self._waiting_cards())
+                .group_by(Lead.route)
+            ).all()
+        backlog: dict[str, tuple[int, list[str]]] = {}
+        for route, count in per_route:
+            channel = route_channel(route)
+            if channel:
+                total, routes = backlog.get(channel, (0, []))
+                backlog[channel] = (total + count, [*routes, route])
+        return backlog
+
+    def take_for_digest(self, routes: list[str], in_flight: set[int]) -> list[int]:
+        """Lease every waiting card of `routes` (also those this worker queued)."""
+        with self.db.read() as session:
+            ids = [
+                i
+                for i in session.scalars(
+                    select(OutboxMessage.id)
+                    .join(Lead, Lead.id == OutboxMessage.lead_id)
+                    .where(self._waiting_cards(), Lead.route.in_(routes))
+                    .order_by(OutboxMessage.id)
+                )
+                if i not in in_flight
+            ]
+        return sorted(self.leases.take(ids, mine_too=True))
+
+    def _waiting_cards(self) -> Any:
+        return and_(
+            OutboxMessage.kind == Intent.POST_CARD,
+            OutboxMessage.sent_at.is_(None),
+            OutboxMessage.dead_at.is_(None),
+            OutboxMessage.available_at <= self.now(),
+        )
+
+    def send_digest(self, ids: list[int], channel: str) -> None:
+        rows = self.leases.start(ids)
+        if not rows:
+            return
+        with logs.bound(channel=channel, kind="digest"):
+            posted = False
+            try:
+                rows = self._recover_digested(rows, channel)
+                if not rows:
+                    return
+                text, blocks = digest.render_for_rows(self.db, rows, self.policy.locale)
+                metadata = outbox_metadata(rows[0].id, "digest", outbox_ids=[r.id for r in rows])
+                try:
+                    answer = self.client.chat_postMessage(
+                        channel=channel, text=text, blocks=blocks, metadata=metadata
+                    )
+                except SlackApiError as exc:
+                    posted = (getattr(exc.response, "status_code", 0) or 0) >= 500
+                    raise
+                except OSError:
+                    posted = True
+                    raise
+            except NotReady as exc:
+                self.defer(rows, exc, posted=posted)
+                return
+            except Exception as exc:
+                self.fail(rows, exc, ("chat.postMessage", channel), posted=posted)
+                return
+            self.record_digest(rows, str(answer.get("channel") or channel), str(answer["ts"]))
+
+    def _recover_digested(self, rows: list[OutboxMessage], channel: str) -> list[OutboxMessage]:
+        """Rows an interrupted earlier attempt already put in a digest: record, drop."""
+        remaining = []
+        for row in rows:
+            found = None
+            if row.attempts > 1:
+                found = self.client.history.digest_containing(
+                    self.client, channel, row.first_attempt_at, row.id
+                )
+            if found is not None:
+                self.record_digest([row], found.channel, found.ts)
+            else:
+                remaining.append(row)
+        return remaining
+
+    def record_digest(self, rows: list[OutboxMessage], channel: str, ts: str) -> None:
+        now = self.now()
+        with self.db.transaction() as session:
+            done = list(
+                session.scalars(
+                    update(OutboxMessage)
+                    .where(
+                        OutboxMessage.id.in_([r.id for r in rows]),
+                        OutboxMessage.sent_at.is_(None),
+                    )
+                    .values(
+                        sent_at=now,
+                        leased_until=None,
+                        leased_by=None,
+                        result={"digest": {"channel": channel, "ts": ts}},
+                        last_error=None,
+                        failure=None,
+                    )
+                    .returning(OutboxMessage.lead_id)
+                    .execution_options(**UNSYNCED)
+                )
+            )
+            listed = sorted({d for d in done if d is not None})
+            session.add_all(
+                SlackMessage(
+                    lead_id=lead_id, purpose=digest.PURPOSE, channel=channel, ts=ts, created_at=now
+                )
+                for lead_id in listed
+            )
+            # A listed lead's timeline goes under the digest message.
+            release_waiting(session, Intent.THREAD_EVENT, listed, now)
+        metrics.OUTBOX_SENT.labels(Intent.POST_CARD, "digest").inc(len(done))
+        logs.event(log, "outbox.digest_sent", channel=channel, leads=len(done), ts=ts)
+
+    # --- when it did not work ------------------------------------------------------------
+
+    def defer(self, rows: list[OutboxMessage], exc: NotReady, *, posted: bool) -> None:
+        now = self.now()
+        for row in rows:
+            wait = exc.retry_in
+            if wait is None:  # the longer a row has waited, the less often it looks
+                age = (now - row.created_at).total_seconds()
+                wait = min(max(age / 10, 1.0), NOT_READY_MAX_WAIT)
+            self.leases.reschedule(row, now + timedelta(seconds=wait), posted=posted)
+            metrics.OUTBOX_RETRIES.labels(row.kind, "not_ready").inc()
+        logs.event(log, "outbox.not_ready", logging.DEBUG, reason=exc.reason, rows=len(rows))
+
+    def fail(
+        self,
+        rows: list[OutboxMessage],
+        exc: BaseException,
+        last_call: tuple[str, str | None] | None,
+        *,
+        posted: bool,
+    ) -> None:
+        failure = self._classify(exc, last_call)
+        if failure.verdict is Verdict.UNKNOWN:  # most likely a bug in a sender
+            log.error("outbox send failed", exc_info=exc)
+        now = self.now()
+        for row in rows:
+            if failure.verdict is Verdict.RATE_LIMITED:
+                wait = timedelta(seconds=failure.retry_after or 1.0)
+                self.leases.reschedule(row, now + wait, posted=posted)
+                metrics.OUTBOX_RETRIES.labels(row.kind, "rate_limited").inc()
+                continue
+            failures = row.failures + 1
+            if gives_up(failure, failures):
+                dead_letters.bury(self.db, self.policy, row, failure, now, posted=posted)
+                metrics.OUTBOX_DEAD.labels(row.kind, failure.error).inc()
+                logs.event(
+                    log, "outbox.dead", logging.ERROR, outbox_id=row.id, error=failure.describe()
+                )
+                continue
+            delay = backoff_seconds(failures)
+            self.leases.reschedule(
+                row,
+                now + timedelta(seconds=delay),
+                posted=posted,
+                failures=failures,
+                last_error=failure.describe(),
+                failure=failure.as_record(),
+            )
+            metrics.OUTBOX_RETRIES.labels(row.kind, failure.error).inc()
+            logs.event(
+                log,
+                "outbox.retry",
+                logging.WARNING,
+                outbox_id=row.id,
+                error=failure.describe(),
+                retry_in=round(delay, 2),
+            )
+
+    @staticmethod
+    def _classify(exc: BaseException, last_call: tuple[str, str | None] | None) -> Failure:
+        if isinstance(exc, NoSender):
+            return Failure(Verdict.PERMANENT, f"no_sender:{exc}")
+        method, channel = last_call or (None, None)
+        if isinstance(exc, SlackApiError):
+            method, channel = _call_of(exc) or (method, channel)
+        return classify(exc, method, channel)
+
+
+def _call_of(exc: SlackApiError) -> tuple[str, str | None] | None:
+    """The method and channel of the call that failed, from Slack's error."""
+    response = exc.response
+    url = str(getattr(response, "api_url", "") or "")
+    if not url:
+        return None
+    req = getattr(response, "req_args", None) or {}
+    body = req.get("json") or req.get("params") or {}
+    channel = body.get("channel") if isinstance(body, dict) else None
+    return url.rsplit("/", 1)[-1].split("?")[0], channel
+
+
+def _first_card_post(row: OutboxMessage) -> bool:
+    # A repost leaves the original card behind, which the queued updates still need.
+    return row.kind == Intent.POST_CARD and not row.payload.get("repost")

@@ -1,0 +1,29 @@
+"""Notices: short catalog messages to a channel or a person (delivery alerts to managers).
+
+Payload: {"to": "C…" or "U…", "lines": [{"key": catalog key, "params": {...}}, ...]};
+rendered in the policy's language when sent.
+"""
+
+from __future__ import annotations
+
+from bot.core.i18n import CATALOG, t
+from bot.delivery.registry import SendContext, Sent, sender
+from bot.store.models import OutboxMessage
+from bot.store.outbox import Intent
+
+
+def render_notice(lines: list[dict], locale: str) -> str:
+    rendered = []
+    for line in lines:
+        key = str(line.get("key", ""))
+        if key in CATALOG:
+            rendered.append(t(key, locale, **(line.get("params") or {})))
+    return "\n".join(rendered)
+
+
+@sender(Intent.NOTICE)
+def send_notice(row: OutboxMessage, ctx: SendContext) -> Sent:
+    payload = row.payload or {}
+    text = render_notice(payload.get("lines") or [], ctx.locale)
+    answer = ctx.post_message(channel=str(payload["to"]), text=text)
+    return Sent(result={"channel": answer["channel"], "ts": answer["ts"]})

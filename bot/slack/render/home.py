@@ -1,0 +1,47 @@
+"""App Home: the viewer's open leads with their next deadline, then the team summary."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from slack_sdk.models.blocks import (
+    Block,
+    ContextBlock,
+    DividerBlock,
+    HeaderBlock,
+    MarkdownTextObject,
+    SectionBlock,
+)
+from slack_sdk.models.views import View
+
+from bot.core.i18n import t
+from bot.leads.reports import TeamSummary
+from bot.slack.render import VIEW_BLOCKS_MAX
+from bot.slack.render.status import lead_line, sections, summary_blocks
+from bot.slack.render.text import slack_date
+from bot.store.models import Lead
+
+
+def home_view(
+    leads: list[Lead],
+    summary: TeamSummary,
+    *,
+    locale: str,
+    tz: ZoneInfo,
+    now: datetime,
+) -> dict[str, Any]:
+    blocks: list[Block] = [HeaderBlock(text=t("home.title", locale))]
+    if leads:
+        lines = [f"*{t('home.your_leads', locale, n=len(leads))}*"]
+        lines += [lead_line(lead, locale=locale, tz=tz) for lead in leads]
+        blocks += sections(lines)
+    else:
+        blocks.append(SectionBlock(text=MarkdownTextObject(text=t("home.no_leads", locale))))
+    blocks.append(DividerBlock())
+    blocks += summary_blocks(summary, locale=locale, tz=tz)
+    updated = t("home.updated", locale, at=slack_date(now, tz))
+    blocks.append(ContextBlock(elements=[MarkdownTextObject(text=updated)]))
+    view = View(type="home", blocks=blocks[:VIEW_BLOCKS_MAX])
+    return view.to_dict()

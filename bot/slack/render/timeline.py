@@ -1,0 +1,79 @@
+"""A lead's timeline events as short lines: thread replies under the card, /lead-status."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from bot.core.i18n import CATALOG, t
+from bot.slack.render.text import duration, fit, slack_date, who
+from bot.store.models import LeadEvent
+
+NOTE_LIMIT = 500
+_ICON = {
+    "handed_off": "📥",
+    "claimed": "🙋",
+    "released": "↩️",
+    "first_touch": "📞",
+    "outcome": "🏁",
+    "reassigned": "🔀",
+    "snoozed": "😴",
+    "nudged": "⏰",
+    "escalated": "🚨",
+    "reposted": "📣",
+}
+
+
+def event_text(event: LeadEvent, *, locale: str, tz: ZoneInfo) -> str:
+    """One mrkdwn line (plus a quoted note) saying what happened, for the card's thread."""
+    detail: dict[str, Any] = event.detail or {}
+    actor = who(event.actor, locale)
+    key = f"event.{event.kind}"
+    params: dict[str, Any] = {"actor": actor}
+    if event.kind == "outcome":
+        outcome = str(detail.get("outcome") or "")
+        key = f"event.outcome.{outcome}" if f"event.outcome.{outcome}" in CATALOG else key
+        params["outcome"] = t(f"status.{outcome}", locale) if outcome else "?"
+        params["reason"] = t(f"reason.{detail.get('reason') or 'other'}", locale)
+    elif event.kind == "handed_off":
+        params["route"] = fit(detail.get("route") or "", 100)
+    elif event.kind == "released":
+        params["previous"] = _person(detail.get("previous_owner"), locale)
+    elif event.kind == "reassigned":
+        params["previous"] = _person(detail.get("previous_owner"), locale)
+        params["new"] = _person(detail.get("new_owner"), locale)
+    elif event.kind == "snoozed":
+        params["until"] = _date_from_iso(detail.get("until"), tz)
+    elif event.kind in ("nudged", "escalated"):
+        params["clock"] = t(f"clock.{detail.get('clock', 'claim')}", locale)
+        notified = detail.get("notified") or []
+        params["notified"] = ", ".join(who(u, locale) for u in notified[:10]) or "—"
+    if key not in CATALOG:
+        key = "event.other"
+        params["kind"] = fit(event.kind, 40)
+    line = f"{_ICON.get(event.kind, '•')} {t(key, locale, **params)}"
+    late = detail.get("late")
+    if isinstance(late, int | float) and late > 0 and event.kind in ("claimed", "first_touch"):
+        line += t("event.late", locale, late=duration(timedelta(seconds=late), locale))
+    # a snooze's reason is free text; an outcome's reason is a code shown above
+    note = detail.get("reason") if event.kind == "snoozed" else detail.get("note")
+    if note and str(note).strip():
+        line += "\n>" + fit(note, NOTE_LIMIT).replace("\n", "\n>")
+    return line
+
+
+def timeline_line(event: LeadEvent, *, locale: str, tz: ZoneInfo) -> str:
+    """The event with its time in front, for a lead's history."""
+    return f"{slack_date(event.at, tz)}  {event_text(event, locale=locale, tz=tz)}"
+
+
+def _date_from_iso(value: Any, tz: ZoneInfo) -> str:
+    try:
+        return slack_date(datetime.fromisoformat(str(value)), tz)
+    except ValueError:
+        return "—"
+
+
+def _person(user_id: Any, locale: str) -> str:
+    return who(str(user_id), locale) if user_id else t("who.nobody", locale)

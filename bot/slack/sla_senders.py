@@ -1,0 +1,185 @@
+"""Delivery senders for the SLA messages: nudges, escalation DMs, the new-owner DM and
+the weekly digest. Registered with `@sender`, called by bot.delivery, which is the one
+place that talks to Slack.
+
+Each renders from the database at send time, so a message sent late states the real
+lateness and the newest owner, and a clock met in the meantime sends nothing.
+
+Each message carries its outbox row id in Slack message metadata. When delivery retries
+a row that may already have gone out (the process died between Slack's answer and the
+record of it), the sender first looks for that message in the conversation and records
+it instead of posting a second copy.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+from sqlalchemy import select
+
+from bot.delivery.registry import SendContext, Sent, sender
+from bot.leads import sla
+from bot.leads.due_work import route_of
+from bot.leads.weekly_report import weekly_digest
+from bot.slack.render import Message
+from bot.slack.render import escalation as render
+from bot.slack.render import weekly_digest as render_weekly_digest
+from bot.store.models import DueWork, Lead, OutboxMessage, SlackMessage
+from bot.store.outbox import Intent
+
+log = logging.getLogger(__name__)
+
+METADATA_TYPE = "baton_message"
+HISTORY_LIMIT = 200
+
+
+def post_once(
+    client: WebClient,
+    row: OutboxMessage,
+    message: Message,
+    *,
+    channel: str,
+    thread_ts: str | None = None,
+    marker: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """Post `message` for outbox `row`, unless an earlier attempt of the row already did."""
+    if row.attempts > 1:
+        found = _already_posted(client, row, channel, thread_ts)
+        if found is not None:
+            log.info("outbox row %s was posted before a crash; recording it", row.id)
+            return {"channel": channel, "ts": found, "recovered": True}
+    payload = {"outbox_id": row.id, **(marker or {})}
+    answer = client.chat_postMessage(
+        channel=channel,
+        text=message.text,
+        blocks=message.blocks,
+        thread_ts=thread_ts,
+        metadata={"event_type": METADATA_TYPE, "event_payload": payload},
+        unfurl_links=False,
+        unfurl_media=False,
+    )
+    return {"channel": answer["channel"], "ts": answer["ts"]}
+
+
+def _already_posted(
+    client: WebClient, row: OutboxMessage, channel: str, thread_ts: str | None
+) -> str | None:
+    oldest = f"{row.created_at.timestamp() - 1:.6f}"
+    try:
+        if thread_ts:
+            answer = client.conversations_replies(
+                channel=channel,
+                ts=thread_ts,
+                oldest=oldest,
+                include_all_metadata=True,
+                limit=HISTORY_LIMIT,
+            )
+        else:
+            answer = client.conversations_history(
+                channel=channel, oldest=oldest, include_all_metadata=True, limit=HISTORY_LIMIT
+            )
+    except SlackApiError as exc:  # e.g. missing_scope: post, rather than never
+        log.warning("cannot look for an earlier copy of outbox row %s: %s", row.id, exc)
+        return None
+    for message in answer.get("messages") or []:
+        metadata = message.get("metadata") or {}
+        payload = metadata.get("event_payload") or {}
+        if metadata.get("event_type") == METADATA_TYPE and str(payload.get("outbox_id")) == str(
+            row.id
+        ):
+            return str(message.get("ts"))
+    return None
+
+
+# --- nudges and escalations ------------------------------------------------------------
+
+
+@sender(Intent.DUE_WORK)
+def send_due_work(row: OutboxMessage, ctx: SendContext) -> Sent:
+    with ctx.db.read() as session:
+        work = session.get(DueWork, row.payload["due_work_id"])
+        lead = session.get(Lead, work.lead_id) if work else None
+        card = (
+            session.scalar(
+                select(SlackMessage)
+                .where(SlackMessage.lead_id == lead.id, SlackMessage.purpose == "card")
+                .order_by(SlackMessage.id)
+                .limit(1)
+            )
+            if lead
+            else None
+        )
+    if work is None or lead is None:
+        return Sent({"skipped": "the lead is gone"})
+    if not sla.clock_running(lead, work.clock, work.sla_round):
+        return Sent({"skipped": "the clock was met or the lead closed before sending"})
+    route = route_of(ctx.policy, lead)
+    if route is None:
+        return Sent({"skipped": f"route {lead.route!r} is not in the policy"})
+    locale = ctx.policy.locale
+    tz = ZoneInfo(ctx.policy.timezone)
+    kind = sla.kind_of(work.clock, work.level)
+    deadline = sla.deadline_of(lead, work.clock)
+    marker: dict[str, Any] = {"due_work_id": work.id, "lead_id": lead.id}
+    if kind is not sla.Kind.ESCALATION and deadline is not None and ctx.now >= deadline:
+        return Sent({"skipped": "the deadline passed before the nudge went out"})
+    if kind is sla.Kind.CLAIM_NUDGE:
+        message = render.claim_nudge(lead, ctx.policy.remind_targets(route), locale, ctx.now, tz)
+        channel = card.channel if card else route.channel
+        thread_ts = card.ts if card else None
+        return Sent(
+            post_once(ctx.client, row, message, channel=channel, thread_ts=thread_ts, marker=marker)
+        )
+    user = str(row.payload["user"])
+    marker["user"] = user
+    if kind is sla.Kind.TOUCH_NUDGE:
+        message = render.touch_nudge(lead, locale, ctx.now, tz)
+    else:
+        late = sla.lateness(lead, work.clock, ctx.policy.calendar_for(route), ctx.now)
+        message = render.escalation(
+            lead,
+            clock=work.clock,
+            level=work.level,
+            late=late,
+            locale=locale,
+            tz=tz,
+            channel=card.channel if card else route.channel,
+        )
+    # Posted to the user's id, which lands in the bot's DM with them (Slack answers with
+    # the DM's channel id): no conversations.open first, a rate-limited call that cost
+    # each manager's first DM after a start a round trip.
+    return Sent(post_once(ctx.client, row, message, channel=user, marker=marker))
+
+
+@sender(Intent.ASSIGNED)
+def send_assigned(row: OutboxMessage, ctx: SendContext) -> Sent:
+    with ctx.db.read() as session:
+        lead = session.get(Lead, row.lead_id) if row.lead_id else None
+    user = str(row.payload["user"])
+    if lead is None or lead.owner_id != user:
+        return Sent({"skipped": "the lead has another owner by now"})
+    message = render.assigned(
+        lead, str(row.payload["by"]), ctx.policy.locale, ZoneInfo(ctx.policy.timezone)
+    )
+    return Sent(post_once(ctx.client, row, message, channel=user, marker={"lead_id": lead.id}))
+
+
+# --- the weekly digest -------------------------------------------------------------------
+
+
+@sender(Intent.DIGEST)
+def send_digest(row: OutboxMessage, ctx: SendContext) -> Sent:
+    spec = ctx.policy.digest
+    if spec is None:
+        return Sent({"skipped": "the policy has no digest any more"})
+    start = datetime.fromisoformat(row.payload["start"])
+    end = datetime.fromisoformat(row.payload["end"])
+    with ctx.db.read() as session:
+        report = weekly_digest(session, ctx.policy, start, end)
+    message = render_weekly_digest.digest(report, ctx.policy.locale, ctx.policy.digest_timezone())
+    return Sent(post_once(ctx.client, row, message, channel=spec.channel))
