@@ -23,7 +23,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from bot.store.database import make_engine, upgrade
+from bot.store.engine import make_engine
+from bot.store.schema import upgrade
 from tests.support.databases import PostgresSchema, postgres_unavailable
 from tests.support.policies import STANDARD
 from tests.support.slack_api import SlackStandIn

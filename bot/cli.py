@@ -19,7 +19,9 @@ from bot.runtime import Runtime, build_runtime
 from bot.server import run_worker, serve_http
 from bot.slack_app import create_bolt_app
 from bot.socket_mode import SocketModeRefused, run_socket_mode
-from bot.store import database as dbmod
+from bot.store import schema
+from bot.store.database import Database
+from bot.store.engine import make_engine
 from bot.web import create_web_app
 
 EXIT_USAGE = 2
@@ -172,7 +174,7 @@ def cmd_retry_failed(args: argparse.Namespace, settings: Settings) -> int:
     from bot.core.clock import utcnow
     from bot.delivery.loop import problems, retry_failed
 
-    database = dbmod.Database(settings.database_url)
+    database = Database(settings.database_url)
     try:
         found = problems(database)
         for problem in found:
@@ -199,18 +201,18 @@ def cmd_retry_failed(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_migrate(_args: argparse.Namespace, settings: Settings) -> int:
-    engine = dbmod.make_engine(settings.database_url)
+    engine = make_engine(settings.database_url)
     try:
-        before = dbmod.schema_status(engine)
-        if before.state is dbmod.SchemaState.UNKNOWN:
+        before = schema.schema_status(engine)
+        if before.state is schema.SchemaState.UNKNOWN:
             print(
                 f"baton migrate: the database is at revision {before.current}, which this "
                 "version of Baton does not know. Upgrade Baton instead.",
                 file=sys.stderr,
             )
             return EXIT_NOT_READY
-        dbmod.upgrade(engine)
-        after = dbmod.schema_status(engine)
+        schema.upgrade(engine)
+        after = schema.schema_status(engine)
     except OperationalError as exc:
         print(f"baton migrate: cannot reach the database: {exc.orig}", file=sys.stderr)
         return EXIT_NOT_READY
@@ -235,13 +237,13 @@ def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
     policy = load_policy(settings.baton_config)
-    database: dbmod.Database | None = None
+    database: Database | None = None
     leads: LeadService | None = None
     if not args.dry_run:
         problem = _schema_problem("import", settings)
         if problem is not None:
             return problem
-        database = dbmod.Database(settings.database_url)
+        database = Database(settings.database_url)
         leads = LeadService(database, policy, dedupe_window=policy.intake.dedupe_window)
     try:
         return run_import(
@@ -262,10 +264,10 @@ def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
 
 def _schema_problem(command: str, settings: Settings) -> int | None:
     """None when the database is ready; else say why and return the exit code."""
-    engine = dbmod.make_engine(settings.database_url)
+    engine = make_engine(settings.database_url)
     try:
-        dbmod.ensure_schema(engine)
-    except dbmod.SchemaNotReady as exc:
+        schema.ensure_schema(engine)
+    except schema.SchemaNotReady as exc:
         print(f"baton {command}: {exc}", file=sys.stderr)
         return EXIT_NOT_READY
     except OperationalError as exc:

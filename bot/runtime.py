@@ -9,7 +9,7 @@ from slack_sdk import WebClient
 
 import bot.slack.senders
 import bot.slack.sla_senders  # noqa: F401  (registers the SLA message senders)
-from bot.core import logs, metrics
+from bot.core import logs
 from bot.core.clock import Clock, utcnow
 from bot.core.policy import Policy, load_policy
 from bot.core.settings import Settings
@@ -61,7 +61,6 @@ def build_runtime(
         settings.baton_intake_secret,
         settings.baton_intake_token,
     )
-    metrics.install()
     policy = policy or load_policy(settings.baton_config)
     db = Database(settings.database_url)
     pacer = Pacer(settings.baton_post_interval_seconds)

@@ -8,6 +8,7 @@ from slack_sdk import WebClient
 
 import handlers
 from bot.runtime import Runtime
+from bot.slack.service import SlackService
 
 
 def create_bolt_app(runtime: Runtime) -> App:
@@ -35,5 +36,5 @@ def create_bolt_app(runtime: Runtime) -> App:
         # an ack go through the outbox (bot.delivery) instead of the request thread.
         process_before_response=True,
     )
-    handlers.register(app, runtime)
+    handlers.register(app, SlackService(runtime.db, runtime.policy, runtime.leads, runtime.client))
     return app

@@ -15,6 +15,7 @@ from bot.core import logs, metrics
 from bot.intake.http import intake_blueprint
 from bot.runtime import Runtime
 from bot.slack.inbound import SlackEndpoint, request_id
+from bot.store import gauges
 
 log = logging.getLogger(__name__)
 RETRY_AFTER_SECONDS = 5
@@ -56,7 +57,7 @@ def create_web_app(runtime: Runtime, bolt_app: App | None = None) -> Flask:
 
     @web.get("/metrics")
     def metrics_text() -> Response:
-        return Response(metrics.exposition(runtime.db, runtime.clock), mimetype=CONTENT_TYPE_LATEST)
+        return Response(gauges.exposition(runtime.db, runtime.clock), mimetype=CONTENT_TYPE_LATEST)
 
     if bolt_app is not None:
         slack_endpoint = SlackEndpoint(

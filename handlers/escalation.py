@@ -14,17 +14,17 @@ from slack_bolt import Ack, App
 from slack_sdk import WebClient
 
 from bot.core.errors import DomainError
-from bot.runtime import Runtime
 from bot.slack import dm_actions
 from bot.slack.render import escalation as render
 from bot.slack.senders import open_view
+from bot.slack.service import SlackService
 from handlers.lead_actions import channel_of
 
 log = logging.getLogger(__name__)
 
 
-def register(app: App, runtime: Runtime) -> None:
-    locale = runtime.policy.locale
+def register(app: App, slack: SlackService) -> None:
+    locale = slack.policy.locale
 
     @app.action(render.REASSIGN_ACTION)
     def reassign(ack: Ack, body: dict[str, Any], action: dict[str, Any]) -> None:
@@ -37,7 +37,7 @@ def register(app: App, runtime: Runtime) -> None:
             log.warning("lead_reassign without a lead or a user: %r", action.get("block_id"))
             ack()
             return
-        dm_actions.reassign(runtime.leads, lead_id, body["user"]["id"], new_owner, channel_of(body))
+        dm_actions.reassign(slack.leads, lead_id, body["user"]["id"], new_owner, channel_of(body))
         ack()
 
     def ack_snooze(ack: Ack) -> None:
@@ -46,7 +46,7 @@ def register(app: App, runtime: Runtime) -> None:
     def open_snooze_modal(body: dict[str, Any], action: dict[str, Any], client: WebClient) -> None:
         # The trigger id expires 3 s after the click, so the modal opens straight from here
         # (a lazy listener: after the ack, on Bolt's thread), not through the outbox.
-        lead = runtime.leads.get(int(action["value"]))
+        lead = slack.leads.get(int(action["value"]))
         open_view(client, body["trigger_id"], render.snooze_modal(lead, locale).to_dict())
 
     app.action(render.SNOOZE_ACTION)(ack=ack_snooze, lazy=[open_snooze_modal])
@@ -59,7 +59,7 @@ def register(app: App, runtime: Runtime) -> None:
         reason = values.get(render.SNOOZE_REASON_BLOCK, {}).get("reason", {}).get("value")
         try:
             dm_actions.snooze(
-                runtime.leads, int(view["private_metadata"]), body["user"]["id"], choice, reason
+                slack.leads, int(view["private_metadata"]), body["user"]["id"], choice, reason
             )
         except DomainError as exc:
             block = (

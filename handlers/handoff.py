@@ -14,30 +14,30 @@ from slack_sdk import WebClient
 from bot.core.i18n import t
 from bot.intake.manual import open_handoff, submit_handoff
 from bot.intake.modal import CALLBACK_ID, COMMAND, SHORTCUT_CALLBACK_ID
-from bot.runtime import Runtime
+from bot.slack.service import SlackService
 
 
-def register(app: App, runtime: Runtime) -> None:
+def register(app: App, slack: SlackService) -> None:
     def ack_command(ack: Ack, body: dict[str, Any]) -> None:
-        if runtime.policy.may_hand_off(body["user_id"]):
+        if slack.policy.may_hand_off(body["user_id"]):
             ack()
         else:
-            ack(text=t("intake.not_a_marketer", runtime.policy.locale))
+            ack(text=t("intake.not_a_marketer", slack.policy.locale))
 
     def open_from_command(body: dict[str, Any], client: WebClient) -> None:
-        if runtime.policy.may_hand_off(body["user_id"]):
-            view = open_handoff(runtime.leads, body["user_id"], body.get("text") or "")
+        if slack.policy.may_hand_off(body["user_id"]):
+            view = open_handoff(slack.leads, body["user_id"], body.get("text") or "")
             client.views_open(trigger_id=body["trigger_id"], view=view)
 
     def ack_shortcut(ack: Ack) -> None:
         ack()
 
     def open_from_shortcut(body: dict[str, Any], client: WebClient) -> None:
-        view = open_handoff(runtime.leads, body["user"]["id"])
+        view = open_handoff(slack.leads, body["user"]["id"])
         client.views_open(trigger_id=body["trigger_id"], view=view)
 
     def submit(ack: Ack, body: dict[str, Any]) -> None:
-        result = submit_handoff(runtime.leads, body["user"]["id"], body["view"]["state"]["values"])
+        result = submit_handoff(slack.leads, body["user"]["id"], body["view"]["state"]["values"])
         if result.errors:
             ack(response_action="errors", errors=result.errors)
         else:

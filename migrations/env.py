@@ -4,7 +4,7 @@ from alembic import context
 from sqlalchemy import pool
 
 from bot.core.settings import get_settings
-from bot.store.database import make_engine
+from bot.store.engine import make_engine
 from bot.store.models import Base
 
 config = context.config

@@ -26,7 +26,7 @@ from bot.core.policy import parse_policy
 from bot.core.settings import Settings
 from bot.runtime import build_runtime
 from bot.slack_app import create_bolt_app
-from bot.store.database import make_engine
+from bot.store.engine import make_engine
 from bot.web import create_web_app
 from tests.support import signing
 from tests.support.policies import STANDARD

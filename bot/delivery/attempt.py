@@ -18,10 +18,10 @@ from sqlalchemy import and_, func, or_, select, update
 from bot.core import logs, metrics
 from bot.core.clock import Clock
 from bot.core.policy import Policy
-from bot.delivery.failures import Failure, Verdict, backoff_seconds, classify, gives_up
-from bot.delivery.leases import Leases
 from bot.delivery import dead_letters
 from bot.delivery import flood_list as digest
+from bot.delivery.failures import Failure, Verdict, backoff_seconds, classify, gives_up
+from bot.delivery.leases import Leases
 from bot.delivery.pacing import NotReady
 from bot.delivery.registry import SENDERS, NoSender, SendContext, Sent
 from bot.delivery.slack_client import OutboxClient, SendScope, outbox_metadata

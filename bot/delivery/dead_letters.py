@@ -19,9 +19,10 @@ from sqlalchemy import select, update
 from bot.core.i18n import t
 from bot.core.policy import Policy
 from bot.delivery.failures import MESSAGE_ERRORS, Failure
-from bot.store.database import OUTBOX_QUEUED, Database
+from bot.store import outbox
+from bot.store.database import Database
 from bot.store.models import OutboxMessage
-from bot.store.outbox import Intent, enqueue
+from bot.store.outbox import Intent
 
 # Slack error code -> the catalog sentence that explains it (bot/core/catalog/delivery.py).
 _PROBLEM_KEYS = {
@@ -153,7 +154,7 @@ def retry_failed(
                 .values(dead_at=None, failures=0, available_at=now, leased_until=None)
             )
         if ids:
-            session.info[OUTBOX_QUEUED] = True  # wake delivery in this process
+            outbox.wake_delivery(session)
     return len(ids)
 
 
@@ -200,14 +201,16 @@ def bury(
             return
         problem = Problem(failure.error, failure.channel, 1, now, now)
         for manager in policy.roles.managers:
-            enqueue(
+            outbox.queue(
                 session,
-                Intent.NOTICE,
-                now,
-                to=manager,
-                lines=[
-                    {"key": "delivery.alert", "params": {}},
-                    {"key": problem.key, "params": problem.params()},
-                    {"key": "delivery.retry_hint", "params": {}},
-                ],
+                outbox.message(
+                    Intent.NOTICE,
+                    now,
+                    to=manager,
+                    lines=[
+                        {"key": "delivery.alert", "params": {}},
+                        {"key": problem.key, "params": problem.params()},
+                        {"key": "delivery.retry_hint", "params": {}},
+                    ],
+                ),
             )

@@ -42,16 +42,17 @@ from slack_sdk import WebClient
 from bot.core import logs
 from bot.core.clock import Clock, utcnow
 from bot.core.policy import Policy
+from bot.delivery import flood_list as digest
+from bot.delivery import notices
 from bot.delivery.attempt import Steps
 from bot.delivery.dead_letters import problems, retry_failed
 from bot.delivery.foreground import Foreground
 from bot.delivery.lanes import ChannelHolds, LaneLeases
 from bot.delivery.leases import Leases
-from bot.delivery import flood_list as digest
-from bot.delivery import notices
 from bot.delivery.pacing import NotReady, Pacer
 from bot.delivery.registry import SENDERS, NoSender, SendContext, Sender, Sent, sender
 from bot.delivery.slack_client import OutboxClient
+from bot.store import outbox
 from bot.store.database import Database
 from bot.store.outbox import Intent
 
@@ -169,7 +170,7 @@ class Delivery:
         self._state = "stopped"
         self._last_pass: float | None = None
         self._last_error: str | None = None
-        db.on_outbox_commit(self.wake)
+        outbox.on_queued(db, self.wake)
 
     @property
     def digest_after(self) -> timedelta | None:

@@ -23,14 +23,15 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, Connection, Select, and_, insert, select, update
+from sqlalchemy import ColumnElement, Connection, Select, and_, select, update
 from sqlalchemy.orm import Session
 
 from bot.core.policy import Policy, Route
 from bot.leads import sla
+from bot.leads.timeline import Announce, record_event
 from bot.store import outbox
 from bot.store.database import UNSYNCED, Database
-from bot.store.models import LEAD_EVENTS_TABLE, Clock, DueWork, Lead
+from bot.store.models import Clock, DueWork, Lead
 from bot.store.outbox import Intent
 
 log = logging.getLogger(__name__)
@@ -186,37 +187,39 @@ def _record(
 ) -> None:
     """Queue the messages and write the timeline event, with the row marked sent.
 
-    Core INSERTs, not ORM objects: nothing reads them back in this transaction, and the
-    unit of work's flushes were about a third of a claiming pass's CPU."""
+    Core INSERTs, not ORM objects (outbox.queue, record_event): nothing reads them back in
+    this transaction, and the unit of work's flushes were about a third of a claiming
+    pass's CPU."""
     kind = sla.kind_of(row.clock, row.level)
     if kind is sla.Kind.CLAIM_NUDGE:
-        messages = [outbox.values(Intent.DUE_WORK, now, lead_id=lead.id, due_work_id=row.id)]
+        messages = [outbox.message(Intent.DUE_WORK, now, lead_id=lead.id, due_work_id=row.id)]
     else:
         # One outbox row per person: a retry after a failure for one never repeats another.
         messages = [
-            outbox.values(Intent.DUE_WORK, now, lead_id=lead.id, due_work_id=row.id, user=user)
+            outbox.message(Intent.DUE_WORK, now, lead_id=lead.id, due_work_id=row.id, user=user)
             for user in targets
         ]
     if repost:
-        messages.append(outbox.values(Intent.POST_CARD, now, lead_id=lead.id, repost=True))
+        messages.append(outbox.message(Intent.POST_CARD, now, lead_id=lead.id, repost=True))
+    # The messages first: a lead's rows go out in the order they were written, and the
+    # thread reply (which waits for the lead's card) must not hold back the DMs.
+    outbox.queue(session, *messages)
     late = sla.lateness(lead, row.clock, policy.calendar_for(route), now)
-    event_id = session.execute(
-        insert(LEAD_EVENTS_TABLE).returning(LEAD_EVENTS_TABLE.c.id),
-        {
-            "lead_id": lead.id,
-            "kind": "escalated" if kind is sla.Kind.ESCALATION else "nudged",
-            "actor": SYSTEM,
-            "at": now,
-            "detail": {
-                "clock": str(Clock(row.clock)),
-                "level": row.level,
-                "notified": [] if kind is sla.Kind.CLAIM_NUDGE else targets,
-                "late_seconds": int(late.total_seconds()),
-                "repost": repost,
-                "due_work_id": row.id,
-            },
+    record_event(
+        session,
+        "escalated" if kind is sla.Kind.ESCALATION else "nudged",
+        lead_id=lead.id,
+        route=lead.route,
+        actor=SYSTEM,
+        at=now,
+        detail={
+            "clock": str(Clock(row.clock)),
+            "level": row.level,
+            "notified": [] if kind is sla.Kind.CLAIM_NUDGE else targets,
+            "late_seconds": int(late.total_seconds()),
+            "repost": repost,
+            "due_work_id": row.id,
         },
-    ).scalar_one()
-    if kind is not sla.Kind.CLAIM_NUDGE:  # the claim nudge is itself a reply in the thread
-        messages.append(outbox.values(Intent.THREAD_EVENT, now, lead_id=lead.id, event_id=event_id))
-    outbox.enqueue_values(session, messages)
+        # the claim nudge is itself a reply in the thread
+        announce=Announce.NOTHING if kind is sla.Kind.CLAIM_NUDGE else Announce.THREAD,
+    )

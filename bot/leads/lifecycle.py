@@ -17,12 +17,11 @@ from datetime import datetime, timedelta
 from functools import cached_property
 from typing import Any, NoReturn
 
-from sqlalchemy import Insert, bindparam, insert, select, update
+from sqlalchemy import Insert, bindparam, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
-from bot.core import metrics
 from bot.core.clock import Clock as NowFn
 from bot.core.clock import utcnow
 from bot.core.errors import (
@@ -35,11 +34,11 @@ from bot.core.errors import (
 )
 from bot.core.policy import Policy, Route
 from bot.leads import sla
+from bot.leads.timeline import Announce, LeadTimes, record_event
 from bot.store import outbox
-from bot.store.batching import GroupCommit
-from bot.store.database import Database, insert_at_commit
-from bot.store.models import LEAD_EVENTS_TABLE, Clock, DueWork, Lead, LeadEvent, LeadStatus
-from bot.store.outbox import Intent, enqueue
+from bot.store.database import Database
+from bot.store.models import Clock, DueWork, Lead, LeadEvent, LeadStatus
+from bot.store.outbox import Intent
 
 S = LeadStatus
 
@@ -191,13 +190,11 @@ class LeadService:
 
         # Stored in one transaction with the leads other threads are handing off at this
         # moment (bot.store.batching); answered once that has committed.
-        stored = self._hand_off_group.run(store)
+        stored = self.db.together(store)
         if isinstance(stored, Lead):
             return HandOff(stored, created=False)
         # Built here, not while holding up the group's commit.
-        lead = Lead(id=stored, **values)
-        metrics.observe_event("handed_off", route.name, {"route": route.name}, lead)
-        return HandOff(lead, created=True)
+        return HandOff(Lead(id=stored, **values), created=True)
 
     def _store_new_lead(
         self,
@@ -235,22 +232,21 @@ class LeadService:
         for row in due_work:
             row.lead_id = lead_id
         sla.add_due_work(session, due_work, at_commit=True)
-        event = {
-            "lead_id": lead_id,
-            "kind": "handed_off",
-            "actor": actor,
-            "at": now,
-            "detail": {"route": route},
-        }
-        insert_at_commit(session, LEAD_EVENTS_TABLE, [event])
-        card = outbox.values(Intent.POST_CARD, now, lead_id=lead_id)
-        outbox.enqueue_values(session, [card], at_commit=True)
+        record_event(
+            session,
+            "handed_off",
+            lead_id=lead_id,
+            route=route,
+            actor=actor,
+            at=now,
+            detail={"route": route},
+            announce=Announce.NOTHING,  # the new card is the announcement
+            at_commit=True,
+        )
+        card = outbox.message(Intent.POST_CARD, now, lead_id=lead_id)
+        outbox.queue(session, card, at_commit=True)
         self._receipt(session, lead_id, receipt_to, now, duplicate=False)
         return lead_id
-
-    @cached_property
-    def _hand_off_group(self) -> GroupCommit:
-        return GroupCommit(self.db)
 
     @cached_property
     def _insert_new_lead(self) -> Insert:
@@ -266,10 +262,10 @@ class LeadService:
             # Not in the lead's ordered stream (no lead_id): the receipt must be able to
             # go out, naming the channel, even while the card itself is held up. Queued
             # after the card (held to the commit like it), so it finds the card posted.
-            receipt = outbox.values(
+            receipt = outbox.message(
                 Intent.HANDOFF_RECEIPT, now, lead=lead_id, user=user, duplicate=duplicate
             )
-            outbox.enqueue_values(session, [receipt], at_commit=True)
+            outbox.queue(session, receipt, at_commit=True)
 
     def _find_duplicate(
         self, session: Session, data: LeadInput, key: str | None, now: datetime
@@ -371,26 +367,8 @@ class LeadService:
             lead = Lead(**row._asdict())
             sla.cancel_pending(session, lead_id, now, Clock.CLAIM)
             self._start_clock(session, lead, route, Clock.FIRST_TOUCH, due, now)
-            detail = {"late": _late(lead.claim_due_at, now)}
-            event_id = session.execute(
-                _ADD_EVENT,
-                {
-                    "lead_id": lead_id,
-                    "kind": "claimed",
-                    "actor": user_id,
-                    "at": now,
-                    "detail": detail,
-                },
-            ).scalar_one()
-            outbox.enqueue_values(
-                session,
-                [
-                    outbox.values(Intent.UPDATE_CARD, now, lead_id=lead_id),
-                    outbox.values(Intent.THREAD_EVENT, now, lead_id=lead_id, event_id=event_id),
-                ],
-            )
+            self._event(session, lead, "claimed", user_id, now, late=_late(lead.claim_due_at, now))
         turn.leave((S.CLAIMED, user_id, now))
-        metrics.observe_event("claimed", lead.route, detail, lead)
         return lead
 
     # --- transitions by the owner or a manager ------------------------------------------
@@ -497,7 +475,12 @@ class LeadService:
                 new_owner=new_owner,
             )
             if new_owner != user_id:
-                enqueue(session, Intent.ASSIGNED, now, lead_id=lead.id, user=new_owner, by=user_id)
+                outbox.queue(
+                    session,
+                    outbox.message(
+                        Intent.ASSIGNED, now, lead_id=lead.id, user=new_owner, by=user_id
+                    ),
+                )
             return lead
 
     def snooze(
@@ -593,23 +576,19 @@ class LeadService:
         )
 
     def _event(
-        self,
-        session: Session,
-        lead: Lead,
-        kind: str,
-        actor: str,
-        now: datetime,
-        *,
-        announce: bool = True,
-        **detail: Any,
-    ) -> LeadEvent:
-        event = LeadEvent(lead_id=lead.id, kind=kind, actor=actor, at=now, detail=detail)
-        session.add(event)
-        if announce:
-            session.flush()  # the thread reply names the event by its id
-            enqueue(session, Intent.UPDATE_CARD, now, lead_id=lead.id)
-            enqueue(session, Intent.THREAD_EVENT, now, lead_id=lead.id, event_id=event.id)
-        return event
+        self, session: Session, lead: Lead, kind: str, actor: str, now: datetime, **detail: Any
+    ) -> None:
+        """The transition's timeline event, on the card and in its thread."""
+        record_event(
+            session,
+            kind,
+            lead_id=lead.id,
+            route=lead.route,
+            actor=actor,
+            at=now,
+            detail=detail,
+            times=LeadTimes.of(lead),
+        )
 
 
 class Turn:
@@ -678,7 +657,6 @@ _CLAIM = (
     )
     .returning(*_LEADS.c)
 )
-_ADD_EVENT = insert(LEAD_EVENTS_TABLE).returning(LEAD_EVENTS_TABLE.c.id)
 
 
 def _refuse_claim(

@@ -5,7 +5,7 @@ APScheduler job store cannot be shared by several processes, and a hundred thous
 jobs would be held in memory. Instead one date job (`WAKE_JOB`) is armed for the
 earliest pending row and re-armed whenever an earlier one appears:
 
-- in this process, right after the commit that planned it (`Database.on_due_work_commit`);
+- in this process, right after the commit that planned it (`bot.leads.sla.note_planned`);
 - in other processes on PostgreSQL, by a NOTIFY sent with that commit (`LISTEN` thread);
 - in other processes on SQLite, by a one-second check of `PRAGMA data_version`, which
   changes only when another connection committed (no table is read while idle);
@@ -40,7 +40,8 @@ from bot.core.clock import Clock, utcnow
 from bot.core.policy import Policy
 from bot.leads import due_work
 from bot.leads import weekly_report as weekly_digest
-from bot.store.database import NOTIFY_CHANNEL, Database
+from bot.leads.sla import NOTIFY_CHANNEL, PLANNED
+from bot.store.database import Database
 
 log = logging.getLogger(__name__)
 
@@ -94,7 +95,7 @@ class SlaScheduler:
         self._listener: threading.Thread | None = None
         self._watch_conn: Connection | None = None
         self._data_version: int | None = None
-        db.on_due_work_commit(self.notice)
+        db.listen(PLANNED, self.notice)
         # SQLAlchemy configures the ORM mappers on their first use: tens of milliseconds
         # and a few MB, which would otherwise land inside start() (or delivery's first
         # pass racing it). Building the scheduler is part of building the process.

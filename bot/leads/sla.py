@@ -8,15 +8,21 @@ import enum
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import bindparam, insert, update
+from sqlalchemy import bindparam, insert, text, update
 from sqlalchemy.orm import Session
 
 from bot.core.business_time import Calendar
 from bot.core.policy import EscalationLevel, Route
-from bot.store.database import DUE_WORK_PLANNED, insert_at_commit
+from bot.store.database import after_commit, before_commit, insert_at_commit
 from bot.store.models import DUE_WORK_TABLE, Clock, DueWork, Lead, LeadStatus
 
 NUDGE_LEVEL = 0
+# What `Database.tell`s the scheduler in this process after a commit that planned due
+# work (with the earliest new due time), and the PostgreSQL NOTIFY channel on which the
+# other processes' schedulers hear the same.
+PLANNED = "due_work.planned"
+NOTIFY_CHANNEL = "baton_due_work"
+_EARLIEST = "baton.due_work.earliest"
 
 
 def deadline(route: Route, calendar: Calendar, clock: Clock, started_at: datetime) -> datetime:
@@ -91,13 +97,26 @@ def add_due_work(session: Session, rows: list[PlannedDue], *, at_commit: bool = 
 def note_planned(session: Session, earliest: datetime) -> None:
     """Record that this transaction made due work falling due at `earliest`.
 
-    In this process, `Database.on_due_work_commit` listeners hear of it after the commit;
-    on PostgreSQL a NOTIFY that `Database.transaction` sends just before the commit (and
-    the database delivers only if it commits) tells the others.
+    Once it commits, the scheduler in this process hears of it (`Database.listen` on
+    `PLANNED`, with the transaction's earliest due time); on PostgreSQL a NOTIFY sent
+    just before the commit (which the database delivers only if it commits) tells the
+    other processes' schedulers. One of each a transaction, however many leads it
+    planned for (a group commit of hand-offs plans one each).
     """
-    known = session.info.get(DUE_WORK_PLANNED)
+    known = session.info.get(_EARLIEST)
     if known is None or earliest < known:
-        session.info[DUE_WORK_PLANNED] = earliest
+        session.info[_EARLIEST] = earliest
+    if session.get_bind().dialect.name == "postgresql":
+        before_commit(session, PLANNED, _notify_other_processes)
+    after_commit(session, PLANNED, lambda db: db.tell(PLANNED, session.info[_EARLIEST]))
+
+
+def _notify_other_processes(session: Session) -> None:
+    payload = session.info[_EARLIEST].isoformat()
+    session.execute(
+        text("SELECT pg_notify(:channel, :payload)"),
+        {"channel": NOTIFY_CHANNEL, "payload": payload},
+    )
 
 
 def cancel_pending(

@@ -18,9 +18,10 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from bot.core.policy import DigestPolicy, Policy
+from bot.store import outbox
 from bot.store.database import Database
 from bot.store.models import JobRun, Lead, LeadStatus
-from bot.store.outbox import Intent, enqueue
+from bot.store.outbox import Intent
 
 JOB = "weekly_digest"
 SLOWEST = 5
@@ -63,7 +64,10 @@ def queue_weekly_digest(db: Database, policy: Policy, now: datetime, grace: time
                 session.add(JobRun(job=JOB, period=local_end.date().isoformat(), created_at=now))
         except IntegrityError:
             return False
-        enqueue(session, Intent.DIGEST, now, start=start.isoformat(), end=end.isoformat())
+        outbox.queue(
+            session,
+            outbox.message(Intent.DIGEST, now, start=start.isoformat(), end=end.isoformat()),
+        )
     return True
 
 

@@ -13,8 +13,9 @@ from bot.core.errors import InvalidInput
 from bot.core.i18n import t
 from bot.leads.lifecycle import LeadService
 from bot.slack.render.text import slack_date
+from bot.store import outbox
 from bot.store.models import Lead
-from bot.store.outbox import Intent, enqueue
+from bot.store.outbox import Intent
 
 log = logging.getLogger(__name__)
 
@@ -74,8 +75,11 @@ def _tell(leads: LeadService, user_id: str, channel: str | None, text: str) -> N
     failure to queue the note is logged, not reported as a failed change."""
     try:
         with leads.db.transaction() as session:
-            enqueue(
-                session, Intent.EPHEMERAL, leads.now(), user=user_id, channel=channel, text=text
+            outbox.queue(
+                session,
+                outbox.message(
+                    Intent.EPHEMERAL, leads.now(), user=user_id, channel=channel, text=text
+                ),
             )
     except Exception:
         log.exception("could not queue a confirmation for %s", user_id)

@@ -5,7 +5,7 @@ Delivery (bot/delivery.py) leases the outbox row, calls the sender, and marks th
 sent in the transaction that also runs the sender's `record`.
 
 Issue a card post or a repost by queueing `Intent.POST_CARD` in the transaction of the
-change (`enqueue(session, Intent.POST_CARD, now, lead_id=..., repost=True)`).
+change (`outbox.queue(session, outbox.message(Intent.POST_CARD, now, lead_id=..., repost=True))`).
 """
 
 from __future__ import annotations
@@ -26,8 +26,9 @@ from bot.leads.reports import Reports
 from bot.slack.render.card import lead_card
 from bot.slack.render.home import home_view
 from bot.slack.render.timeline import event_text
+from bot.store import outbox
 from bot.store.models import Lead, LeadEvent, OutboxMessage, SlackMessage
-from bot.store.outbox import Intent, enqueue, release_waiting
+from bot.store.outbox import Intent, release_waiting
 
 log = logging.getLogger(__name__)
 
@@ -196,6 +197,6 @@ def open_view(client: WebClient, trigger_id: str, view: dict[str, Any]) -> None:
     client.views_open(trigger_id=trigger_id, view=view)
 
 
-def queue_repost(session: Session, lead_id: int, now: Any) -> OutboxMessage:
+def queue_repost(session: Session, lead_id: int, now: Any) -> None:
     """Bump a lead's card: post a fresh copy to its channel (later updates reach both)."""
-    return enqueue(session, Intent.POST_CARD, now, lead_id=lead_id, repost=True)
+    outbox.queue(session, outbox.message(Intent.POST_CARD, now, lead_id=lead_id, repost=True))

@@ -13,13 +13,14 @@ from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.core.errors import AlreadyClaimed, DomainError, InvalidInput, InvalidTransition, NotAllowed
 from bot.core.i18n import t
-from bot.leads.lifecycle import ALLOWED, DISQUALIFY_REASONS, Action, Outcome
+from bot.core.policy import Policy
+from bot.leads.lifecycle import ALLOWED, DISQUALIFY_REASONS, Action, LeadService, Outcome
 from bot.leads.reports import QueryKind, Reports, parse_status_query
-from bot.runtime import Runtime
 from bot.slack.ids import BlockId, InputId
 from bot.slack.render import Message
 from bot.slack.render.outcome import NOTE_MAX, message_modal, outcome_modal
@@ -33,8 +34,9 @@ from bot.slack.render.status import (
 )
 from bot.slack.render.text import ago, one_line, who
 from bot.slack.senders import open_view
-from bot.store.models import OUTBOX_TABLE
-from bot.store.outbox import Intent, enqueue, values
+from bot.store import outbox
+from bot.store.database import Database
+from bot.store.outbox import Intent
 
 log = logging.getLogger(__name__)
 
@@ -58,12 +60,14 @@ class Explained:
 
 
 class SlackService:
-    def __init__(self, runtime: Runtime) -> None:
-        self.runtime = runtime
-        self.leads = runtime.leads
-        self.policy = runtime.policy
-        self.db = runtime.db
-        self.reports = Reports(runtime.db, runtime.policy, clock=runtime.leads.now)
+    """Built once per process by the wiring (bot.slack_app) from what the runtime holds."""
+
+    def __init__(self, db: Database, policy: Policy, leads: LeadService, client: WebClient) -> None:
+        self.db = db
+        self.policy = policy
+        self.leads = leads
+        self.client = client  # for the calls that cannot wait in the outbox (views.open)
+        self.reports = Reports(db, policy, clock=leads.now)
 
     @property
     def locale(self) -> str:
@@ -99,7 +103,7 @@ class SlackService:
     ) -> None:
         """Open a modal right after the ack; if Slack refuses, tell the user to click again."""
         try:
-            open_view(self.runtime.client, trigger_id, view)
+            open_view(self.client, trigger_id, view)
         except SlackApiError as exc:
             log.warning("views.open failed: %s", exc.response.get("error"))
             self.tell(user_id, channel, t("slack.modal_failed", self.locale))
@@ -173,7 +177,9 @@ class SlackService:
     def home_opened(self, user_id: str) -> None:
         """Queue a fresh App Home for the user (rendered when it is sent)."""
         with self.db.transaction() as session:
-            enqueue(session, Intent.HOME_PUBLISH, self.leads.now(), user=user_id)
+            outbox.queue(
+                session, outbox.message(Intent.HOME_PUBLISH, self.leads.now(), user=user_id)
+            )
 
     # --- telling users --------------------------------------------------------------------
 
@@ -181,8 +187,10 @@ class SlackService:
         """Queue a note only `user_id` sees (ephemeral in `channel`, else a DM)."""
         # This note answers every click that lost a claim race: in a race of fifty, one
         # write transaction for the notes of all the clicks waiting, not one each.
-        row = values(Intent.EPHEMERAL, self.leads.now(), user=user_id, channel=channel, text=text)
-        self.db.insert_together(OUTBOX_TABLE, [row], outbox=True)
+        note = outbox.message(
+            Intent.EPHEMERAL, self.leads.now(), user=user_id, channel=channel, text=text
+        )
+        self.db.together(lambda session: outbox.queue(session, note, at_commit=True))
 
     def unknown_action(self, user_id: str, channel: str | None) -> None:
         self.tell(user_id, channel, t("slack.unknown_action", self.locale))

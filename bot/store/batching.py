@@ -14,9 +14,9 @@ one connection check-out, BEGIN and COMMIT (and WAL flush) a group instead of a 
 and fewer threads taking turns for the GIL between round trips (intake p99 about
 120 ms instead of about 200 ms, at the same rate, in side-by-side runs).
 
-A group pays most when its pieces also share statements: rows a piece queues with
-`bot.store.database.insert_at_commit` go in with the whole group's rows for that table, in one
-executemany just before the commit (`insert_rows`). Each statement the group's writer
+A group pays most when its pieces also share statements: rows a piece holds with
+`bot.store.database.insert_at_commit` go in with the whole group's rows for that table,
+in one executemany just before the commit (`insert_rows`). Each statement the group's writer
 runs is a round trip on PostgreSQL and, on SQLite, a moment it lets go of the GIL and
 must win it back from the threads reading the next requests.
 """
@@ -25,14 +25,12 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Iterable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 from sqlalchemy import Table, insert
 from sqlalchemy.orm import Session
-
-if TYPE_CHECKING:  # bot.store.database builds one for its own grouped inserts
-    from bot.store.database import Database
 
 T = TypeVar("T")
 
@@ -47,8 +45,10 @@ class _Work(Generic[T]):
 
 
 class GroupCommit:
-    def __init__(self, db: Database) -> None:
-        self.db = db
+    """Used through `Database.together`, which hands it its write transactions."""
+
+    def __init__(self, transaction: Callable[[], AbstractContextManager[Session]]) -> None:
+        self.transaction = transaction
         self._guard = threading.Lock()
         self._waiting: list[_Work[Any]] = []
         self._writing = False
@@ -89,8 +89,9 @@ class GroupCommit:
 
     def _write(self, group: list[_Work[Any]]) -> None:
         try:
-            with self.db.transaction() as session:
-                self._run_group(session, group)
+            with self.transaction() as session:
+                for item in group:
+                    item.result = item.work(session)
             return
         except BaseException as exc:  # each piece again, alone, below
             if len(group) == 1:
@@ -98,43 +99,10 @@ class GroupCommit:
                 return
         for item in group:
             try:
-                with self.db.transaction() as session:
+                with self.transaction() as session:
                     item.result = item.work(session)
             except BaseException as exc:  # the thread that asked for it raises it
                 item.error = exc
-
-    def _run_group(self, session: Session, group: list[_Work[Any]]) -> None:
-        for item in group:
-            item.result = item.work(session)
-
-
-@dataclass(frozen=True)
-class Insert:
-    """Rows for one table: the work of a GroupInsert."""
-
-    table: Table
-    rows: list[dict[str, Any]]
-    # Set on the transaction's session.info (what its commit tells listeners about).
-    info: dict[str, Any] = field(default_factory=dict)
-
-    def __call__(self, session: Session) -> None:
-        session.execute(insert(self.table), self.rows)
-        session.info.update(self.info)
-
-
-class GroupInsert(GroupCommit):
-    """A group commit of plain INSERTs: the group's rows for a table go in one statement
-    (one executemany), not one statement a thread. In a race of fifty clicks the
-    losers' notes are most of the burst's writes, and each INSERT of its own cost about
-    as much as the rest of a losing click's database work."""
-
-    def _run_group(self, session: Session, group: list[_Work[Any]]) -> None:
-        batches = []
-        for item in group:
-            assert isinstance(item.work, Insert)
-            batches.append((item.work.table, item.work.rows))
-            session.info.update(item.work.info)
-        insert_rows(session, batches)
 
 
 def insert_rows(session: Session, batches: Iterable[tuple[Table, list[dict[str, Any]]]]) -> None:

@@ -7,14 +7,18 @@ from the database when it sends, so a late message still shows the newest state.
 from __future__ import annotations
 
 import enum
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import insert, update
 from sqlalchemy.orm import Session
 
-from bot.store.database import OUTBOX_QUEUED, UNSYNCED, insert_at_commit
+from bot.store.database import UNSYNCED, Database, after_commit, insert_at_commit
 from bot.store.models import OUTBOX_TABLE, OutboxMessage
+
+# What `Database.tell`s delivery after a commit that queued messages.
+QUEUED = "outbox.queued"
 
 
 class Intent(enum.StrEnum):
@@ -30,24 +34,11 @@ class Intent(enum.StrEnum):
     NOTICE = "notice.post"  # a catalog message to a channel or person (delivery alerts)
 
 
-def enqueue(
-    session: Session,
-    intent: Intent,
-    now: datetime,
-    *,
-    lead_id: int | None = None,
-    **payload: Any,
-) -> OutboxMessage:
-    row = OutboxMessage(**values(intent, now, lead_id=lead_id, **payload))
-    session.add(row)
-    session.info[OUTBOX_QUEUED] = True
-    return row
-
-
-def values(
+def message(
     intent: Intent, now: datetime, *, lead_id: int | None = None, **payload: Any
 ) -> dict[str, Any]:
-    """The columns of one outbox row, for `enqueue_values`."""
+    """One outbox row's columns, for `queue`. `payload` is what its sender needs (ids, not
+    rendered text: the sender renders from the database when it sends)."""
     return {
         "lead_id": lead_id,
         "kind": str(intent),
@@ -58,17 +49,34 @@ def values(
     }
 
 
-def enqueue_values(
-    session: Session, rows: list[dict[str, Any]], *, at_commit: bool = False
-) -> None:
-    """Queue several rows (see `values`) with one Core INSERT, in this order, making no ORM
-    objects: for the paths a user's click waits for. `at_commit`: held to the end of the
-    transaction (bot.store.database.insert_at_commit)."""
+def queue(session: Session, *messages: dict[str, Any], at_commit: bool = False) -> None:
+    """The one way to put messages in the outbox: in the transaction of the change that
+    causes them, in this order, with one Core INSERT (no ORM objects: this is on the path
+    a user's click waits for). Delivery in this process wakes once the transaction has
+    committed. `at_commit`: held to the end of the transaction, to share one statement
+    with the rest of a group commit (bot.store.database.insert_at_commit)."""
+    if not messages:
+        return
     if at_commit:
-        insert_at_commit(session, OUTBOX_TABLE, rows)
+        insert_at_commit(session, OUTBOX_TABLE, list(messages))
     else:
-        session.execute(insert(OUTBOX_TABLE), rows)
-    session.info[OUTBOX_QUEUED] = True
+        session.execute(insert(OUTBOX_TABLE), list(messages))
+    wake_delivery(session)
+
+
+def wake_delivery(session: Session) -> None:
+    """Once this transaction commits, tell delivery in this process there is work (other
+    processes find it on their next look, within a second)."""
+    after_commit(session, QUEUED, _tell_queued)
+
+
+def _tell_queued(db: Database) -> None:
+    db.tell(QUEUED)
+
+
+def on_queued(db: Database, listener: Callable[[], None]) -> None:
+    """Call `listener()` after each transaction that queued or released messages."""
+    db.listen(QUEUED, lambda _value: listener())
 
 
 def release_waiting(session: Session, intent: Intent, lead_ids: list[int], now: datetime) -> None:
@@ -92,4 +100,4 @@ def release_waiting(session: Session, intent: Intent, lead_ids: list[int], now: 
         .values(available_at=now)
         .execution_options(**UNSYNCED)
     )
-    session.info[OUTBOX_QUEUED] = True
+    wake_delivery(session)

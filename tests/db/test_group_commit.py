@@ -5,14 +5,16 @@ from __future__ import annotations
 
 import threading
 from datetime import UTC, datetime
+from typing import Any
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import Table, func, select
 from sqlalchemy.exc import IntegrityError
 
-from bot.store.database import Database
+from bot.store import outbox
+from bot.store.database import Database, insert_at_commit
 from bot.store.models import InboundEvent, OutboxMessage
-from bot.store.outbox import Intent, values
+from bot.store.outbox import Intent
 from tests.support.threads import at_once
 
 WRITERS = 40
@@ -20,7 +22,7 @@ WRITERS = 40
 
 def test_every_row_of_a_burst_is_committed_before_its_writer_returns(db: Database) -> None:
     woken: list[int] = []
-    db.on_outbox_commit(lambda: woken.append(1))
+    outbox.on_queued(db, lambda: woken.append(1))
     returned: list[int] = []
     problems: list[BaseException] = []
     lock = threading.Lock()
@@ -28,8 +30,10 @@ def test_every_row_of_a_burst_is_committed_before_its_writer_returns(db: Databas
 
     def write(n: int) -> None:
         try:
-            row = values(Intent.EPHEMERAL, now, user=f"U0LATE{n:02d}", channel=None, text="taken")
-            db.insert_together(OutboxMessage.__table__, [row], outbox=True)
+            row = outbox.message(
+                Intent.EPHEMERAL, now, user=f"U0LATE{n:02d}", channel=None, text="taken"
+            )
+            db.together(lambda session: outbox.queue(session, row, at_commit=True))
             with db.read() as session:  # committed: visible to anyone once this returned
                 seen = session.scalar(
                     select(func.count()).where(
@@ -53,14 +57,12 @@ def test_every_row_of_a_burst_is_committed_before_its_writer_returns(db: Databas
 
 def test_a_group_that_fails_tells_its_writer_and_keeps_nothing(db: Database) -> None:
     now = datetime(2026, 11, 21, 9, 0, tzinfo=UTC)
-    db.insert_together(
-        InboundEvent.__table__, [{"event_id": "Ev1", "received_at": now}], outbox=False
-    )
+    hold_together(db, InboundEvent.__table__, [{"event_id": "Ev1", "received_at": now}])
     with pytest.raises(IntegrityError):
-        db.insert_together(
+        hold_together(
+            db,
             InboundEvent.__table__,
             [{"event_id": "Ev2", "received_at": now}, {"event_id": "Ev1", "received_at": now}],
-            outbox=False,
         )
     with db.read() as session:
         assert session.scalars(select(InboundEvent.event_id)).all() == ["Ev1"]
@@ -70,9 +72,7 @@ def test_a_burst_mixing_tables_and_one_bad_row_keeps_every_good_row(db: Database
     """Rows of a group go in one statement per table and column set; when one writer's
     row fails, every other writer's rows are still committed and only that one fails."""
     now = datetime(2026, 11, 21, 9, 0, tzinfo=UTC)
-    db.insert_together(
-        InboundEvent.__table__, [{"event_id": "EvTaken", "received_at": now}], outbox=False
-    )
+    hold_together(db, InboundEvent.__table__, [{"event_id": "EvTaken", "received_at": now}])
     failed: list[int] = []
     lock = threading.Lock()
 
@@ -80,14 +80,14 @@ def test_a_burst_mixing_tables_and_one_bad_row_keeps_every_good_row(db: Database
         try:
             if n % 2:
                 event_id = "EvTaken" if n == 7 else f"Ev{n:02d}"
-                db.insert_together(
-                    InboundEvent.__table__,
-                    [{"event_id": event_id, "received_at": now}],
-                    outbox=False,
+                hold_together(
+                    db, InboundEvent.__table__, [{"event_id": event_id, "received_at": now}]
                 )
             else:
-                row = values(Intent.EPHEMERAL, now, user=f"U0N{n:02d}", channel=None, text="x")
-                db.insert_together(OutboxMessage.__table__, [row], outbox=True)
+                row = outbox.message(
+                    Intent.EPHEMERAL, now, user=f"U0N{n:02d}", channel=None, text="x"
+                )
+                db.together(lambda session: outbox.queue(session, row, at_commit=True))
         except IntegrityError:
             with lock:
                 failed.append(n)
@@ -100,3 +100,8 @@ def test_a_burst_mixing_tables_and_one_bad_row_keeps_every_good_row(db: Database
         notes = session.scalar(select(func.count()).select_from(OutboxMessage))
     assert events == {"EvTaken"} | {f"Ev{n:02d}" for n in range(1, WRITERS, 2) if n != 7}
     assert notes == WRITERS // 2
+
+
+def hold_together(db: Database, table: Table, rows: list[dict[str, Any]]) -> None:
+    """Insert `rows` in a group commit, held to its end like the app's grouped rows."""
+    db.together(lambda session: insert_at_commit(session, table, rows))

@@ -37,7 +37,7 @@ def job_run(name: str) -> Any:
 def groups(db: Database) -> GroupCommit:
     if db.dialect != "sqlite":
         pytest.skip("holding the write turn back needs SQLite's single writer")
-    return GroupCommit(db)
+    return db._group
 
 
 def run_held_back(db: Database, groups: GroupCommit, names: list[str]) -> dict[str, Any]:
@@ -120,7 +120,7 @@ def test_a_group_of_hand_offs_writes_their_other_rows_once_a_table(
         lead = LeadInput(source="web", name=name, external_id=name, segment="enterprise")
         outcomes[name] = service.hand_off(lead)
 
-    queue_up_behind_the_first(db, service._hand_off_group, [lambda n=n: hand_off(n) for n in names])
+    queue_up_behind_the_first(db, db._group, [lambda n=n: hand_off(n) for n in names])
 
     assert sorted(outcomes) == names and all(o.created for o in outcomes.values())
     # the first hand-off alone, then everyone who queued behind it: one group each

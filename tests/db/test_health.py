@@ -9,8 +9,8 @@ from sqlalchemy import event, update
 
 from bot.health import HealthCheck
 from bot.runtime import Runtime
+from bot.store import outbox
 from bot.store.models import OutboxMessage
-from bot.store.outbox import enqueue
 
 
 def statements(runtime: Runtime) -> list[str]:
@@ -30,7 +30,7 @@ def test_every_check_pings_the_database_and_the_outbox_is_read_again_when_stale(
     now = datetime.now(UTC)
     with runtime.db.transaction() as session:
         for _ in range(3):
-            enqueue(session, "test.kind", now)
+            outbox.queue(session, outbox.message("test.kind", now))
     seen = statements(runtime)
 
     first, status = check.report()

@@ -16,6 +16,7 @@ from bot.core.errors import (
 )
 from bot.core.policy import parse_policy
 from bot.leads.lifecycle import LeadInput, LeadService, NoRoute
+from bot.store import outbox
 from bot.store.database import Database
 from bot.store.models import DueWork, LeadEvent, LeadStatus, OutboxMessage
 from tests.support.clock import FakeClock
@@ -80,7 +81,7 @@ def test_every_transition_that_queues_slack_messages_wakes_delivery_after_its_co
     # Delivery sleeps until woken (or its periodic pass): a transition that queued rows
     # without saying so would leave a rep's card un-updated for up to a second.
     woken: list[int] = []
-    db.on_outbox_commit(lambda: woken.append(len(woken)))
+    outbox.on_queued(db, lambda: woken.append(len(woken)))
     lead = service.hand_off(enterprise_lead()).lead
     assert len(woken) == 1
     service.claim(lead.id, "U0REP1")

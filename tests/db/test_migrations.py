@@ -10,8 +10,9 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import Engine, inspect
 
-from bot.store.database import SchemaState, downgrade, make_engine, schema_status, upgrade
+from bot.store.engine import make_engine
 from bot.store.models import Base
+from bot.store.schema import SchemaState, downgrade, schema_status, upgrade
 from tests.conftest import require_postgres
 from tests.support import databases
 

@@ -11,7 +11,7 @@ from sqlalchemy import event, text
 from bot import server
 from bot.delivery import loop as delivery
 from bot.leads import scheduler
-from bot.store import database as db_module
+from bot.store import engine as db_module
 from bot.store.database import Database
 from tests.support.threads import at_once
 

@@ -10,9 +10,11 @@ from bot.delivery.loop import Delivery, problems, retry_failed
 from bot.delivery.slack_client import outbox_metadata
 from bot.leads.lifecycle import LeadInput
 from bot.runtime import Runtime
+from bot.store import outbox
 from bot.store.models import OutboxMessage, SlackMessage
-from bot.store.outbox import Intent, enqueue
+from bot.store.outbox import Intent
 from tests.support import senders
+from tests.support.outbox import queue_rows
 from tests.support.slack_api import SlackStandIn
 from tests.support.slack_app import drain
 
@@ -28,18 +30,18 @@ def hand_off(runtime: Runtime, n: int = 1, **fields: str) -> list[int]:
 
 def notice(runtime: Runtime, to: str, count: int = 1) -> list[int]:
     with runtime.db.transaction() as session:
-        rows = [
-            enqueue(
-                session,
-                Intent.NOTICE,
-                datetime.now(UTC),
-                to=to,
-                lines=[{"key": "delivery.alert", "params": {}}],
-            )
-            for _ in range(count)
-        ]
-        session.flush()
-        return [row.id for row in rows]
+        return queue_rows(
+            session,
+            *(
+                outbox.message(
+                    Intent.NOTICE,
+                    datetime.now(UTC),
+                    to=to,
+                    lines=[{"key": "delivery.alert", "params": {}}],
+                )
+                for _ in range(count)
+            ),
+        )
 
 
 def rows(runtime: Runtime) -> dict[int, OutboxMessage]:
@@ -166,9 +168,9 @@ def test_a_row_with_several_posts_resumes_after_the_ones_slack_has(
     runtime: Runtime, slack_api: SlackStandIn
 ) -> None:
     with runtime.db.transaction() as session:
-        row = enqueue(session, "test.fan_out", datetime.now(UTC), to=["U1", "U2", "U3"])
-        session.flush()
-        row_id = row.id
+        [row_id] = queue_rows(
+            session, outbox.message("test.fan_out", datetime.now(UTC), to=["U1", "U2", "U3"])
+        )
     runtime.client.chat_postMessage(channel="U1", text="x", metadata=outbox_metadata(row_id, 1))
     _as_if_a_dead_process_had_it(runtime, row_id)
     with senders.registered({"test.fan_out": senders.fan_out}):
@@ -287,7 +289,7 @@ def test_an_unknown_error_is_retried_a_few_times_then_dead(
 
 def test_a_kind_nobody_sends_is_a_dead_letter_not_a_loop(runtime: Runtime) -> None:
     with runtime.db.transaction() as session:
-        enqueue(session, "future.kind", datetime.now(UTC))
+        outbox.queue(session, outbox.message("future.kind", datetime.now(UTC)))
     runtime.delivery.run_once()
     [problem] = problems(runtime.db)
     assert problem.error == "no_sender:future.kind"

@@ -13,8 +13,9 @@ from sqlalchemy import func, select, update
 
 from bot.delivery.loop import Delivery
 from bot.runtime import Runtime
+from bot.store import outbox
 from bot.store.models import LeadEvent, OutboxMessage, SlackMessage
-from bot.store.outbox import Intent, enqueue
+from bot.store.outbox import Intent
 from tests.delivery.test_delivery import hand_off, notice, posted_ids, rows
 from tests.support.slack_api import SlackStandIn
 
@@ -225,7 +226,10 @@ def test_a_card_update_is_not_held_back_by_a_channels_long_backlog_of_posts(
             ).all()
         )
         for lead in waiting:
-            enqueue(session, Intent.THREAD_EVENT, now, lead_id=lead, event_id=events[lead])
+            outbox.queue(
+                session,
+                outbox.message(Intent.THREAD_EVENT, now, lead_id=lead, event_id=events[lead]),
+            )
     # A pace long enough that the replies after the first outlast the test.
     delivery = Delivery(runtime.db, runtime.client, runtime.policy, post_interval=600)
     with running(delivery):

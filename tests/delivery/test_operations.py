@@ -17,8 +17,9 @@ from bot.core.settings import Settings
 from bot.delivery.registry import SendContext, Sent
 from bot.runtime import Runtime, build_runtime
 from bot.slack_app import create_bolt_app
+from bot.store import outbox
 from bot.store.models import Lead, OutboxMessage
-from bot.store.outbox import Intent, enqueue
+from bot.store.outbox import Intent
 from bot.web import create_web_app
 from tests.delivery.test_delivery import hand_off, notice
 from tests.support import senders
@@ -112,7 +113,9 @@ def test_metrics_count_first_touches_late_clocks_and_escalations(
     runtime.leads.claim(lead, "U0REP1")
     runtime.leads.log_first_touch(lead, "U0REP1")
     with runtime.db.transaction() as session:
-        enqueue(session, Intent.DUE_WORK, datetime.now(UTC), lead_id=lead, level=2)
+        outbox.queue(
+            session, outbox.message(Intent.DUE_WORK, datetime.now(UTC), lead_id=lead, level=2)
+        )
 
     def escalate(row: OutboxMessage, ctx: SendContext) -> Sent:
         return Sent(result={"ts": ctx.post_message(channel="U0MANAGER1", text="late")["ts"]})

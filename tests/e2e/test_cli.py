@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import inspect
 
-from bot.store.database import downgrade, make_engine
+from bot.store.engine import make_engine
+from bot.store.schema import downgrade
 from tests.conftest import require_postgres
 from tests.support import databases
 

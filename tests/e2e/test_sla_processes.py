@@ -25,8 +25,9 @@ from sqlalchemy import func, select, update
 
 from bot.core.policy import parse_policy
 from bot.leads.lifecycle import LeadInput, LeadService
-from bot.store.database import Database, upgrade
+from bot.store.database import Database
 from bot.store.models import DueWork, Lead, OutboxMessage, SlackMessage
+from bot.store.schema import upgrade
 from tests.conftest import require_postgres
 from tests.support import databases
 from tests.support.sla import landed_in

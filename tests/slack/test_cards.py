@@ -9,8 +9,9 @@ from sqlalchemy import select, update
 from bot.delivery.dead_letters import retry_failed
 from bot.runtime import Runtime
 from bot.slack.senders import queue_repost
+from bot.store import outbox
 from bot.store.models import OutboxMessage, SlackMessage
-from bot.store.outbox import Intent, enqueue
+from bot.store.outbox import Intent
 from tests.slack.conftest import HandOff
 from tests.support.clock import FakeClock
 from tests.support.slack_api import SlackStandIn
@@ -70,7 +71,7 @@ def test_the_card_is_posted_once_even_if_queued_twice(
 ) -> None:
     lead = hand_off()
     with runtime.db.transaction() as session:
-        enqueue(session, Intent.POST_CARD, clock(), lead_id=lead.id)
+        outbox.queue(session, outbox.message(Intent.POST_CARD, clock(), lead_id=lead.id))
     drain(runtime)
     assert len(slack_api.calls("chat.postMessage")) == 1
 

@@ -16,8 +16,9 @@ import pytest
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 
-from bot.store.database import make_engine, upgrade
+from bot.store.engine import make_engine
 from bot.store.models import Base
+from bot.store.schema import upgrade
 
 POSTGRES_URL = os.environ.get(
     "BATON_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"

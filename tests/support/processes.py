@@ -19,9 +19,11 @@ from typing import Any
 
 from sqlalchemy import func, select
 
+from bot.store import outbox
 from bot.store.database import Database
 from bot.store.models import OutboxMessage
-from bot.store.outbox import Intent, enqueue
+from bot.store.outbox import Intent
+from tests.support.outbox import queue_rows
 from tests.support.policies import STANDARD
 from tests.support.slack_api import SlackStandIn
 from tests.support.slack_app import BOT_TOKEN, SIGNING_SECRET
@@ -153,19 +155,19 @@ def enqueue_notices(db: Database, channels: Iterable[str], per_channel: int) -> 
     """Accepted outbox rows: `per_channel` notices for each channel, interleaved."""
     channels = list(channels)
     with db.transaction() as session:
-        rows = [
-            enqueue(
-                session,
-                Intent.NOTICE,
-                datetime.now(UTC),
-                to=channel,
-                lines=[{"key": "delivery.alert", "params": {}}],
-            )
-            for _ in range(per_channel)
-            for channel in channels
-        ]
-        session.flush()
-        return [row.id for row in rows]
+        return queue_rows(
+            session,
+            *(
+                outbox.message(
+                    Intent.NOTICE,
+                    datetime.now(UTC),
+                    to=channel,
+                    lines=[{"key": "delivery.alert", "params": {}}],
+                )
+                for _ in range(per_channel)
+                for channel in channels
+            ),
+        )
 
 
 def pending(db: Database) -> int:
