@@ -278,6 +278,11 @@ class Policy(_Strict):
     def route_named(self, name: str) -> Route | None:
         return next((r for r in self.routes if r.name == name), None)
 
+    def route_of_lead(self, name: str) -> Route | None:
+        """A stored lead's route: the one it was handed to, by name; if the policy has
+        dropped that route since, the route a lead with nothing to match on gets."""
+        return self.route_named(name) or self.route_for({})
+
     def calendar_for(self, route: Route) -> Calendar:
         return self._calendars[route.calendar]
 

@@ -26,7 +26,7 @@ from bot.delivery.pacing import NotReady
 from bot.delivery.registry import SENDERS, NoSender, SendContext, Sent
 from bot.delivery.slack_client import OutboxClient, SendScope, outbox_metadata
 from bot.store.database import UNSYNCED, Database
-from bot.store.models import Lead, OutboxMessage, SlackMessage
+from bot.store.models import InSlack, Lead, OutboxMessage, SlackMessage
 from bot.store.outbox import Intent, release_waiting
 
 log = logging.getLogger(__name__)
@@ -52,12 +52,12 @@ class Steps:
             return  # another process took it over
         row = rows[0]
         with logs.bound(outbox_id=row.id, lead_id=row.lead_id, kind=row.kind, route=route):
-            scope = SendScope(row.id, row.attempts, row.first_attempt_at, self.client.history)
+            scope = SendScope.of(row)
             ctx = SendContext(self.db, self.client, self.policy, self.now(), row=row)
             superseded: list[int] = []
             try:
                 with self.client.sending(scope):
-                    if row.kind == Intent.POST_CARD and scope.retrying and lane_channel:
+                    if row.kind == Intent.POST_CARD and scope.look_first and lane_channel:
                         found = self.client.history.digest_containing(
                             self.client, lane_channel, row.first_attempt_at, row.id
                         )
@@ -70,10 +70,10 @@ class Steps:
                     if sent.result and "skipped" in sent.result:
                         superseded = []  # nothing was rendered, so nothing is covered
             except NotReady as exc:
-                self.defer([row], exc, posted=scope.uncertain)
+                self.defer([row], exc, may_have_posted=scope.uncertain)
                 return
             except Exception as exc:
-                self.fail([row], exc, scope.last_call, posted=scope.uncertain)
+                self.fail([row], exc, scope.last_call, may_have_posted=scope.uncertain)
                 return
             self._mark_sent(row, sent, superseded)
 
@@ -197,29 +197,24 @@ class Steps:
         rows = self.leases.start(ids)
         if not rows:
             return
-        with logs.bound(channel=channel, kind="digest"):
-            posted = False
+        # One post for many rows, tagged with all of them: the client's scope (the first
+        # row's) only keeps track of whether the post may have reached Slack.
+        scope = SendScope.of(rows[0])
+        with logs.bound(channel=channel, kind="digest"), self.client.sending(scope):
             try:
                 rows = self._recover_digested(rows, channel)
                 if not rows:
                     return
                 text, blocks = digest.render_for_rows(self.db, rows, self.policy.locale)
                 metadata = outbox_metadata(rows[0].id, "digest", outbox_ids=[r.id for r in rows])
-                try:
-                    answer = self.client.chat_postMessage(
-                        channel=channel, text=text, blocks=blocks, metadata=metadata
-                    )
-                except SlackApiError as exc:
-                    posted = (getattr(exc.response, "status_code", 0) or 0) >= 500
-                    raise
-                except OSError:
-                    posted = True
-                    raise
+                answer = self.client.chat_postMessage(
+                    channel=channel, text=text, blocks=blocks, metadata=metadata
+                )
             except NotReady as exc:
-                self.defer(rows, exc, posted=posted)
+                self.defer(rows, exc, may_have_posted=scope.uncertain)
                 return
             except Exception as exc:
-                self.fail(rows, exc, ("chat.postMessage", channel), posted=posted)
+                self.fail(rows, exc, scope.last_call, may_have_posted=scope.uncertain)
                 return
             self.record_digest(rows, str(answer.get("channel") or channel), str(answer["ts"]))
 
@@ -228,7 +223,7 @@ class Steps:
         remaining = []
         for row in rows:
             found = None
-            if row.attempts > 1:
+            if row.in_slack == InSlack.MAYBE:
                 found = self.client.history.digest_containing(
                     self.client, channel, row.first_attempt_at, row.id
                 )
@@ -274,14 +269,16 @@ class Steps:
 
     # --- when it did not work ------------------------------------------------------------
 
-    def defer(self, rows: list[OutboxMessage], exc: NotReady, *, posted: bool) -> None:
+    def defer(self, rows: list[OutboxMessage], exc: NotReady, *, may_have_posted: bool) -> None:
         now = self.now()
         for row in rows:
             wait = exc.retry_in
             if wait is None:  # the longer a row has waited, the less often it looks
                 age = (now - row.created_at).total_seconds()
                 wait = min(max(age / 10, 1.0), NOT_READY_MAX_WAIT)
-            self.leases.reschedule(row, now + timedelta(seconds=wait), posted=posted)
+            self.leases.reschedule(
+                row, now + timedelta(seconds=wait), may_have_posted=may_have_posted
+            )
             metrics.OUTBOX_RETRIES.labels(row.kind, "not_ready").inc()
         logs.event(log, "outbox.not_ready", logging.DEBUG, reason=exc.reason, rows=len(rows))
 
@@ -291,7 +288,7 @@ class Steps:
         exc: BaseException,
         last_call: tuple[str, str | None] | None,
         *,
-        posted: bool,
+        may_have_posted: bool,
     ) -> None:
         failure = self._classify(exc, last_call)
         if failure.verdict is Verdict.UNKNOWN:  # most likely a bug in a sender
@@ -300,12 +297,14 @@ class Steps:
         for row in rows:
             if failure.verdict is Verdict.RATE_LIMITED:
                 wait = timedelta(seconds=failure.retry_after or 1.0)
-                self.leases.reschedule(row, now + wait, posted=posted)
+                self.leases.reschedule(row, now + wait, may_have_posted=may_have_posted)
                 metrics.OUTBOX_RETRIES.labels(row.kind, "rate_limited").inc()
                 continue
             failures = row.failures + 1
             if gives_up(failure, failures):
-                dead_letters.bury(self.db, self.policy, row, failure, now, posted=posted)
+                dead_letters.bury(
+                    self.db, self.policy, row, failure, now, may_have_posted=may_have_posted
+                )
                 metrics.OUTBOX_DEAD.labels(row.kind, failure.error).inc()
                 logs.event(
                     log, "outbox.dead", logging.ERROR, outbox_id=row.id, error=failure.describe()
@@ -315,7 +314,7 @@ class Steps:
             self.leases.reschedule(
                 row,
                 now + timedelta(seconds=delay),
-                posted=posted,
+                may_have_posted=may_have_posted,
                 failures=failures,
                 last_error=failure.describe(),
                 failure=failure.as_record(),

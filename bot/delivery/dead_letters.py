@@ -19,6 +19,7 @@ from sqlalchemy import select, update
 from bot.core.i18n import t
 from bot.core.policy import Policy
 from bot.delivery.failures import MESSAGE_ERRORS, Failure
+from bot.delivery.leases import in_slack_after
 from bot.store import outbox
 from bot.store.database import Database
 from bot.store.models import OutboxMessage
@@ -165,7 +166,7 @@ def bury(
     failure: Failure,
     now: datetime,
     *,
-    posted: bool,
+    may_have_posted: bool,
 ) -> None:
     """Make `row` a dead letter; tell the managers if this is a new problem."""
     values: dict[str, Any] = {
@@ -175,9 +176,8 @@ def bury(
         "failures": row.failures + 1,
         "last_error": failure.describe(),
         "failure": failure.as_record(),
+        "in_slack": in_slack_after(row, may_have_posted=may_have_posted),
     }
-    if not posted:
-        values["attempts"] = OutboxMessage.attempts - 1
     with db.transaction() as session:
         session.execute(
             update(OutboxMessage)

@@ -13,12 +13,12 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Select, bindparam, func, or_, select, true, update
+from sqlalchemy import Select, bindparam, case, func, or_, select, true, update
 from sqlalchemy.orm import aliased
 
 from bot.core.clock import Clock
 from bot.store.database import UNSYNCED, Database
-from bot.store.models import Lead, OutboxMessage, UTCDateTime
+from bot.store.models import InSlack, Lead, OutboxMessage, UTCDateTime
 
 CHUNK = 500
 
@@ -184,20 +184,24 @@ class Leases:
                     attempts=OutboxMessage.attempts + 1,
                     first_attempt_at=func.coalesce(OutboxMessage.first_attempt_at, now),
                     leased_until=now + self.lease,
+                    # Pessimistic until the attempt says otherwise: a process that dies
+                    # mid-send leaves SENDING, which the next attempt reads as MAYBE.
+                    in_slack=case(
+                        (OutboxMessage.in_slack == InSlack.NO, InSlack.SENDING),
+                        else_=InSlack.MAYBE,
+                    ),
                 )
                 .returning(OutboxMessage)
                 .execution_options(**UNSYNCED)
             )
             return sorted(started, key=lambda row: row.id)
 
-    def reschedule(self, row: OutboxMessage, at: datetime, *, posted: bool, **values: Any) -> None:
-        """Let `row` go and try it again at `at`.
-
-        When nothing of this attempt can have reached Slack, the attempt is not counted,
-        so the next one does not go looking in the channel's history for it.
-        """
-        if not posted:
-            values["attempts"] = OutboxMessage.attempts - 1
+    def reschedule(
+        self, row: OutboxMessage, at: datetime, *, may_have_posted: bool, **values: Any
+    ) -> None:
+        """Let `row` go and try it again at `at`; `may_have_posted`: something of this
+        attempt may have reached Slack (so the next one looks for it first)."""
+        values["in_slack"] = in_slack_after(row, may_have_posted=may_have_posted)
         with self.db.transaction() as session:
             session.execute(
                 update(OutboxMessage)
@@ -205,3 +209,11 @@ class Leases:
                 .values(available_at=at, leased_until=None, leased_by=None, **values)
                 .execution_options(**UNSYNCED)
             )
+
+
+def in_slack_after(row: OutboxMessage, *, may_have_posted: bool) -> InSlack:
+    """What may be in Slack of `row` once an attempt that began with `Leases.start` ended
+    without being sent: MAYBE if this attempt or an earlier one may have posted."""
+    if may_have_posted or row.in_slack == InSlack.MAYBE:
+        return InSlack.MAYBE
+    return InSlack.NO

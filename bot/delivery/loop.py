@@ -393,7 +393,7 @@ class Delivery:
         return f"row:{row_id}", None
 
     def _route_channel(self, route_name: str) -> str | None:
-        route = self.policy.route_named(route_name) or self.policy.route_for({})
+        route = self.policy.route_of_lead(route_name)
         channel = route.channel if route is not None else None
         if channel is not None and len(self._routes) < MAX_ROUTES_KEPT:
             self._routes[route_name] = channel

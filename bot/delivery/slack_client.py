@@ -36,6 +36,7 @@ from bot.core.settings import Settings
 from bot.delivery.failures import classify, retry_after_of
 from bot.delivery.pacing import POST_MESSAGE, NotReady, Pacer
 from bot.delivery.slack_history import METADATA_EVENT, FoundMessage, HistoryIndex
+from bot.store.models import InSlack, OutboxMessage
 
 log = logging.getLogger(__name__)
 
@@ -138,17 +139,19 @@ class SendScope:
     """The outbox row a worker thread is sending."""
 
     outbox_id: int
-    attempt: int
     first_attempt_at: datetime | None
-    history: HistoryIndex
+    # an earlier attempt may have posted (the row's `in_slack` was MAYBE as this began):
+    # each post looks for its earlier copy in Slack before it is made again
+    look_first: bool
     parts: int = 0
     # something this attempt sent may have reached Slack (so a retry must look for it)
     uncertain: bool = False
     last_call: tuple[str, str | None] | None = None
 
-    @property
-    def retrying(self) -> bool:
-        return self.attempt > 1
+    @classmethod
+    def of(cls, row: OutboxMessage) -> SendScope:
+        """The scope of an attempt `Leases.start` began on `row`."""
+        return cls(row.id, row.first_attempt_at, look_first=row.in_slack == InSlack.MAYBE)
 
     def next_part(self) -> int:
         self.parts += 1
@@ -160,6 +163,12 @@ def outbox_metadata(outbox_id: int, part: int | str, **extra: Any) -> dict[str, 
         "event_type": METADATA_EVENT,
         "event_payload": {"outbox_id": outbox_id, "part": part, **extra},
     }
+
+
+def marked(**marker: Any) -> dict[str, Any]:
+    """Message metadata a sender adds to a post (what the post is about: a lead, a due
+    work row); the outbox client adds the row and part to it when it posts."""
+    return {"event_type": METADATA_EVENT, "event_payload": marker}
 
 
 class OutboxClient(BatonClient):
@@ -247,16 +256,25 @@ class OutboxClient(BatonClient):
         params: dict | None,
     ) -> tuple[dict | None, dict | None, SlackResponse | None]:
         body = json if json is not None else (params or {})
-        if body.get("metadata"):  # the caller tags its own posts (digests do)
+        marker = _payload_of(body.get("metadata"))
+        if "outbox_id" in marker:  # the caller tags its own posts (flood lists do)
             return json, params, None
         part = scope.next_part()
-        metadata = outbox_metadata(scope.outbox_id, part)
+        metadata = outbox_metadata(scope.outbox_id, part, **marker)
         if json is not None:
             json = {**json, "metadata": metadata}
         else:
             params = {**(params or {}), "metadata": jsonlib.dumps(metadata)}
-        if scope.retrying:
-            found = self.history.find(self, channel, scope.first_attempt_at, scope.outbox_id, part)
+        if scope.look_first:
+            thread_ts = body.get("thread_ts")
+            found = self.history.find(
+                self,
+                channel,
+                scope.first_attempt_at,
+                scope.outbox_id,
+                part,
+                thread_ts=str(thread_ts) if thread_ts else None,
+            )
             if found is not None:
                 logs.event(log, "outbox.recovered_post", outbox_id=scope.outbox_id, channel=channel)
                 return json, params, self._answer(found)
@@ -273,3 +291,10 @@ class OutboxClient(BatonClient):
             headers={},
             status_code=200,
         )
+
+
+def _payload_of(metadata: Any) -> dict[str, Any]:
+    if isinstance(metadata, str):  # form-encoded calls carry it as JSON
+        metadata = jsonlib.loads(metadata)
+    payload = metadata.get("event_payload") if isinstance(metadata, dict) else None
+    return payload if isinstance(payload, dict) else {}

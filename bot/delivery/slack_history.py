@@ -3,7 +3,8 @@
 Every chat.postMessage delivery makes carries metadata naming its outbox row (and, for
 a row with several posts, which one). Before re-sending a row whose earlier attempt
 may have reached Slack, delivery reads the channel's recent history (with
-`include_all_metadata`) and uses the post it finds instead of posting again. This
+`include_all_metadata`; for a reply, the thread's replies, which a channel's history
+does not hold) and uses the post it finds instead of posting again. This
 needs the `channels:history`, `groups:history`, `im:history` and `mpim:history` scopes
 (and `im:write` to find a direct-message channel); without them Baton posts again
 rather than not at all.
@@ -28,6 +29,7 @@ log = logging.getLogger(__name__)
 
 METADATA_EVENT = "baton_outbox"
 HISTORY_METHOD = "conversations.history"
+REPLIES_METHOD = "conversations.replies"
 # Slack's clock and ours may disagree; look this much further back.
 HISTORY_MARGIN = timedelta(minutes=2)
 HISTORY_PAGE = 200
@@ -56,6 +58,10 @@ class _Scan:
     messages: list[FoundMessage] = field(default_factory=list)
 
 
+# A channel's history, or (channel, thread ts) for a thread's replies.
+_Where = tuple[str, str | None]
+
+
 class HistoryIndex:
     """Baton's own tagged posts in a channel's recent history, cached briefly.
 
@@ -65,7 +71,7 @@ class HistoryIndex:
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._scans: dict[str, _Scan] = {}
+        self._scans: dict[_Where, _Scan] = {}
         self._dm: dict[str, str] = {}
 
     def find(
@@ -75,8 +81,12 @@ class HistoryIndex:
         since: datetime | None,
         outbox_id: int,
         part: int | str,
+        *,
+        thread_ts: str | None = None,
     ) -> FoundMessage | None:
-        for message in self.messages(client, channel, since):
+        """The post of `part` of outbox row `outbox_id` in `channel` (in the thread at
+        `thread_ts`, for a reply), if Slack has it."""
+        for message in self.messages(client, channel, since, thread_ts=thread_ts):
             payload = message.payload
             if payload.get("outbox_id") == outbox_id and payload.get("part") == part:
                 return message
@@ -91,37 +101,50 @@ class HistoryIndex:
         return None
 
     def messages(
-        self, client: WebClient, channel: str, since: datetime | None
+        self,
+        client: WebClient,
+        channel: str,
+        since: datetime | None,
+        *,
+        thread_ts: str | None = None,
     ) -> list[FoundMessage]:
         oldest = ((since or datetime.now().astimezone()) - HISTORY_MARGIN).timestamp()
         now = time.monotonic()
+        where = (channel, thread_ts)
         with self._lock:
-            scan = self._scans.get(channel)
+            scan = self._scans.get(where)
             if scan and now - scan.at < HISTORY_CACHE_SECONDS and scan.oldest <= oldest:
                 return scan.messages
-        scan = self._scan(client, channel, oldest)
+        scan = self._scan(client, channel, oldest, thread_ts)
         with self._lock:
-            self._scans[channel] = scan
+            self._scans[where] = scan
             if len(self._scans) > 1000:
                 self._scans = {k: v for k, v in self._scans.items() if now - v.at < 60}
         return scan.messages
 
     def forget(self, channel: str) -> None:
         with self._lock:
-            self._scans.pop(channel, None)
+            for where in [w for w in self._scans if w[0] == channel]:
+                del self._scans[where]
 
-    def _scan(self, client: WebClient, channel: str, oldest: float) -> _Scan:
+    def _scan(self, client: WebClient, channel: str, oldest: float, thread_ts: str | None) -> _Scan:
         target = self._conversation(client, channel)
         scan = _Scan(time.monotonic(), oldest, target)
         cursor: str | None = None
+        method = REPLIES_METHOD if thread_ts else HISTORY_METHOD
         try:
             for _ in range(HISTORY_MAX_PAGES):
-                page = client.conversations_history(
-                    channel=target,
-                    oldest=f"{oldest:.6f}",
-                    limit=HISTORY_PAGE,
-                    include_all_metadata=True,
-                    cursor=cursor,
+                query = {
+                    "channel": target,
+                    "oldest": f"{oldest:.6f}",
+                    "limit": HISTORY_PAGE,
+                    "include_all_metadata": True,
+                    "cursor": cursor,
+                }
+                page = (
+                    client.conversations_replies(ts=thread_ts, **query)
+                    if thread_ts
+                    else client.conversations_history(**query)
                 )
                 for message in page.get("messages") or []:
                     metadata = message.get("metadata") or {}
@@ -131,7 +154,7 @@ class HistoryIndex:
                 if not page.get("has_more") or not cursor:
                     break
         except SlackApiError as exc:
-            failure = classify(exc, HISTORY_METHOD, target)
+            failure = classify(exc, method, target)
             if failure.error not in PERMANENT_ERRORS:
                 raise
             # Without history access Baton cannot look for its earlier post; sending a

@@ -19,6 +19,7 @@ from bot.core.i18n import t
 from bot.core.policy import Policy
 from bot.delivery.registry import SendContext, Sent, sender
 from bot.intake.modal import escape
+from bot.store import outbox
 from bot.store.models import Lead, OutboxMessage, SlackMessage
 from bot.store.outbox import Intent
 
@@ -84,15 +85,13 @@ def send_receipt(row: OutboxMessage, ctx: SendContext) -> Sent:
 
 def _again(row: OutboxMessage, ctx: SendContext, tries: int) -> Any:
     def record(session: Session) -> None:
-        session.add(
-            OutboxMessage(
-                lead_id=row.lead_id,
-                kind=row.kind,
-                payload={**row.payload, "tries": tries},
-                created_at=ctx.now,
-                available_at=ctx.now + CARD_WAIT,
-                attempts=0,
-            )
+        again = outbox.message(
+            Intent(row.kind),
+            ctx.now,
+            lead_id=row.lead_id,
+            not_before=ctx.now + CARD_WAIT,
+            **{**row.payload, "tries": tries},
         )
+        outbox.queue(session, again)
 
     return record

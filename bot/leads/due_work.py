@@ -89,11 +89,6 @@ def next_due_at(db: Database, conn: Connection | None = None) -> datetime | None
         return own.scalar(next_due_query())
 
 
-def route_of(policy: Policy, lead: Lead) -> Route | None:
-    # A lead keeps its route's name; a route dropped from the policy falls back to default.
-    return policy.route_named(lead.route) or policy.route_for({})
-
-
 def claim_due(db: Database, policy: Policy, now: datetime, *, limit: int = BATCH) -> Pass:
     """Claim up to `limit` due rows and, in the same transaction, send or drop each."""
     done = Pass()
@@ -122,7 +117,7 @@ def claim_due(db: Database, policy: Policy, now: datetime, *, limit: int = BATCH
 def _handle(
     session: Session, policy: Policy, row: DueWork, lead: Lead, now: datetime, done: Pass
 ) -> None:
-    route = route_of(policy, lead)
+    route = policy.route_of_lead(lead.route)
     decision = sla.decide(row, lead, route, now)
     if decision.verdict is sla.Verdict.DEFER:
         assert decision.until is not None

@@ -530,7 +530,7 @@ class LeadService:
 
     def _route(self, name: str) -> Route:
         # A lead keeps its route's name; if the policy dropped that route, use the default.
-        route = self.policy.route_named(name) or self.policy.route_for({})
+        route = self.policy.route_of_lead(name)
         if route is None:
             raise NoRoute({"route": name})
         return route

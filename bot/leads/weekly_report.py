@@ -155,7 +155,7 @@ def weekly_digest(session: Session, policy: Policy, start: datetime, end: dateti
     slow: list[SlowLead] = []
     for lead in leads:
         stats = routes.setdefault(lead.route, RouteStats(lead.route))
-        route = policy.route_named(lead.route) or policy.route_for({})
+        route = policy.route_of_lead(lead.route)
         calendar = policy.calendar_for(route) if route else policy.calendar_for(policy.routes[0])
         stats.handed_off += 1
         # What happened after the week ended belongs to next week's digest.

@@ -56,7 +56,7 @@ def snooze(
     if not reason:
         raise InvalidInput("sla.snooze.reason_required")
     lead = leads.get(lead_id)
-    route = leads.policy.route_named(lead.route) or leads.policy.route_for({})
+    route = leads.policy.route_of_lead(lead.route)
     calendar = (
         leads.policy.calendar_for(route)
         if route

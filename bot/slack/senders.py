@@ -53,7 +53,7 @@ def timezone(policy: Policy) -> ZoneInfo:
 
 def card_channel(lead: Lead, policy: Policy) -> str:
     """The channel of the lead's route (the default route's if the policy dropped it)."""
-    route = policy.route_named(lead.route) or policy.route_for({})
+    route = policy.route_of_lead(lead.route)
     if route is None:
         raise NotReady(f"no route named {lead.route!r} and no default route in the policy")
     return route.channel

@@ -5,10 +5,10 @@ place that talks to Slack.
 Each renders from the database at send time, so a message sent late states the real
 lateness and the newest owner, and a clock met in the meantime sends nothing.
 
-Each message carries its outbox row id in Slack message metadata. When delivery retries
-a row that may already have gone out (the process died between Slack's answer and the
-record of it), the sender first looks for that message in the conversation and records
-it instead of posting a second copy.
+Like every post, each goes through delivery's outbox client (bot.delivery.slack_client),
+which tags it with its outbox row and, when a retry may find it already in Slack (the
+process died between Slack's answer and the record of it), answers with that post
+instead of making a second one.
 """
 
 from __future__ import annotations
@@ -18,13 +18,11 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
 from sqlalchemy import select
 
 from bot.delivery.registry import SendContext, Sent, sender
+from bot.delivery.slack_client import marked
 from bot.leads import sla
-from bot.leads.due_work import route_of
 from bot.leads.weekly_report import weekly_digest
 from bot.slack.render import Message
 from bot.slack.render import escalation as render
@@ -34,66 +32,28 @@ from bot.store.outbox import Intent
 
 log = logging.getLogger(__name__)
 
-METADATA_TYPE = "baton_message"
-HISTORY_LIMIT = 200
 
-
-def post_once(
-    client: WebClient,
-    row: OutboxMessage,
+def post(
+    ctx: SendContext,
     message: Message,
     *,
     channel: str,
     thread_ts: str | None = None,
     marker: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """Post `message` for outbox `row`, unless an earlier attempt of the row already did."""
-    if row.attempts > 1:
-        found = _already_posted(client, row, channel, thread_ts)
-        if found is not None:
-            log.info("outbox row %s was posted before a crash; recording it", row.id)
-            return {"channel": channel, "ts": found, "recovered": True}
-    payload = {"outbox_id": row.id, **(marker or {})}
-    answer = client.chat_postMessage(
+    """Post `message` through the outbox client, which tags the post with its outbox row
+    and, when an earlier attempt may have posted it, finds that post instead of posting
+    again (in a DM, by the DM's channel id). `marker` says what the post is about."""
+    answer = ctx.client.chat_postMessage(
         channel=channel,
         text=message.text,
         blocks=message.blocks,
         thread_ts=thread_ts,
-        metadata={"event_type": METADATA_TYPE, "event_payload": payload},
+        metadata=marked(**(marker or {})),
         unfurl_links=False,
         unfurl_media=False,
     )
     return {"channel": answer["channel"], "ts": answer["ts"]}
-
-
-def _already_posted(
-    client: WebClient, row: OutboxMessage, channel: str, thread_ts: str | None
-) -> str | None:
-    oldest = f"{row.created_at.timestamp() - 1:.6f}"
-    try:
-        if thread_ts:
-            answer = client.conversations_replies(
-                channel=channel,
-                ts=thread_ts,
-                oldest=oldest,
-                include_all_metadata=True,
-                limit=HISTORY_LIMIT,
-            )
-        else:
-            answer = client.conversations_history(
-                channel=channel, oldest=oldest, include_all_metadata=True, limit=HISTORY_LIMIT
-            )
-    except SlackApiError as exc:  # e.g. missing_scope: post, rather than never
-        log.warning("cannot look for an earlier copy of outbox row %s: %s", row.id, exc)
-        return None
-    for message in answer.get("messages") or []:
-        metadata = message.get("metadata") or {}
-        payload = metadata.get("event_payload") or {}
-        if metadata.get("event_type") == METADATA_TYPE and str(payload.get("outbox_id")) == str(
-            row.id
-        ):
-            return str(message.get("ts"))
-    return None
 
 
 # --- nudges and escalations ------------------------------------------------------------
@@ -118,7 +78,7 @@ def send_due_work(row: OutboxMessage, ctx: SendContext) -> Sent:
         return Sent({"skipped": "the lead is gone"})
     if not sla.clock_running(lead, work.clock, work.sla_round):
         return Sent({"skipped": "the clock was met or the lead closed before sending"})
-    route = route_of(ctx.policy, lead)
+    route = ctx.policy.route_of_lead(lead.route)
     if route is None:
         return Sent({"skipped": f"route {lead.route!r} is not in the policy"})
     locale = ctx.policy.locale
@@ -132,9 +92,7 @@ def send_due_work(row: OutboxMessage, ctx: SendContext) -> Sent:
         message = render.claim_nudge(lead, ctx.policy.remind_targets(route), locale, ctx.now, tz)
         channel = card.channel if card else route.channel
         thread_ts = card.ts if card else None
-        return Sent(
-            post_once(ctx.client, row, message, channel=channel, thread_ts=thread_ts, marker=marker)
-        )
+        return Sent(post(ctx, message, channel=channel, thread_ts=thread_ts, marker=marker))
     user = str(row.payload["user"])
     marker["user"] = user
     if kind is sla.Kind.TOUCH_NUDGE:
@@ -153,7 +111,7 @@ def send_due_work(row: OutboxMessage, ctx: SendContext) -> Sent:
     # Posted to the user's id, which lands in the bot's DM with them (Slack answers with
     # the DM's channel id): no conversations.open first, a rate-limited call that cost
     # each manager's first DM after a start a round trip.
-    return Sent(post_once(ctx.client, row, message, channel=user, marker=marker))
+    return Sent(post(ctx, message, channel=user, marker=marker))
 
 
 @sender(Intent.ASSIGNED)
@@ -166,7 +124,7 @@ def send_assigned(row: OutboxMessage, ctx: SendContext) -> Sent:
     message = render.assigned(
         lead, str(row.payload["by"]), ctx.policy.locale, ZoneInfo(ctx.policy.timezone)
     )
-    return Sent(post_once(ctx.client, row, message, channel=user, marker={"lead_id": lead.id}))
+    return Sent(post(ctx, message, channel=user, marker={"lead_id": lead.id}))
 
 
 # --- the weekly digest -------------------------------------------------------------------
@@ -182,4 +140,4 @@ def send_digest(row: OutboxMessage, ctx: SendContext) -> Sent:
     with ctx.db.read() as session:
         report = weekly_digest(session, ctx.policy, start, end)
     message = render_weekly_digest.digest(report, ctx.policy.locale, ctx.policy.digest_timezone())
-    return Sent(post_once(ctx.client, row, message, channel=spec.channel))
+    return Sent(post(ctx, message, channel=spec.channel))

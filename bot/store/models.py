@@ -217,6 +217,15 @@ class DueWork(Base):
     cancelled_at: Mapped[datetime | None]
 
 
+class InSlack(enum.StrEnum):
+    """Whether an unsent outbox row's message may already be in Slack: the one place
+    delivery keeps it, so a retry knows whether to look for an earlier copy first."""
+
+    NO = "no"  # nothing of it can have reached Slack: post without looking
+    SENDING = "sending"  # an attempt is under way; if its process dies, this stays: MAYBE
+    MAYBE = "maybe"  # an earlier attempt may have posted: look in Slack before posting
+
+
 class OutboxMessage(Base):
     """Something Baton must tell Slack, written with the change that causes it.
 
@@ -242,6 +251,9 @@ class OutboxMessage(Base):
     created_at: Mapped[datetime]
     available_at: Mapped[datetime]
     attempts: Mapped[int] = mapped_column(Integer, default=0)  # sends started
+    in_slack: Mapped[str] = mapped_column(
+        String(10), default=InSlack.NO, server_default=text("'no'")
+    )
     # consecutive failed sends; drives the backoff (a 429 or "not ready" is not a failure)
     failures: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
     # when a send was first started: a retry looks for its own earlier post from then on

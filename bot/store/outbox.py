@@ -35,16 +35,22 @@ class Intent(enum.StrEnum):
 
 
 def message(
-    intent: Intent, now: datetime, *, lead_id: int | None = None, **payload: Any
+    intent: Intent,
+    now: datetime,
+    *,
+    lead_id: int | None = None,
+    not_before: datetime | None = None,
+    **payload: Any,
 ) -> dict[str, Any]:
     """One outbox row's columns, for `queue`. `payload` is what its sender needs (ids, not
-    rendered text: the sender renders from the database when it sends)."""
+    rendered text: the sender renders from the database when it sends); `not_before`,
+    when it may go out, if later than now."""
     return {
         "lead_id": lead_id,
         "kind": str(intent),
         "payload": payload,
         "created_at": now,
-        "available_at": now,
+        "available_at": not_before or now,
         "attempts": 0,
     }
 

@@ -11,7 +11,7 @@ from bot.delivery.slack_client import outbox_metadata
 from bot.leads.lifecycle import LeadInput
 from bot.runtime import Runtime
 from bot.store import outbox
-from bot.store.models import OutboxMessage, SlackMessage
+from bot.store.models import InSlack, OutboxMessage, SlackMessage
 from bot.store.outbox import Intent
 from tests.support import senders
 from tests.support.outbox import queue_rows
@@ -114,7 +114,7 @@ def test_a_row_waits_for_an_earlier_row_of_its_lead_that_is_not_ready(
         runtime.delivery.run_once()
         assert slack_api.calls() == []  # not ready, and nothing of the lead jumped ahead
         card = next(r for r in rows(runtime).values() if r.kind == Intent.POST_CARD)
-        assert card.failures == 0 and card.dead_at is None and card.attempts == 0
+        assert card.failures == 0 and card.dead_at is None and card.in_slack == InSlack.NO
         drain(runtime)
     # The card (rendered after the claim, so the queued update is covered), then the reply.
     assert [c.method for c in slack_api.successful_calls()] == [
@@ -132,7 +132,13 @@ def _as_if_a_dead_process_had_it(runtime: Runtime, row_id: int) -> None:
         session.execute(
             update(OutboxMessage)
             .where(OutboxMessage.id == row_id)
-            .values(attempts=1, first_attempt_at=past, leased_until=past, leased_by="dead:1")
+            .values(
+                attempts=1,
+                first_attempt_at=past,
+                leased_until=past,
+                leased_by="dead:1",
+                in_slack=InSlack.SENDING,
+            )
         )
 
 
@@ -195,7 +201,7 @@ def test_429_waits_retry_after_for_that_channel_only(
     assert runtime.delivery.run_once() == 2
     held, sent = rows(runtime)[sales], rows(runtime)[other]
     assert sent.sent_at is not None  # the other channel went ahead in the same pass
-    assert held.sent_at is None and held.failures == 0 and held.attempts == 0
+    assert held.sent_at is None and held.failures == 0 and held.in_slack == InSlack.NO
     assert held.available_at >= before + timedelta(seconds=5)
     # Slack's wait also holds new posts to that channel, without asking Slack again.
     [later] = notice(runtime, "C0SALES")
