@@ -172,7 +172,7 @@ def cmd_worker(_args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_retry_failed(args: argparse.Namespace, settings: Settings) -> int:
     from bot.core.clock import utcnow
-    from bot.delivery.loop import problems, retry_failed
+    from bot.delivery.dead_letters import problems, retry_failed
 
     database = Database(settings.database_url)
     try:

@@ -10,7 +10,7 @@ from slack_sdk import WebClient
 import bot.slack.senders
 import bot.slack.sla_senders  # noqa: F401  (registers the SLA message senders)
 from bot.core import logs
-from bot.core.clock import Clock, utcnow
+from bot.core.clock import Now, utcnow
 from bot.core.policy import Policy, load_policy
 from bot.core.settings import Settings
 from bot.delivery.foreground import Foreground
@@ -34,7 +34,7 @@ class Runtime:
     scheduler: SlaScheduler
     # Requests in flight (counted by the web app), which delivery lets go first.
     foreground: Foreground
-    clock: Clock = utcnow
+    clock: Now = utcnow
 
     def start_background(self) -> None:
         """The SLA scheduler and Slack delivery (`baton worker`, `baton serve`)."""
@@ -52,7 +52,7 @@ class Runtime:
 
 
 def build_runtime(
-    settings: Settings, *, policy: Policy | None = None, clock: Clock = utcnow
+    settings: Settings, *, policy: Policy | None = None, clock: Now = utcnow
 ) -> Runtime:
     logs.register_secret(
         settings.slack_bot_token,

@@ -26,7 +26,7 @@ from bench.harness import Row, median, ms, percentile, scenario
 from bench.support import ensure_spec, migrated_database, scratch_dir
 from bot.core.policy import parse_policy
 from bot.core.settings import Settings
-from bot.leads.lifecycle import LeadInput
+from bot.leads.handoff import LeadInput
 from bot.runtime import Runtime, build_runtime
 from bot.slack_app import create_bolt_app
 from bot.store.models import Lead, LeadStatus

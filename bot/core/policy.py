@@ -179,8 +179,8 @@ class Roles(_Strict):
         return value
 
 
-class DigestPolicy(_Strict):
-    """The weekly SLA digest posted to a marketing channel."""
+class WeeklyReportPolicy(_Strict):
+    """The weekly SLA report posted to a marketing channel."""
 
     channel: str
     weekly: str = "mon 09:00"  # weekday and local time it is posted
@@ -218,9 +218,9 @@ class Policy(_Strict):
     calendars: dict[str, CalendarPolicy] = Field(default_factory=dict)
     roles: Roles = Field(default_factory=Roles)
     routes: list[Route] = Field(min_length=1)
-    digest: DigestPolicy | None = None
+    digest: WeeklyReportPolicy | None = None  # the weekly report (the file's `digest:` key)
     intake: IntakePolicy = Field(default_factory=IntakePolicy)
-    # A channel's waiting cards go out as one digest once posting them one by one
+    # A channel's waiting cards go out as one flood list once posting them one by one
     # (about a second each) would hold the last back longer than this; null: never.
     digest_after: Duration | None = timedelta(minutes=2)
 
@@ -292,8 +292,8 @@ class Policy(_Strict):
         built.update({name: spec.build() for name, spec in self.calendars.items()})
         return built
 
-    def digest_timezone(self) -> str:
-        """The time zone the weekly digest is scheduled and reported in."""
+    def weekly_report_timezone(self) -> str:
+        """The time zone the weekly report is scheduled and reported in."""
         if self.digest and self.digest.calendar:
             return self._calendars[self.digest.calendar].timezone
         return self.timezone

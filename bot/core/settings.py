@@ -1,4 +1,4 @@
-"""Process settings from the environment (DESIGN.md, "Environment")."""
+"""Process settings from the environment (the README, "Configuration")."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""One unit of delivery work: send a row (or one digest message) and record the outcome.
+"""One unit of delivery work: send a row (or one flood list) and record the outcome.
 
 Success is recorded with the sender's effects in one transaction; card updates that
 the send covered are marked superseded. NotReady reschedules without counting a
@@ -16,10 +16,9 @@ from slack_sdk.errors import SlackApiError
 from sqlalchemy import and_, func, or_, select, update
 
 from bot.core import logs, metrics
-from bot.core.clock import Clock
+from bot.core.clock import Now
 from bot.core.policy import Policy
-from bot.delivery import dead_letters
-from bot.delivery import flood_list as digest
+from bot.delivery import dead_letters, flood_list
 from bot.delivery.failures import Failure, Verdict, backoff_seconds, classify, gives_up
 from bot.delivery.leases import Leases
 from bot.delivery.pacing import NotReady
@@ -35,7 +34,7 @@ NOT_READY_MAX_WAIT = 300.0
 
 class Steps:
     def __init__(
-        self, db: Database, client: OutboxClient, policy: Policy, clock: Clock, leases: Leases
+        self, db: Database, client: OutboxClient, policy: Policy, clock: Now, leases: Leases
     ) -> None:
         self.db = db
         self.client = client
@@ -58,11 +57,11 @@ class Steps:
             try:
                 with self.client.sending(scope):
                     if row.kind == Intent.POST_CARD and scope.look_first and lane_channel:
-                        found = self.client.history.digest_containing(
+                        found = self.client.history.flood_list_containing(
                             self.client, lane_channel, row.first_attempt_at, row.id
                         )
                         if found is not None:
-                            self.record_digest([row], found.channel, found.ts)
+                            self.record_flood_list([row], found.channel, found.ts)
                             return
                     if row.kind == Intent.UPDATE_CARD or _first_card_post(row):
                         superseded = self._later_updates(row)
@@ -79,7 +78,7 @@ class Steps:
 
     def _call_sender(self, row: OutboxMessage, ctx: SendContext) -> Sent:
         if row.kind == Intent.UPDATE_CARD and row.lead_id is not None:
-            refreshed = digest.refresh(ctx, row.lead_id)
+            refreshed = flood_list.refresh(ctx, row.lead_id)
             if refreshed and not self._has_card(row.lead_id):
                 return Sent(result={"digests": refreshed})
         send = SENDERS.get(row.kind)
@@ -91,7 +90,7 @@ class Steps:
         with self.db.read() as session:
             found = session.scalar(
                 select(SlackMessage.id)
-                .where(SlackMessage.lead_id == lead_id, SlackMessage.purpose != digest.PURPOSE)
+                .where(SlackMessage.lead_id == lead_id, SlackMessage.purpose != flood_list.PURPOSE)
                 .limit(1)
             )
         return found is not None
@@ -150,9 +149,9 @@ class Steps:
             metrics.ESCALATIONS_SENT.labels(str(level)).inc()
         logs.event(log, "outbox.sent", attempts=row.attempts, coalesced=len(superseded) or None)
 
-    # --- digests -----------------------------------------------------------------------
+    # --- flood lists -----------------------------------------------------------------------
 
-    def digest_backlog(self, route_channel: Any) -> dict[str, tuple[int, list[str]]]:
+    def flood_backlog(self, route_channel: Any) -> dict[str, tuple[int, list[str]]]:
         """Waiting cards per channel: (how many, the routes that post there)."""
         with self.db.read() as session:
             per_route = session.execute(
@@ -170,7 +169,7 @@ class Steps:
                 backlog[channel] = (total + count, [*routes, route])
         return backlog
 
-    def take_for_digest(self, routes: list[str], in_flight: set[int]) -> list[int]:
+    def take_for_flood_list(self, routes: list[str], in_flight: set[int]) -> list[int]:
         """Lease every waiting card of `routes` (also those this worker queued)."""
         with self.db.read() as session:
             ids = [
@@ -193,7 +192,7 @@ class Steps:
             OutboxMessage.available_at <= self.now(),
         )
 
-    def send_digest(self, ids: list[int], channel: str) -> None:
+    def send_flood_list(self, ids: list[int], channel: str) -> None:
         rows = self.leases.start(ids)
         if not rows:
             return
@@ -202,10 +201,10 @@ class Steps:
         scope = SendScope.of(rows[0])
         with logs.bound(channel=channel, kind="digest"), self.client.sending(scope):
             try:
-                rows = self._recover_digested(rows, channel)
+                rows = self._recover_listed(rows, channel)
                 if not rows:
                     return
-                text, blocks = digest.render_for_rows(self.db, rows, self.policy.locale)
+                text, blocks = flood_list.render_for_rows(self.db, rows, self.policy.locale)
                 metadata = outbox_metadata(rows[0].id, "digest", outbox_ids=[r.id for r in rows])
                 answer = self.client.chat_postMessage(
                     channel=channel, text=text, blocks=blocks, metadata=metadata
@@ -216,24 +215,24 @@ class Steps:
             except Exception as exc:
                 self.fail(rows, exc, scope.last_call, may_have_posted=scope.uncertain)
                 return
-            self.record_digest(rows, str(answer.get("channel") or channel), str(answer["ts"]))
+            self.record_flood_list(rows, str(answer.get("channel") or channel), str(answer["ts"]))
 
-    def _recover_digested(self, rows: list[OutboxMessage], channel: str) -> list[OutboxMessage]:
-        """Rows an interrupted earlier attempt already put in a digest: record, drop."""
+    def _recover_listed(self, rows: list[OutboxMessage], channel: str) -> list[OutboxMessage]:
+        """Rows an interrupted earlier attempt already put in a flood list: record, drop."""
         remaining = []
         for row in rows:
             found = None
             if row.in_slack == InSlack.MAYBE:
-                found = self.client.history.digest_containing(
+                found = self.client.history.flood_list_containing(
                     self.client, channel, row.first_attempt_at, row.id
                 )
             if found is not None:
-                self.record_digest([row], found.channel, found.ts)
+                self.record_flood_list([row], found.channel, found.ts)
             else:
                 remaining.append(row)
         return remaining
 
-    def record_digest(self, rows: list[OutboxMessage], channel: str, ts: str) -> None:
+    def record_flood_list(self, rows: list[OutboxMessage], channel: str, ts: str) -> None:
         now = self.now()
         with self.db.transaction() as session:
             done = list(
@@ -258,11 +257,15 @@ class Steps:
             listed = sorted({d for d in done if d is not None})
             session.add_all(
                 SlackMessage(
-                    lead_id=lead_id, purpose=digest.PURPOSE, channel=channel, ts=ts, created_at=now
+                    lead_id=lead_id,
+                    purpose=flood_list.PURPOSE,
+                    channel=channel,
+                    ts=ts,
+                    created_at=now,
                 )
                 for lead_id in listed
             )
-            # A listed lead's timeline goes under the digest message.
+            # A listed lead's timeline goes under the flood list.
             release_waiting(session, Intent.THREAD_EVENT, listed, now)
         metrics.OUTBOX_SENT.labels(Intent.POST_CARD, "digest").inc(len(done))
         logs.event(log, "outbox.digest_sent", channel=channel, leads=len(done), ts=ts)

@@ -1,10 +1,10 @@
-"""Digest messages: many new leads for one channel listed in one message.
+"""Flood lists: many new leads for one channel listed in one message.
 
 When a channel's backlog of cards would take longer to post than the policy allows
 (`digest_after`), delivery posts the waiting leads as a list with one Claim button
 each (action `lead_claim`, value = the lead id, like a card's) instead of a card per
 lead. Each listed lead gets a SlackMessage with purpose "digest"; when a listed lead
-changes, its card.update re-renders the digest message in place.
+changes, its card.update re-renders the flood list in place.
 """
 
 from __future__ import annotations
@@ -36,7 +36,7 @@ FIELD_CHARS = 80
 
 
 @dataclass(frozen=True)
-class DigestLine:
+class FloodListLine:
     lead_id: int
     name: str | None
     title: str | None
@@ -47,7 +47,7 @@ class DigestLine:
     claim_due_at: datetime | None
 
     @classmethod
-    def of(cls, lead: Lead) -> DigestLine:
+    def of(cls, lead: Lead) -> FloodListLine:
         return cls(
             lead.id,
             lead.name,
@@ -73,7 +73,7 @@ def _when(at: datetime) -> str:
     return f"<!date^{int(at.timestamp())}^{{date_short_pretty}} {{time}}|{fallback}>"
 
 
-def _line_text(line: DigestLine, locale: str) -> str:
+def _line_text(line: FloodListLine, locale: str) -> str:
     who = escape(line.name) if line.name else t("digest.unnamed", locale)
     parts = [f"*#{line.lead_id}* {who}"]
     role = ", ".join(escape(v) for v in (line.title, line.company) if v)
@@ -93,10 +93,12 @@ def _line_text(line: DigestLine, locale: str) -> str:
     return text if status is LeadStatus.UNCLAIMED else f"~{text}~"
 
 
-def render_digest(lines: list[DigestLine], locale: str = "en") -> tuple[str, list[dict[str, Any]]]:
-    """The fallback text and the blocks of one digest message (at most PER_MESSAGE leads)."""
+def render_flood_list(
+    lines: list[FloodListLine], locale: str = "en"
+) -> tuple[str, list[dict[str, Any]]]:
+    """The fallback text and the blocks of one flood list (at most PER_MESSAGE leads)."""
     if not lines or len(lines) > PER_MESSAGE:
-        raise ValueError(f"a digest lists 1 to {PER_MESSAGE} leads, not {len(lines)}")
+        raise ValueError(f"a flood list lists 1 to {PER_MESSAGE} leads, not {len(lines)}")
     header = t("digest.header", locale, count=len(lines))
     unclaimed = sum(1 for line in lines if line.status == LeadStatus.UNCLAIMED)
     note = t("digest.why", locale)
@@ -128,17 +130,17 @@ def render_digest(lines: list[DigestLine], locale: str = "en") -> tuple[str, lis
 def render_for_rows(
     db: Database, rows: list[OutboxMessage], locale: str
 ) -> tuple[str, list[dict[str, Any]]]:
-    """The digest for the card.post rows `rows` (their leads, as they are now)."""
+    """The flood list for the card.post rows `rows` (their leads, as they are now)."""
     lead_ids = [row.lead_id for row in rows if row.lead_id is not None]
     with db.read() as session:
         leads = session.scalars(select(Lead).where(Lead.id.in_(lead_ids)).order_by(Lead.id)).all()
-    return render_digest([DigestLine.of(lead) for lead in leads], locale)
+    return render_flood_list([FloodListLine.of(lead) for lead in leads], locale)
 
 
 def refresh(ctx: Any, lead_id: int) -> list[dict[str, str]]:
-    """Re-render every digest message that lists `lead_id`; return where they are.
+    """Re-render every flood list that lists `lead_id`; return where they are.
 
-    `ctx` is the sender's bot.delivery.SendContext.
+    `ctx` is the sender's bot.delivery.registry.SendContext.
     """
     with ctx.db.read() as session:
         places = session.execute(
@@ -159,7 +161,7 @@ def refresh(ctx: Any, lead_id: int) -> list[dict[str, str]]:
                 )
                 .order_by(Lead.id)
             ).all()
-        text, blocks = render_digest([DigestLine.of(lead) for lead in leads], ctx.locale)
+        text, blocks = render_flood_list([FloodListLine.of(lead) for lead in leads], ctx.locale)
         ctx.client.chat_update(channel=channel, ts=ts, text=text, blocks=blocks)
         done.append({"channel": channel, "ts": ts})
     return done

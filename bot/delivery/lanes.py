@@ -18,7 +18,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import or_, select, update
 from sqlalchemy.exc import IntegrityError
 
-from bot.core.clock import Clock
+from bot.core.clock import Now
 from bot.delivery.pacing import Pacer
 from bot.store.database import Database
 from bot.store.models import DeliveryLane
@@ -29,7 +29,7 @@ IDLE_SECONDS = 30.0
 
 
 class LaneLeases:
-    def __init__(self, db: Database, clock: Clock, lease: timedelta, worker_id: str) -> None:
+    def __init__(self, db: Database, clock: Now, lease: timedelta, worker_id: str) -> None:
         self.db = db
         self.now = clock
         self.lease = lease

@@ -15,8 +15,9 @@ from typing import Any
 
 from sqlalchemy import Select, bindparam, case, func, or_, select, true, update
 from sqlalchemy.orm import aliased
+from sqlalchemy.sql.elements import BindParameter
 
-from bot.core.clock import Clock
+from bot.core.clock import Now
 from bot.store.database import UNSYNCED, Database
 from bot.store.models import InSlack, Lead, OutboxMessage, UTCDateTime
 
@@ -35,7 +36,7 @@ def candidates_query(limit: int, lane_kinds: Iterable[str] = ()) -> Select[Any]:
     otherwise fill every batch and hide the rows that can go now (card updates, DMs).
     """
     now = bindparam("now", type_=UTCDateTime())
-    full_routes = bindparam("full_routes", expanding=True)
+    full_routes: BindParameter[list[str]] = bindparam("full_routes", expanding=True)
     earlier = aliased(OutboxMessage)
     kinds = sorted(lane_kinds)
     # Found through the partial index of pending rows: ordered by id alone, SQLite would
@@ -76,7 +77,7 @@ def candidates_query(limit: int, lane_kinds: Iterable[str] = ()) -> Select[Any]:
 
 
 class Leases:
-    def __init__(self, db: Database, clock: Clock, lease: timedelta, worker_id: str) -> None:
+    def __init__(self, db: Database, clock: Now, lease: timedelta, worker_id: str) -> None:
         self.db = db
         self.now = clock
         self.lease = lease

@@ -16,7 +16,7 @@ renders from the database and makes the Slack call(s) through `ctx.client` (or
   Retry-After for the method (and channel) it names (bot.delivery.pacing). A lane that must
   wait is simply not dispatched until then; nobody sleeps on it. When a channel's
   backlog of cards would hold the last one back longer than the policy's
-  `digest_after`, the waiting cards go out as digests instead (bot.delivery.flood_list).
+  `digest_after`, the waiting cards go out as flood lists instead (bot.delivery.flood_list).
 - **Coalesced.** Pending card updates of one lead become one `chat.update`.
 - **Retried sensibly** (bot.delivery.attempt, bot.delivery.failures): 429 → Retry-After; 5xx
   and network errors → exponential backoff with jitter, for as long as it takes;
@@ -33,24 +33,21 @@ import time
 import uuid
 from collections import deque
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
 from slack_sdk import WebClient
 
 from bot.core import logs
-from bot.core.clock import Clock, utcnow
+from bot.core.clock import Now, utcnow
 from bot.core.policy import Policy
-from bot.delivery import flood_list as digest
-from bot.delivery import notices
+from bot.delivery import flood_list, notices
 from bot.delivery.attempt import Steps
-from bot.delivery.dead_letters import problems, retry_failed
 from bot.delivery.foreground import Foreground
+from bot.delivery.lane_queue import LaneItem, Lanes
 from bot.delivery.lanes import ChannelHolds, LaneLeases
 from bot.delivery.leases import Leases
-from bot.delivery.pacing import NotReady, Pacer
-from bot.delivery.registry import SENDERS, NoSender, SendContext, Sender, Sent, sender
+from bot.delivery.pacing import Pacer
 from bot.delivery.slack_client import OutboxClient
 from bot.store import outbox
 from bot.store.database import Database
@@ -59,25 +56,13 @@ from bot.store.outbox import Intent
 log = logging.getLogger(__name__)
 _BUILT_IN_SENDERS = (notices,)
 
-__all__ = [
-    "SENDERS",
-    "Delivery",
-    "NoSender",
-    "NotReady",
-    "SendContext",
-    "Sender",
-    "Sent",
-    "problems",
-    "retry_failed",
-    "sender",
-]
 
 LEASE = timedelta(seconds=60)
 IDLE_POLL_SECONDS = 2.0
 LEASE_BATCH = 200
 MAX_QUEUED = 1000
 WORKERS = 8
-DIGEST_CHECK_SECONDS = 1.0
+FLOOD_CHECK_SECONDS = 1.0
 # Kinds that post into the lead's route channel, and so share that channel's lane.
 CHANNEL_KINDS = frozenset({Intent.POST_CARD, Intent.UPDATE_CARD, Intent.THREAD_EVENT})
 # Kinds whose Slack call is chat.update, which the per-channel post pacing does not hold.
@@ -89,41 +74,6 @@ LANE_DEPTH = 20
 MAX_ROUTES_KEPT = 10_000  # route names remembered for leaving full lanes' rows out
 
 
-@dataclass
-class _Item:
-    """One unit of work in a lane: a row, or the card.post rows of one digest message."""
-
-    ids: list[int]
-    lane: str
-    channel: str | None  # the channel whose posting pace the lane follows
-    paced: bool = True
-    digest: bool = False
-    route: str | None = None  # the route of the row's lead, for the logs
-
-
-@dataclass
-class _Lanes:
-    queues: dict[str, deque[_Item]] = field(default_factory=dict)
-    busy: dict[str, _Item] = field(default_factory=dict)
-
-    def queued_ids(self) -> set[int]:
-        return {i for q in self.queues.values() for item in q for i in item.ids}
-
-    def in_flight_ids(self) -> set[int]:
-        return {i for item in self.busy.values() for i in item.ids}
-
-    def count(self) -> int:
-        return sum(len(q) for q in self.queues.values())
-
-    def drop(self, ids: set[int]) -> None:
-        for lane, queue in list(self.queues.items()):
-            kept = deque(item for item in queue if not ids.intersection(item.ids))
-            if kept:
-                self.queues[lane] = kept
-            else:
-                del self.queues[lane]
-
-
 class Delivery:
     def __init__(
         self,
@@ -131,7 +81,7 @@ class Delivery:
         client: WebClient,
         policy: Policy,
         *,
-        clock: Clock = utcnow,
+        clock: Now = utcnow,
         lease: timedelta = LEASE,
         post_interval: float = 1.0,
         workers: int = WORKERS,
@@ -161,7 +111,7 @@ class Delivery:
         self.channels = ChannelHolds(LaneLeases(db, clock, lease, self.worker_id), self.pacer)
         self.steps = Steps(db, self.client, policy, clock, self.leases)
         self._lock = threading.Lock()
-        self._lanes = _Lanes()
+        self._lanes = Lanes()
         self._routes: dict[str, str] = {}  # route name -> channel, as seen on leads
         self._wake = threading.Event()
         self._stop = threading.Event()
@@ -241,7 +191,7 @@ class Delivery:
 
     def _run(self) -> None:
         next_heartbeat = 0.0
-        next_digest_check = 0.0
+        next_flood_check = 0.0
         failed_passes = 0
         while not self._stop.is_set():
             self._wake.clear()
@@ -251,9 +201,9 @@ class Delivery:
                 if now >= next_heartbeat:
                     self._heartbeat()
                     next_heartbeat = now + self.lease.total_seconds() / 4
-                if now >= next_digest_check:
-                    self._enqueue(self._plan_digests(), front=True)
-                    next_digest_check = now + DIGEST_CHECK_SECONDS
+                if now >= next_flood_check:
+                    self._enqueue(self._plan_flood_lists(), front=True)
+                    next_flood_check = now + FLOOD_CHECK_SECONDS
                 with self._lock:
                     room = self._lanes.count() < MAX_QUEUED
                 if room and self.foreground is not None:
@@ -279,7 +229,7 @@ class Delivery:
 
         Tests and one-off tools use this instead of the background loop.
         """
-        items = self._plan_digests() + self._lease_rows(limit)
+        items = self._plan_flood_lists() + self._lease_rows(limit)
         try:
             for item in items:
                 self._step(item)
@@ -289,7 +239,7 @@ class Delivery:
 
     # --- taking work -------------------------------------------------------------------
 
-    def _lease_rows(self, limit: int, *, lane_depth: int | None = None) -> list[_Item]:
+    def _lease_rows(self, limit: int, *, lane_depth: int | None = None) -> list[LaneItem]:
         """Lease what can go out now, as lane items.
 
         With `lane_depth`, a channel's lane holds at most that many posts: it posts one
@@ -323,7 +273,7 @@ class Delivery:
             mine.append(row)
         leased = self.leases.take([row.id for row in mine]) if mine else set()
         return [
-            _Item([row.id], *lanes[row.id], paced=row.kind not in UNPACED_KINDS, route=row.route)
+            LaneItem([row.id], *lanes[row.id], paced=row.kind not in UNPACED_KINDS, route=row.route)
             for row in mine
             if row.id in leased
         ]
@@ -357,26 +307,26 @@ class Delivery:
                 dropped = [self._lanes.queues.pop(f"channel:{c}", None) for c in taken_over]
             self.leases.release(i for queue in dropped if queue for item in queue for i in item.ids)
 
-    def _plan_digests(self) -> list[_Item]:
+    def _plan_flood_lists(self) -> list[LaneItem]:
         """Digest the waiting cards of each channel whose backlog is too long to post."""
         limit = self.digest_after
         if limit is None:
             return []
-        items: list[_Item] = []
-        for channel, (count, routes) in self.steps.digest_backlog(self._route_channel).items():
+        items: list[LaneItem] = []
+        for channel, (count, routes) in self.steps.flood_backlog(self._route_channel).items():
             delay = count * self.pacer.post_interval + self.pacer.channel_wait(channel)
             if count < 2 or delay <= limit.total_seconds():
                 continue
             if channel not in self.channels.hold({channel}):
-                continue  # another process posts to this channel and digests it
+                continue  # another process posts to this channel and flood lists it
             with self._lock:
                 in_flight = self._lanes.in_flight_ids()
-            ids = self.steps.take_for_digest(routes, in_flight)
+            ids = self.steps.take_for_flood_list(routes, in_flight)
             logs.event(log, "outbox.digest_planned", channel=channel, leads=len(ids))
             lane = f"channel:{channel}"
             items.extend(
-                _Item(ids[i : i + digest.PER_MESSAGE], lane, channel, digest=True)
-                for i in range(0, len(ids), digest.PER_MESSAGE)
+                LaneItem(ids[i : i + flood_list.PER_MESSAGE], lane, channel, flood_list=True)
+                for i in range(0, len(ids), flood_list.PER_MESSAGE)
             )
         return items
 
@@ -401,7 +351,7 @@ class Delivery:
 
     # --- dispatching ---------------------------------------------------------------------
 
-    def _enqueue(self, items: list[_Item], *, front: bool = False) -> None:
+    def _enqueue(self, items: list[LaneItem], *, front: bool = False) -> None:
         if not items:
             return
         with self._lock:
@@ -448,7 +398,7 @@ class Delivery:
                 self._pool.submit(self._work, item)
         return next_ready
 
-    def _work(self, item: _Item) -> None:
+    def _work(self, item: LaneItem) -> None:
         try:
             if self.foreground is not None:
                 self.foreground.wait_quiet()  # the requests being answered go first
@@ -460,9 +410,9 @@ class Delivery:
                 self._lanes.busy.pop(item.lane, None)
             self._wake.set()
 
-    def _step(self, item: _Item) -> None:
-        if item.digest:
+    def _step(self, item: LaneItem) -> None:
+        if item.flood_list:
             assert item.channel is not None
-            self.steps.send_digest(item.ids, item.channel)
+            self.steps.send_flood_list(item.ids, item.channel)
         else:
             self.steps.send_row(item.ids[0], item.channel, item.route)

@@ -92,7 +92,7 @@ class HistoryIndex:
                 return message
         return None
 
-    def digest_containing(
+    def flood_list_containing(
         self, client: WebClient, channel: str, since: datetime | None, outbox_id: int
     ) -> FoundMessage | None:
         for message in self.messages(client, channel, since):
@@ -134,17 +134,23 @@ class HistoryIndex:
         method = REPLIES_METHOD if thread_ts else HISTORY_METHOD
         try:
             for _ in range(HISTORY_MAX_PAGES):
-                query = {
-                    "channel": target,
-                    "oldest": f"{oldest:.6f}",
-                    "limit": HISTORY_PAGE,
-                    "include_all_metadata": True,
-                    "cursor": cursor,
-                }
                 page = (
-                    client.conversations_replies(ts=thread_ts, **query)
+                    client.conversations_replies(
+                        channel=target,
+                        ts=thread_ts,
+                        oldest=f"{oldest:.6f}",
+                        limit=HISTORY_PAGE,
+                        include_all_metadata=True,
+                        cursor=cursor,
+                    )
                     if thread_ts
-                    else client.conversations_history(**query)
+                    else client.conversations_history(
+                        channel=target,
+                        oldest=f"{oldest:.6f}",
+                        limit=HISTORY_PAGE,
+                        include_all_metadata=True,
+                        cursor=cursor,
+                    )
                 )
                 for message in page.get("messages") or []:
                     metadata = message.get("metadata") or {}

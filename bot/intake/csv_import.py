@@ -26,7 +26,8 @@ from bot.core.policy import Policy
 from bot.intake.csv_headers import HEADER_ALIASES, normalize_header
 from bot.intake.formats import full_name
 from bot.intake.schema import FIELD_NAMES, field_problems, validate_lead
-from bot.leads.lifecycle import LeadService, NoRoute
+from bot.leads.handoff import NoRoute
+from bot.leads.lifecycle import LeadService
 
 DEFAULT_SOURCE = "csv"
 IMPORT_ACTOR = "import"

@@ -26,7 +26,8 @@ from bot.intake.auth import AuthFailure, IntakeCredentials, authenticate
 from bot.intake.formats import BATON, FORMATS, FormatProblem
 from bot.intake.openapi import openapi_document
 from bot.intake.schema import field_problems, validate_lead
-from bot.leads.lifecycle import LeadService, NoRoute
+from bot.leads.handoff import NoRoute
+from bot.leads.lifecycle import LeadService
 
 log = logging.getLogger(__name__)
 

@@ -10,7 +10,8 @@ from pydantic import ValidationError
 
 from bot.intake import modal
 from bot.intake.schema import field_problems, validate_lead
-from bot.leads.lifecycle import LeadService, NoRoute
+from bot.leads.handoff import NoRoute
+from bot.leads.lifecycle import LeadService
 
 SLACK_SOURCE = "slack"
 

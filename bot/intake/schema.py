@@ -27,7 +27,7 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from bot.core.i18n import t
-from bot.leads.lifecycle import LeadInput
+from bot.leads.handoff import LeadInput
 
 SCORE_MIN = 0
 SCORE_MAX = 100

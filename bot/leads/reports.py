@@ -17,8 +17,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import ColumnElement, Select, case, extract, func, select
 from sqlalchemy.orm import Session
 
-from bot.core.clock import Clock as NowFn
-from bot.core.clock import utcnow
+from bot.core.clock import Now, utcnow
 from bot.core.policy import Policy
 from bot.store.database import Database
 from bot.store.models import OWNED_STATUSES, Lead, LeadEvent, LeadStatus
@@ -126,7 +125,7 @@ class OverdueList:
 
 
 class Reports:
-    def __init__(self, db: Database, policy: Policy, *, clock: NowFn = utcnow) -> None:
+    def __init__(self, db: Database, policy: Policy, *, clock: Now = utcnow) -> None:
         self.db = db
         self.policy = policy
         self.now = clock

@@ -12,7 +12,7 @@ earliest pending row and re-armed whenever an earlier one appears:
 - and, whatever happens, by a periodic safety sweep (`SWEEP_JOB`).
 
 Between due times the process sleeps: APScheduler waits on an event until the next
-job, and no query runs unless something changed. The weekly digest is a cron job.
+job, and no query runs unless something changed. The weekly report is a cron job.
 """
 
 from __future__ import annotations
@@ -36,10 +36,9 @@ from sqlalchemy import Connection, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import configure_mappers
 
-from bot.core.clock import Clock, utcnow
+from bot.core.clock import Now, utcnow
 from bot.core.policy import Policy
-from bot.leads import due_work
-from bot.leads import weekly_report as weekly_digest
+from bot.leads import due_work, weekly_report
 from bot.leads.sla import NOTIFY_CHANNEL, PLANNED
 from bot.store.database import Database
 
@@ -48,7 +47,7 @@ log = logging.getLogger(__name__)
 WAKE_JOB = "baton.due_work.wake"
 SWEEP_JOB = "baton.due_work.sweep"
 WATCH_JOB = "baton.due_work.watch"
-DIGEST_JOB = "baton.digest.weekly"
+WEEKLY_REPORT_JOB = "baton.digest.weekly"
 
 SWEEP_EVERY = timedelta(seconds=30)
 WATCH_EVERY = timedelta(seconds=1)
@@ -69,7 +68,7 @@ PASS_THREADS = 2
 DUE_JOB_OPTIONS: dict[str, Any] = {"misfire_grace_time": None, "coalesce": True}
 # The digest is still worth posting if the process was down for a few hours at its
 # time, not days later.
-DIGEST_GRACE = timedelta(hours=12)
+WEEKLY_REPORT_GRACE = timedelta(hours=12)
 
 
 class SlaScheduler:
@@ -78,7 +77,7 @@ class SlaScheduler:
         db: Database,
         policy: Policy,
         *,
-        clock: Clock = utcnow,
+        clock: Now = utcnow,
         sweep_every: timedelta = SWEEP_EVERY,
         watch_every: timedelta = WATCH_EVERY,
     ) -> None:
@@ -146,23 +145,23 @@ class SlaScheduler:
         if self.policy.digest is not None:
             spec = self.policy.digest
             scheduler.add_job(
-                self.post_digest,
+                self.post_weekly_report,
                 CronTrigger(
                     day_of_week=spec.weekly[:3],
                     hour=spec.at.hour,
                     minute=spec.at.minute,
-                    timezone=ZoneInfo(self.policy.digest_timezone()),
+                    timezone=ZoneInfo(self.policy.weekly_report_timezone()),
                 ),
-                id=DIGEST_JOB,
+                id=WEEKLY_REPORT_JOB,
                 replace_existing=True,
                 coalesce=True,
-                misfire_grace_time=int(DIGEST_GRACE.total_seconds()),
+                misfire_grace_time=int(WEEKLY_REPORT_GRACE.total_seconds()),
             )
             # A digest whose time passed while no process ran is posted on start.
             scheduler.add_job(
-                self.post_digest,
+                self.post_weekly_report,
                 DateTrigger(timezone=UTC),
-                id=f"{DIGEST_JOB}.on_start",
+                id=f"{WEEKLY_REPORT_JOB}.on_start",
                 replace_existing=True,
             )
         # The first wake-up is armed for the earliest pending row before start returns:
@@ -360,12 +359,14 @@ class SlaScheduler:
             return
         self.notice(at if at.tzinfo else at.replace(tzinfo=UTC))
 
-    # --- the weekly digest ---------------------------------------------------------------
+    # --- the weekly report ---------------------------------------------------------------
 
-    def post_digest(self) -> bool:
+    def post_weekly_report(self) -> bool:
         """Queue this week's digest unless another process (or an earlier run) did."""
         try:
-            return weekly_digest.queue_weekly_digest(self.db, self.policy, self.now(), DIGEST_GRACE)
+            return weekly_report.queue_weekly_report(
+                self.db, self.policy, self.now(), WEEKLY_REPORT_GRACE
+            )
         except Exception:
-            log.exception("queueing the weekly digest failed")
+            log.exception("queueing the weekly report failed")
             return False

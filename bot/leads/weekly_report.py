@@ -1,4 +1,4 @@
-"""The weekly SLA digest: when it is due, queueing it once, and what it reports.
+"""The weekly SLA report: when it is due, queueing it once, and what it reports.
 
 Reported per route for the leads handed off in the week: how many, SLA attainment of
 both clocks, median time to claim and to first touch (in open hours of the route's
@@ -17,7 +17,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from bot.core.policy import DigestPolicy, Policy
+from bot.core.policy import Policy, WeeklyReportPolicy
 from bot.store import outbox
 from bot.store.database import Database
 from bot.store.models import JobRun, Lead, LeadStatus
@@ -31,7 +31,7 @@ TOP_REASONS = 3
 # --- when -----------------------------------------------------------------------------
 
 
-def last_occurrence(spec: DigestPolicy, timezone: str, now: datetime) -> datetime:
+def last_occurrence(spec: WeeklyReportPolicy, timezone: str, now: datetime) -> datetime:
     """The latest scheduled time of the digest at or before `now` (UTC)."""
     zone = ZoneInfo(timezone)
     today = now.astimezone(zone).date()
@@ -42,17 +42,17 @@ def last_occurrence(spec: DigestPolicy, timezone: str, now: datetime) -> datetim
     return candidate
 
 
-def _local(day: date, spec: DigestPolicy, zone: ZoneInfo) -> datetime:
+def _local(day: date, spec: WeeklyReportPolicy, zone: ZoneInfo) -> datetime:
     return datetime.combine(day, spec.at, tzinfo=zone).astimezone(UTC)
 
 
-def queue_weekly_digest(db: Database, policy: Policy, now: datetime, grace: timedelta) -> bool:
+def queue_weekly_report(db: Database, policy: Policy, now: datetime, grace: timedelta) -> bool:
     """Queue the digest of the week that ended at its latest scheduled time, if that was
     at most `grace` ago and no process queued it yet. True if this call queued it."""
     spec = policy.digest
     if spec is None:
         return False
-    timezone = policy.digest_timezone()
+    timezone = policy.weekly_report_timezone()
     end = last_occurrence(spec, timezone, now)
     if now - end > grace:
         return False
@@ -66,7 +66,7 @@ def queue_weekly_digest(db: Database, policy: Policy, now: datetime, grace: time
             return False
         outbox.queue(
             session,
-            outbox.message(Intent.DIGEST, now, start=start.isoformat(), end=end.isoformat()),
+            outbox.message(Intent.WEEKLY_REPORT, now, start=start.isoformat(), end=end.isoformat()),
         )
     return True
 
@@ -111,7 +111,7 @@ class SlowLead:
 
 
 @dataclass
-class WeeklyDigest:
+class WeeklyReport:
     start: datetime
     end: datetime
     routes: list[RouteStats]
@@ -130,7 +130,7 @@ def _median(values: list[timedelta]) -> timedelta | None:
     return timedelta(seconds=statistics.median(v.total_seconds() for v in values))
 
 
-def weekly_digest(session: Session, policy: Policy, start: datetime, end: datetime) -> WeeklyDigest:
+def weekly_report(session: Session, policy: Policy, start: datetime, end: datetime) -> WeeklyReport:
     """The digest of [start, end): two indexed range queries, on created_at and outcome_at."""
     leads = session.execute(
         select(
@@ -206,7 +206,7 @@ def weekly_digest(session: Session, policy: Policy, start: datetime, end: dateti
         .order_by(func.count().desc(), Lead.disqualify_reason)
         .limit(TOP_REASONS)
     ).all()
-    return WeeklyDigest(
+    return WeeklyReport(
         start=start,
         end=end,
         routes=[r for r in routes.values() if r.handed_off],

@@ -1,7 +1,8 @@
 """Every Slack identifier Baton uses: actions, views, blocks, commands, events.
 
-The action IDs of lead buttons are part of the external contract (DESIGN.md, "Slack
-action IDs"): cards already posted keep their buttons, so these values never change.
+The action IDs of lead buttons are part of the external contract (docs/architecture.md,
+"The external contract in code"): cards already posted keep their buttons, so these
+values never change.
 """
 
 from __future__ import annotations

@@ -29,7 +29,7 @@ from sqlalchemy import delete
 from sqlalchemy.exc import IntegrityError
 
 from bot.core import logs, metrics
-from bot.core.clock import Clock
+from bot.core.clock import Now
 from bot.store.database import Database
 from bot.store.models import InboundEvent
 
@@ -42,7 +42,7 @@ PRUNE_EVERY = 500
 class InboundEvents:
     """Event ids taken, so each Events API delivery has its effect once."""
 
-    def __init__(self, db: Database, clock: Clock) -> None:
+    def __init__(self, db: Database, clock: Now) -> None:
         self.db = db
         self.now = clock
         self._taken = 0
@@ -157,7 +157,7 @@ def _error(status: int, message: str) -> Response:
 class SlackEndpoint:
     """POST /slack/events: take event ids once, then hand the request to Bolt."""
 
-    def __init__(self, app: App, db: Database, clock: Clock, secret: str):
+    def __init__(self, app: App, db: Database, clock: Now, secret: str):
         self.app = app
         self.events = InboundEvents(db, clock)
         self.verifier = SignatureVerifier(secret)

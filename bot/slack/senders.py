@@ -20,7 +20,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.core.policy import Policy
-from bot.delivery.flood_list import PURPOSE as DIGEST  # one message listing many leads
+from bot.delivery.flood_list import PURPOSE as FLOOD_LIST  # one message listing many leads
 from bot.delivery.registry import NotReady, SendContext, Sent, sender
 from bot.leads.reports import Reports
 from bot.slack.render.card import lead_card
@@ -36,7 +36,7 @@ CARD = "card"
 REPOST = "repost"
 
 # How long a thread reply whose lead has no card waits before it looks again. Posting
-# the card (or a digest listing the lead) makes it due at once (release_waiting), so
+# the card (or a flood list listing the lead) makes it due at once (release_waiting), so
 # this is only the fallback; a short retry would have every such reply polled over and
 # over, crowding out the messages that can go (imported leads have no card at all).
 CARD_WAIT_SECONDS = 300.0
@@ -105,8 +105,8 @@ def update_card(row: OutboxMessage, ctx: SendContext) -> Sent:
     assert row.lead_id is not None
     with ctx.db.read() as session:
         lead = session.get(Lead, row.lead_id)
-        # Digest messages list many leads; delivery re-renders those itself.
-        messages = [m for m in _messages(session, row.lead_id) if m.purpose != DIGEST]
+        # Flood lists list many leads; delivery re-renders those itself.
+        messages = [m for m in _messages(session, row.lead_id) if m.purpose != FLOOD_LIST]
     if lead is None:
         return Sent(result={"skipped": "lead deleted"})
     if not messages:
@@ -134,8 +134,8 @@ def post_thread_event(row: OutboxMessage, ctx: SendContext) -> Sent:
     assert row.lead_id is not None
     with ctx.db.read() as session:
         event = session.get(LeadEvent, row.payload.get("event_id"))
-        # A lead announced only in a digest keeps its timeline under the digest message.
-        cards = _messages(session, row.lead_id, CARD) or _messages(session, row.lead_id, DIGEST)
+        # A lead announced only in a flood list keeps its timeline under the flood list.
+        cards = _messages(session, row.lead_id, CARD) or _messages(session, row.lead_id, FLOOD_LIST)
     if event is None:
         return Sent(result={"skipped": "event gone"})
     if not cards:

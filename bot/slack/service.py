@@ -19,8 +19,9 @@ from slack_sdk.errors import SlackApiError
 from bot.core.errors import AlreadyClaimed, DomainError, InvalidInput, InvalidTransition, NotAllowed
 from bot.core.i18n import t
 from bot.core.policy import Policy
-from bot.leads.lifecycle import ALLOWED, DISQUALIFY_REASONS, Action, LeadService, Outcome
+from bot.leads.lifecycle import LeadService
 from bot.leads.reports import QueryKind, Reports, parse_status_query
+from bot.leads.states import ALLOWED, DISQUALIFY_REASONS, Action, Outcome
 from bot.slack.ids import BlockId, InputId
 from bot.slack.render import Message
 from bot.slack.render.outcome import NOTE_MAX, message_modal, outcome_modal

@@ -1,5 +1,5 @@
 """Delivery senders for the SLA messages: nudges, escalation DMs, the new-owner DM and
-the weekly digest. Registered with `@sender`, called by bot.delivery, which is the one
+the weekly report. Registered with `@sender`, called by bot.delivery, which is the one
 place that talks to Slack.
 
 Each renders from the database at send time, so a message sent late states the real
@@ -23,10 +23,10 @@ from sqlalchemy import select
 from bot.delivery.registry import SendContext, Sent, sender
 from bot.delivery.slack_client import marked
 from bot.leads import sla
-from bot.leads.weekly_report import weekly_digest
+from bot.leads.weekly_report import weekly_report
 from bot.slack.render import Message
 from bot.slack.render import escalation as render
-from bot.slack.render import weekly_digest as render_weekly_digest
+from bot.slack.render import weekly_report as render_weekly_report
 from bot.store.models import DueWork, Lead, OutboxMessage, SlackMessage
 from bot.store.outbox import Intent
 
@@ -127,17 +127,19 @@ def send_assigned(row: OutboxMessage, ctx: SendContext) -> Sent:
     return Sent(post(ctx, message, channel=user, marker={"lead_id": lead.id}))
 
 
-# --- the weekly digest -------------------------------------------------------------------
+# --- the weekly report -------------------------------------------------------------------
 
 
-@sender(Intent.DIGEST)
-def send_digest(row: OutboxMessage, ctx: SendContext) -> Sent:
+@sender(Intent.WEEKLY_REPORT)
+def send_weekly_report(row: OutboxMessage, ctx: SendContext) -> Sent:
     spec = ctx.policy.digest
     if spec is None:
         return Sent({"skipped": "the policy has no digest any more"})
     start = datetime.fromisoformat(row.payload["start"])
     end = datetime.fromisoformat(row.payload["end"])
     with ctx.db.read() as session:
-        report = weekly_digest(session, ctx.policy, start, end)
-    message = render_weekly_digest.digest(report, ctx.policy.locale, ctx.policy.digest_timezone())
+        report = weekly_report(session, ctx.policy, start, end)
+    message = render_weekly_report.digest(
+        report, ctx.policy.locale, ctx.policy.weekly_report_timezone()
+    )
     return Sent(post(ctx, message, channel=spec.channel))

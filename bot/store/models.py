@@ -135,7 +135,7 @@ class Lead(Base):
     sla_round: Mapped[int] = mapped_column(Integer, default=0)
     snoozed_until: Mapped[datetime | None]
 
-    outcome_at: Mapped[datetime | None] = mapped_column(index=True)  # the weekly digest
+    outcome_at: Mapped[datetime | None] = mapped_column(index=True)  # the weekly report
     disqualify_reason: Mapped[str | None] = mapped_column(String(50))
     outcome_note: Mapped[str | None] = mapped_column(Text)
 
@@ -168,9 +168,9 @@ class LeadEvent(Base):
 
 
 class SlackMessage(Base):
-    """A Slack message that shows a lead (its card, a repost, a digest), so it can be updated.
+    """A Slack message that shows a lead (its card, a repost, a flood list), so it can be updated.
 
-    A digest lists many leads in one message, so (channel, ts) is unique per lead.
+    A flood list lists many leads in one message, so (channel, ts) is unique per lead.
     """
 
     __tablename__ = "slack_messages"
@@ -293,7 +293,7 @@ class DeliveryLane(Base):
 
 
 class JobRun(Base):
-    """A periodic job that ran for a period (the weekly digest for a week), recorded so
+    """A periodic job that ran for a period (the weekly report for a week), recorded so
     that several processes running the same schedule do it once."""
 
     __tablename__ = "job_runs"
@@ -308,6 +308,7 @@ class JobRun(Base):
 # The tables behind the mapped classes the busiest write paths use with Core statements
 # (plain INSERTs and UPDATEs, no ORM objects), typed as Table: `__table__` is typed as a
 # FromClause, which insert() and update() do not accept.
+LEADS_TABLE = cast(Table, Lead.__table__)
 LEAD_EVENTS_TABLE = cast(Table, LeadEvent.__table__)
 DUE_WORK_TABLE = cast(Table, DueWork.__table__)
 OUTBOX_TABLE = cast(Table, OutboxMessage.__table__)

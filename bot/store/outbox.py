@@ -27,7 +27,7 @@ class Intent(enum.StrEnum):
     THREAD_EVENT = "thread.event"  # a timeline event as a reply in the card's thread
     DUE_WORK = "due.send"  # a nudge or escalation level that fell due
     ASSIGNED = "lead.assigned"  # a DM telling a lead's new owner it is theirs now
-    DIGEST = "digest.post"  # the weekly SLA digest to the marketing channel
+    WEEKLY_REPORT = "digest.post"  # the weekly SLA report to the marketing channel
     HANDOFF_RECEIPT = "intake.receipt"  # tell whoever handed off a lead where its card is
     EPHEMERAL = "ephemeral.post"  # a note only one user sees: {user, channel?, text}
     HOME_PUBLISH = "home.publish"  # re-render a user's App Home: {user}

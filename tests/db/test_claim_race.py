@@ -9,7 +9,8 @@ from sqlalchemy import func, select
 
 from bot.core.errors import AlreadyClaimed
 from bot.core.policy import Policy
-from bot.leads.lifecycle import LeadInput, LeadService
+from bot.leads.handoff import LeadInput
+from bot.leads.lifecycle import LeadService
 from bot.store.database import Database
 from bot.store.models import LeadEvent
 from tests.support.clock import FakeClock

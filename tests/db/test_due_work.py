@@ -16,7 +16,8 @@ from sqlalchemy import select, text, update
 
 from bot.core.policy import Policy
 from bot.leads import due_work
-from bot.leads.lifecycle import LeadInput, LeadService
+from bot.leads.handoff import LeadInput
+from bot.leads.lifecycle import LeadService
 from bot.store.database import Database
 from bot.store.models import DueWork, Lead, LeadEvent, OutboxMessage
 from tests.support import databases

@@ -13,7 +13,8 @@ import pytest
 from sqlalchemy import event, func, insert, select
 from sqlalchemy.orm import Session
 
-from bot.leads.lifecycle import LeadInput, LeadService
+from bot.leads.handoff import LeadInput
+from bot.leads.lifecycle import LeadService
 from bot.store.batching import GroupCommit
 from bot.store.database import Database
 from bot.store.models import DueWork, JobRun, Lead, LeadEvent, OutboxMessage

@@ -9,7 +9,8 @@ from collections.abc import Callable
 import pytest
 from sqlalchemy import func, select
 
-from bot.leads.lifecycle import HandOff, LeadInput, LeadService
+from bot.leads.handoff import HandOff, LeadInput
+from bot.leads.lifecycle import LeadService
 from bot.store.database import Database
 from bot.store.models import DueWork, Lead, LeadEvent, OutboxMessage
 from tests.support.threads import at_once

@@ -15,7 +15,8 @@ from bot.core.errors import (
     NotAllowed,
 )
 from bot.core.policy import parse_policy
-from bot.leads.lifecycle import LeadInput, LeadService, NoRoute
+from bot.leads.handoff import LeadInput, NoRoute
+from bot.leads.lifecycle import LeadService
 from bot.store import outbox
 from bot.store.database import Database
 from bot.store.models import DueWork, LeadEvent, LeadStatus, OutboxMessage

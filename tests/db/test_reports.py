@@ -8,7 +8,8 @@ import pytest
 from sqlalchemy import text
 
 from bot.core.policy import Policy
-from bot.leads.lifecycle import LeadInput, LeadService
+from bot.leads.handoff import LeadInput
+from bot.leads.lifecycle import LeadService
 from bot.leads.reports import Reports, top_reasons_query
 from bot.store.database import Database
 from tests.support.clock import FakeClock

@@ -14,7 +14,8 @@ import pytest
 from sqlalchemy import func, select, update
 
 from bot.core.policy import Policy, parse_policy
-from bot.leads.lifecycle import LeadInput, LeadService
+from bot.leads.handoff import LeadInput
+from bot.leads.lifecycle import LeadService
 from bot.leads.scheduler import SlaScheduler
 from bot.store.database import Database
 from bot.store.models import DueWork, JobRun, OutboxMessage

@@ -10,7 +10,8 @@ from typing import Any
 from sqlalchemy import event, func, select
 
 from bot.core.policy import parse_policy
-from bot.leads.lifecycle import LeadInput, LeadService
+from bot.leads.handoff import LeadInput
+from bot.leads.lifecycle import LeadService
 from bot.store.database import Database
 from bot.store.models import Lead
 from bot.store.wal_checkpoint import BACKSTOP_PAGES

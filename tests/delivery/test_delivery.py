@@ -6,9 +6,10 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select, update
 
-from bot.delivery.loop import Delivery, problems, retry_failed
+from bot.delivery.dead_letters import problems, retry_failed
+from bot.delivery.loop import Delivery
 from bot.delivery.slack_client import outbox_metadata
-from bot.leads.lifecycle import LeadInput
+from bot.leads.handoff import LeadInput
 from bot.runtime import Runtime
 from bot.store import outbox
 from bot.store.models import InSlack, OutboxMessage, SlackMessage

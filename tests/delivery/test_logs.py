@@ -13,7 +13,7 @@ from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 
 from bot.core import logs
-from bot.leads.lifecycle import LeadInput
+from bot.leads.handoff import LeadInput
 from bot.runtime import Runtime
 from bot.store.models import Lead, OutboxMessage
 from tests.support import senders

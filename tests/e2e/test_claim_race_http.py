@@ -19,7 +19,8 @@ import pytest
 from sqlalchemy import func, select
 
 from bot.core.policy import parse_policy
-from bot.leads.lifecycle import LeadInput, LeadService
+from bot.leads.handoff import LeadInput
+from bot.leads.lifecycle import LeadService
 from bot.store.database import Database
 from bot.store.models import OutboxMessage
 from tests.support import signing

@@ -11,7 +11,7 @@ from sqlalchemy import text
 
 from bot.core.policy import Policy
 from bot.core.settings import Settings
-from bot.leads.lifecycle import LeadInput
+from bot.leads.handoff import LeadInput
 from bot.runtime import Runtime, build_runtime
 from bot.store.models import Lead
 from tests.support.clock import FakeClock

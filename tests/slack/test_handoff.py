@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from bot.core.policy import Policy
 from bot.core.settings import Settings
-from bot.delivery import loop as delivery
+from bot.delivery import registry
 from bot.delivery.registry import SendContext, Sent
 from bot.intake.modal import CALLBACK_ID, SHORTCUT_CALLBACK_ID, Field
 from bot.runtime import Runtime, build_runtime
@@ -66,7 +66,7 @@ def card_sender(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
 
         return Sent(result={"ts": answer["ts"]}, record=record)
 
-    monkeypatch.setitem(delivery.SENDERS, str(Intent.POST_CARD), post_card)
+    monkeypatch.setitem(registry.SENDERS, str(Intent.POST_CARD), post_card)
     yield
 
 
@@ -227,7 +227,7 @@ def slow_card(
     def failing_card(row: OutboxMessage, ctx: SendContext) -> Sent:
         raise SlackApiError("rate limited", {"ok": False, "error": "ratelimited"})  # type: ignore[arg-type]
 
-    monkeypatch.setitem(delivery.SENDERS, str(Intent.POST_CARD), failing_card)
+    monkeypatch.setitem(registry.SENDERS, str(Intent.POST_CARD), failing_card)
     web: Flask = create_web_app(runtime, create_bolt_app(runtime))
     yield runtime, SlackClientSim(web.test_client()), clock
     runtime.close()

@@ -240,7 +240,7 @@ def test_a_dm_that_never_reached_slack_is_sent_on_the_retry(
     assert slack_api.successful_calls("conversations.history")
 
 
-# --- the weekly digest -------------------------------------------------------------------
+# --- the weekly report -------------------------------------------------------------------
 
 
 def test_the_weekly_digest_is_posted_to_the_marketing_channel(
@@ -253,8 +253,8 @@ def test_the_weekly_digest_is_posted_to_the_marketing_channel(
         clock.set(tokyo(10, 5))
         rt.leads.claim(lead_id, "U0REP1")
         clock.set(tokyo(10, 31))
-        assert rt.scheduler.post_digest()
-        assert not rt.scheduler.post_digest()  # once per week, however often it runs
+        assert rt.scheduler.post_weekly_report()
+        assert not rt.scheduler.post_weekly_report()  # once per week, however often it runs
         drain(rt)
     finally:
         rt.close()

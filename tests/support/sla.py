@@ -8,7 +8,7 @@ from typing import Any
 
 from bot.core.policy import Policy
 from bot.core.settings import Settings
-from bot.leads.lifecycle import LeadInput
+from bot.leads.handoff import LeadInput
 from bot.runtime import Runtime, build_runtime
 from tests.support.clock import FakeClock
 from tests.support.slack_api import Call, SlackStandIn

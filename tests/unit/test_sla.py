@@ -206,5 +206,5 @@ def test_digest_time_zone_comes_from_its_calendar() -> None:
         + "digest: {channel: C0MKT, weekly: Fri 17:30, calendar: tokyo-office}\n"
     )
     assert policy.digest is not None
-    assert policy.digest_timezone() == "Asia/Tokyo"
+    assert policy.weekly_report_timezone() == "Asia/Tokyo"
     assert (policy.digest.weekday, policy.digest.at) == (4, time(17, 30))

@@ -7,10 +7,10 @@ import json
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.leads.weekly_report import RouteStats, SlowLead, WeeklyDigest
+from bot.leads.weekly_report import RouteStats, SlowLead, WeeklyReport
 from bot.slack.render import Message
 from bot.slack.render import escalation as render
-from bot.slack.render import weekly_digest as render_weekly_digest
+from bot.slack.render import weekly_report as render_weekly_report
 from bot.slack.render.sla_text import mentions
 from bot.store.models import Lead, LeadStatus
 
@@ -127,7 +127,7 @@ def test_assigned_dm() -> None:
     assert "lead_touch" in dump(message)
 
 
-def report(**fields: object) -> WeeklyDigest:
+def report(**fields: object) -> WeeklyReport:
     values: dict[str, object] = {
         "start": datetime(2026, 11, 16, 0, tzinfo=UTC),
         "end": datetime(2026, 11, 23, 0, tzinfo=UTC),
@@ -150,11 +150,11 @@ def report(**fields: object) -> WeeklyDigest:
         ],
     }
     values.update(fields)
-    return WeeklyDigest(**values)  # type: ignore[arg-type]
+    return WeeklyReport(**values)  # type: ignore[arg-type]
 
 
 def test_digest_in_english() -> None:
-    message = render_weekly_digest.digest(report(), "en", "Asia/Tokyo")
+    message = render_weekly_report.digest(report(), "en", "Asia/Tokyo")
     text = dump(message)
     assert message.text == "Weekly lead handoff digest (2026-11-16 to 2026-11-23)"
     assert "Claimed on time: 75% (3 of 4)" in text
@@ -165,7 +165,7 @@ def test_digest_in_english() -> None:
 
 def test_digest_in_japanese_and_empty() -> None:
     text = dump(
-        render_weekly_digest.digest(
+        render_weekly_report.digest(
             report(routes=[], outcomes={}, top_reasons=[], slowest=[]), "ja", "UTC"
         )
     )
@@ -175,6 +175,6 @@ def test_digest_in_japanese_and_empty() -> None:
 
 def test_digest_with_many_routes_stays_within_slacks_block_limit() -> None:
     routes = [RouteStats(f"route-{n}", handed_off=1) for n in range(60)]
-    blocks = render_weekly_digest.digest(report(routes=routes), "en", "UTC").blocks
+    blocks = render_weekly_report.digest(report(routes=routes), "en", "UTC").blocks
     assert len(blocks) <= 50
     assert "and 20 more routes" in json.dumps(blocks)

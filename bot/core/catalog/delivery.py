@@ -1,4 +1,4 @@
-"""Messages about delivery to Slack: dead letters and what to fix, and lead digests."""
+"""Messages about delivery to Slack: dead letters and what to fix, and lead flood lists."""
 
 from bot.core.catalog import Locale
 

@@ -1,4 +1,4 @@
-"""Messages of SLA clocks: nudges, escalations, snoozes, the weekly digest."""
+"""Messages of SLA clocks: nudges, escalations, snoozes, the weekly report."""
 
 from bot.core.catalog import Locale
 
@@ -87,7 +87,7 @@ MESSAGES: dict[str, dict[Locale, str]] = {
         "en": "<@{by}> handed lead #{lead_id} ({name}) to you.",
         "ja": "<@{by}> さんから、リード #{lead_id}（{name}）の担当を引き継ぎました。",
     },
-    # --- the weekly digest --------------------------------------------------------------------
+    # --- the weekly report --------------------------------------------------------------------
     "sla.digest.title": {"en": "Weekly lead handoff digest", "ja": "週次リード引き継ぎレポート"},
     "sla.digest.period": {"en": "{start} to {end}", "ja": "{start} 〜 {end}"},
     "sla.digest.total": {

@@ -33,7 +33,7 @@ from bot.slack.render.sla_text import REASON_LIMIT, lead_name, mentions
 from bot.slack.render.text import FIELD_TEXT, SECTION_TEXT, duration, fit, one_line, slack_date
 from bot.store.models import Clock, Lead
 
-# Stable action ids (DESIGN.md, "Slack action IDs"); a button's value is the lead id.
+# Stable action ids (docs/architecture.md, "The external contract in code"); a button's value is the lead id.
 # "Claim it myself" is the card's claim action, handled by the card's listener.
 CLAIM_ACTION = ActionId.CLAIM
 TOUCH_ACTION = ActionId.TOUCH

@@ -18,7 +18,7 @@ from slack_sdk.models.blocks import (
 from slack_sdk.models.views import View
 
 from bot.core.i18n import t
-from bot.leads.lifecycle import DISQUALIFY_REASONS, OUTCOME_FROM, Outcome
+from bot.leads.states import DISQUALIFY_REASONS, OUTCOME_FROM, Outcome
 from bot.slack.ids import BlockId, InputId, ViewId
 from bot.slack.render.status import lead_line
 from bot.store.models import Lead

@@ -17,7 +17,7 @@ ELLIPSIS = "…"
 _UNSAFE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
 _USER_ID = re.compile(r"^[UW][A-Z0-9]{2,}$")
 _ESCAPES = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
-# Block Kit limits (DESIGN.md, "Slack facts").
+# Block Kit limits (docs/architecture.md, "Slack facts the code relies on").
 SECTION_TEXT = 3000
 FIELD_TEXT = 2000
 HEADER_TEXT = 150

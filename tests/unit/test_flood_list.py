@@ -6,12 +6,12 @@ from datetime import UTC, datetime
 
 import pytest
 
-from bot.delivery.flood_list import PER_MESSAGE, DigestLine, render_digest
+from bot.delivery.flood_list import PER_MESSAGE, FloodListLine, render_flood_list
 
 DUE = datetime(2026, 11, 20, 1, 30, tzinfo=UTC)
 
 
-def line(lead_id: int, **overrides: object) -> DigestLine:
+def line(lead_id: int, **overrides: object) -> FloodListLine:
     fields: dict = dict(
         lead_id=lead_id,
         name=f"Person {lead_id}",
@@ -23,7 +23,7 @@ def line(lead_id: int, **overrides: object) -> DigestLine:
         claim_due_at=DUE,
     )
     fields.update(overrides)
-    return DigestLine(**fields)
+    return FloodListLine(**fields)
 
 
 def buttons(blocks: list[dict]) -> list[tuple[str, str]]:
@@ -35,7 +35,7 @@ def buttons(blocks: list[dict]) -> list[tuple[str, str]]:
 
 
 def test_every_lead_gets_a_claim_button_carrying_its_id() -> None:
-    text, blocks = render_digest([line(i) for i in range(1, 38)])
+    text, blocks = render_flood_list([line(i) for i in range(1, 38)])
     assert text == "37 new leads — claim from the list"
     assert blocks[0]["type"] == "header" and blocks[0]["text"]["text"] == text
     assert buttons(blocks) == [("lead_claim", str(i)) for i in range(1, 38)]
@@ -44,27 +44,27 @@ def test_every_lead_gets_a_claim_button_carrying_its_id() -> None:
 
 
 def test_a_full_digest_stays_within_fifty_blocks_and_more_is_refused() -> None:
-    _, blocks = render_digest([line(i) for i in range(PER_MESSAGE)])
+    _, blocks = render_flood_list([line(i) for i in range(PER_MESSAGE)])
     assert len(blocks) <= 50
     with pytest.raises(ValueError):
-        render_digest([line(i) for i in range(PER_MESSAGE + 1)])
+        render_flood_list([line(i) for i in range(PER_MESSAGE + 1)])
 
 
 def test_claimed_leads_lose_their_button_and_show_the_owner() -> None:
-    _, blocks = render_digest([line(1), line(2, status="claimed", owner_id="U0REP1")])
+    _, blocks = render_flood_list([line(1), line(2, status="claimed", owner_id="U0REP1")])
     assert buttons(blocks) == [("lead_claim", "1")]
     assert "claimed by <@U0REP1>" in blocks[3]["text"]["text"]
     assert blocks[1]["elements"][0]["text"] == "1 of 2 still unclaimed"
 
 
 def test_odd_field_values_are_escaped_and_cut() -> None:
-    _, blocks = render_digest([line(1, name="<!channel> & *bold*", company="x" * 3000)])
+    _, blocks = render_flood_list([line(1, name="<!channel> & *bold*", company="x" * 3000)])
     text = blocks[2]["text"]["text"]
     assert "&lt;!channel&gt; &amp;" in text and "<!channel>" not in text
     assert len(text) < 400
 
 
 def test_japanese() -> None:
-    text, blocks = render_digest([line(1), line(2)], "ja")
+    text, blocks = render_flood_list([line(1), line(2)], "ja")
     assert text == "新しいリード 2 件 — 一覧から担当してください"
     assert blocks[2]["accessory"]["text"]["text"] == "担当する"

@@ -1,4 +1,4 @@
-"""The weekly SLA digest as Block Kit (a pure function of `bot.leads.weekly_report.WeeklyDigest`)."""
+"""The weekly SLA report as Block Kit (a pure function of `bot.leads.weekly_report.WeeklyReport`)."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from slack_sdk.models.blocks import (
 )
 
 from bot.core.i18n import t
-from bot.leads.weekly_report import RouteStats, SlowLead, WeeklyDigest
+from bot.leads.weekly_report import RouteStats, SlowLead, WeeklyReport
 from bot.slack.render import Message, to_dicts
 from bot.slack.render.sla_text import NAME_LIMIT
 from bot.slack.render.text import SECTION_TEXT, duration, fit, one_line
@@ -25,7 +25,7 @@ from bot.slack.render.text import SECTION_TEXT, duration, fit, one_line
 MAX_ROUTES = 40
 
 
-def digest(report: WeeklyDigest, locale: str, timezone: str) -> Message:
+def digest(report: WeeklyReport, locale: str, timezone: str) -> Message:
     zone = ZoneInfo(timezone)
     period = t(
         "sla.digest.period",
@@ -129,7 +129,7 @@ def _route(stats: RouteStats, locale: str) -> str:
     return "\n".join(lines)
 
 
-def _outcomes(report: WeeklyDigest, locale: str) -> str:
+def _outcomes(report: WeeklyReport, locale: str) -> str:
     lines = [t("sla.digest.outcomes", locale)]
     if not report.outcomes:
         lines.append(t("sla.digest.no_outcomes", locale))

@@ -1,4 +1,4 @@
-"""The weekly digest's numbers, and queueing it once, on both databases.
+"""The weekly report's numbers, and queueing it once, on both databases.
 
 The week runs from Monday 2026-11-16 09:00 to Monday 2026-11-23 09:00 in Tokyo (the
 23rd is a holiday, so the office's week ends Friday 18:00).
@@ -12,8 +12,9 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import func, select
 
 from bot.core.policy import Policy, parse_policy
-from bot.leads.lifecycle import LeadInput, LeadService
-from bot.leads.weekly_report import queue_weekly_digest, weekly_digest
+from bot.leads.handoff import LeadInput
+from bot.leads.lifecycle import LeadService
+from bot.leads.weekly_report import queue_weekly_report, weekly_report
 from bot.store.database import Database
 from bot.store.models import OutboxMessage
 from tests.support.clock import FakeClock
@@ -63,7 +64,7 @@ def test_the_weeks_numbers(
     service.log_first_touch(b, "U0REP2")
 
     with db.read() as s:
-        report = weekly_digest(s, policy, START, END)
+        report = weekly_report(s, policy, START, END)
     routes = {r.route: r for r in report.routes}
     ent = routes["enterprise"]
     assert (ent.handed_off, ent.claim_on_time, ent.claim_late) == (3, 1, 2)
@@ -95,7 +96,7 @@ def test_the_digest_is_queued_once_across_processes(database_url: str, db: Datab
         mine = Database(database_url)
         try:
             start.wait()
-            results.append(queue_weekly_digest(mine, policy, at, timedelta(hours=12)))
+            results.append(queue_weekly_report(mine, policy, at, timedelta(hours=12)))
         finally:
             mine.dispose()
 
@@ -112,8 +113,8 @@ def test_the_digest_is_queued_once_across_processes(database_url: str, db: Datab
 
 def test_a_digest_too_long_overdue_is_not_posted(db: Database) -> None:
     policy = parse_policy(STANDARD + DIGEST)
-    assert not queue_weekly_digest(db, policy, tokyo(30, 22, 0), timedelta(hours=12))
-    assert queue_weekly_digest(db, policy, tokyo(30, 20, 0), timedelta(hours=12))
+    assert not queue_weekly_report(db, policy, tokyo(30, 22, 0), timedelta(hours=12))
+    assert queue_weekly_report(db, policy, tokyo(30, 20, 0), timedelta(hours=12))
     with db.read() as s:
         assert (
             s.scalar(
