@@ -1,0 +1,100 @@
+"""What a transaction's code registers to happen at its commit (bot.store.database):
+hooks that run just before it commits and once it has committed, once per key, never
+for a transaction that failed; and rows held to the commit (insert_at_commit), written
+one statement a table, in the order they were queued."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+from sqlalchemy import Table, select
+from sqlalchemy.orm import Session
+
+from bot.store.database import Database, after_commit, before_commit, insert_at_commit
+from bot.store.models import JobRun
+from tests.support.databases import count_inserts
+
+JOB_RUNS: Table = JobRun.__table__  # type: ignore[assignment]
+
+
+def job_run(period: str) -> dict[str, Any]:
+    return {"job": "test", "period": period, "created_at": datetime.now(UTC)}
+
+
+def periods(db: Database) -> list[str]:
+    with db.read() as session:
+        return list(session.scalars(select(JobRun.period).order_by(JobRun.id)))
+
+
+def test_held_rows_go_in_at_the_commit_in_one_statement(db: Database) -> None:
+    inserts = count_inserts(db.engine, "job_runs")
+    with db.transaction() as session:
+        insert_at_commit(session, JOB_RUNS, [job_run("a")])
+        insert_at_commit(session, JOB_RUNS, [job_run("b"), job_run("c")])
+        assert inserts == []  # not yet: nothing in the transaction reads them back
+        assert session.scalar(select(JobRun.id)) is None
+
+    assert inserts == [3]
+    assert periods(db) == ["a", "b", "c"]
+
+
+def test_held_rows_are_not_written_when_the_transaction_fails(db: Database) -> None:
+    def fail(session: Session) -> None:
+        insert_at_commit(session, JOB_RUNS, [job_run("a")])
+        raise ValueError("the rest of the transaction failed")
+
+    with pytest.raises(ValueError), db.transaction() as session:
+        fail(session)
+
+    assert periods(db) == []
+    with db.transaction() as session:  # and the next transaction does not inherit them
+        insert_at_commit(session, JOB_RUNS, [job_run("b")])
+    assert periods(db) == ["b"]
+
+
+def test_hooks_run_once_a_key_before_and_after_the_commit(db: Database) -> None:
+    seen: list[str] = []
+    db.listen("test.topic", lambda value: seen.append(f"told {value}"))
+    with db.transaction() as session:
+        insert_at_commit(session, JOB_RUNS, [job_run("a")])
+        for _ in range(3):  # the same keys, three times: each hook runs once
+            before_commit(session, "check", lambda s: seen.append(f"before {periods_in(s)}"))
+            after_commit(session, "tell", lambda database: database.tell("test.topic", "done"))
+        assert seen == []
+
+    # hooks run in the order registered (the held rows' first); listeners hear after
+    assert seen == ["before ['a']", "told done"]
+
+
+def test_hooks_of_a_failed_transaction_never_run(db: Database) -> None:
+    seen: list[str] = []
+
+    def fail(session: Session) -> None:
+        before_commit(session, "check", lambda s: seen.append("before"))
+        after_commit(session, "tell", lambda database: seen.append("after"))
+        raise ValueError("the rest of the transaction failed")
+
+    with pytest.raises(ValueError), db.transaction() as session:
+        fail(session)
+    with db.transaction() as session:  # the next transaction does not inherit them
+        session.execute(select(JobRun.id))
+
+    assert seen == []
+
+
+def test_a_failing_before_commit_hook_rolls_the_transaction_back(db: Database) -> None:
+    def refuse(session: Session) -> None:
+        raise ValueError("refused at the commit")
+
+    with pytest.raises(ValueError), db.transaction() as session:
+        insert_at_commit(session, JOB_RUNS, [job_run("a")])
+        session.execute(JOB_RUNS.insert(), job_run("b"))
+        before_commit(session, "refuse", refuse)
+
+    assert periods(db) == []
+
+
+def periods_in(session: Session) -> list[str]:
+    return list(session.scalars(select(JobRun.period).order_by(JobRun.id)))
