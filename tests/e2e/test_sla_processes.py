@@ -24,7 +24,8 @@ import pytest
 from sqlalchemy import func, select, update
 
 from bot.core.policy import parse_policy
-from bot.leads.lifecycle import LeadInput, LeadService
+from bot.leads.handoff import LeadInput
+from bot.leads.lifecycle import LeadService
 from bot.store.database import Database
 from bot.store.models import DueWork, Lead, OutboxMessage, SlackMessage
 from bot.store.schema import upgrade
