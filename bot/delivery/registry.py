@@ -1,4 +1,8 @@
-"""The contract between delivery and the senders (import it from `bot.delivery`).
+"""The contract between delivery and the senders.
+
+Delivery imports none of the senders but its own notices: the modules that hold them
+(bot.slack.senders, bot.slack.sla_senders, bot.intake.receipt) register them here when
+imported, and the runtime (bot/runtime.py) imports them.
 
 A sender is registered per outbox kind with `@sender(Intent.X)`. It gets the row and
 a SendContext, renders from the database, makes its Slack call(s) through

@@ -1,7 +1,7 @@
 """Senders for the Slack surface: lead cards, thread replies, ephemeral notes, App Home.
 
 Each renders from the database when it runs, so a late send shows the newest state.
-Delivery (bot/delivery.py) leases the outbox row, calls the sender, and marks the row
+Delivery (bot/delivery/) leases the outbox row, calls the sender, and marks the row
 sent in the transaction that also runs the sender's `record`.
 
 Issue a card post or a repost by queueing `Intent.POST_CARD` in the transaction of the
