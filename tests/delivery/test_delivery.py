@@ -171,6 +171,23 @@ def test_a_row_whose_earlier_attempt_never_reached_slack_is_posted_once(
     assert slack_api.calls("conversations.history")[0].args["channel"] == "DU0MANAGER1"
 
 
+def test_a_retried_thread_reply_whose_thread_is_gone_is_posted_not_failed(
+    runtime: Runtime, slack_api: SlackStandIn
+) -> None:
+    [lead] = hand_off(runtime)
+    drain(runtime)  # the card is in Slack
+    runtime.leads.claim(lead, "U0REP1")
+    reply = next(r for r in rows(runtime).values() if r.kind == Intent.THREAD_EVENT)
+    _as_if_a_dead_process_had_it(runtime, reply.id)
+    # Someone deleted the card meanwhile: Slack has no thread to read any more.
+    slack_api.respond("conversations.replies", {"ok": False, "error": "thread_not_found"})
+    drain(runtime)
+
+    assert slack_api.calls("conversations.replies")  # it looked, in the thread
+    row = rows(runtime)[reply.id]
+    assert row.sent_at is not None and row.dead_at is None and row.failures == 0
+
+
 def test_a_row_with_several_posts_resumes_after_the_ones_slack_has(
     runtime: Runtime, slack_api: SlackStandIn
 ) -> None:

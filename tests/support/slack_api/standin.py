@@ -1,0 +1,338 @@
+"""SlackStandIn: Slack's Web API on 127.0.0.1, for the real slack_sdk WebClient."""
+
+from __future__ import annotations
+
+import math
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from http.server import ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+from tests.support.slack_api.faults import RATELIMITED, Fault, Faults, Stalls, fault_reply
+from tests.support.slack_api.spec import load_spec
+from tests.support.slack_api.wire import (
+    Answer,
+    Handler,
+    Reply,
+    json_reply,
+    parsed,
+    present,
+    short,
+    text_reply,
+)
+from tests.support.slack_api.workspace import Workspace, dm_for
+
+# Slack accepts a response_url this many times; later posts are refused.
+RESPONSE_URL_USES = 5
+
+Responder = Callable[[dict[str, Any]], Answer]
+
+
+@dataclass(frozen=True)
+class Call:
+    method: str
+    args: dict[str, Any]
+    at: float
+    status: int
+    response: Answer | None = None
+    token: str | None = field(default=None, repr=False)
+    target: str | None = None  # the name given to response_url(); None for Web API calls
+
+    @property
+    def ok(self) -> bool:
+        return self.status == 200 and bool(self.response and self.response.get("ok"))
+
+
+class SlackStandIn:
+    """Slack's Web API on 127.0.0.1, for the real slack_sdk WebClient."""
+
+    def __init__(self, spec: Path | None = None) -> None:
+        self.spec = load_spec(spec)
+        self.delay = 0.0
+        self.violations: list[str] = []
+        self.held: list[Call] = []  # calls accepted whose answers stall() held back
+        self._calls: list[Call] = []
+        self._cond = threading.Condition()
+        self._workspace = Workspace()
+        self._faults = Faults()
+        self._stalls = Stalls()
+        self._responders: dict[str, Responder] = {}
+        self._channel_interval: float | None = None
+        self._last_post: dict[str, float] = {}
+        self._server: ThreadingHTTPServer | None = None
+        self._thread: threading.Thread | None = None
+
+    # --- running -------------------------------------------------------------------------
+
+    def start(self) -> SlackStandIn:
+        if self._server is not None:
+            return self
+        standin = self
+
+        class Bound(Handler):
+            owner = standin
+
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Bound)
+        self._server.daemon_threads = True
+        # A short poll keeps stop() from costing half a second per test.
+        self._thread = threading.Thread(
+            target=self._server.serve_forever,
+            kwargs={"poll_interval": 0.02},
+            name="slack-standin",
+            daemon=True,
+        )
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        if self._server is None:
+            return
+        self.release()
+        self._server.shutdown()
+        self._server.server_close()
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+        self._server = self._thread = None
+
+    def __enter__(self) -> SlackStandIn:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    @property
+    def base(self) -> str:
+        if self._server is None:
+            raise RuntimeError("SlackStandIn is not started")
+        return f"http://127.0.0.1:{self._server.server_address[1]}"
+
+    @property
+    def url(self) -> str:
+        return f"{self.base}/api/"
+
+    def response_url(self, name: str) -> str:
+        return f"{self.base}/respond/{name}"
+
+    @property
+    def users(self) -> dict[str, dict[str, Any]]:
+        """Per-user overrides of users.info's answer, by user id."""
+        return self._workspace.users
+
+    # --- what happened -------------------------------------------------------------------
+
+    def calls(self, method: str | None = None) -> list[Call]:
+        with self._cond:
+            return [c for c in self._calls if method is None or c.method == method]
+
+    def successful_calls(self, method: str | None = None) -> list[Call]:
+        return [c for c in self.calls(method) if c.ok]
+
+    def messages(self, channel: str) -> list[dict[str, Any]]:
+        """Every message posted to `channel` (a user id means the DM with them), thread
+        replies included, oldest first."""
+        with self._cond:
+            return [dict(m) for m in self._workspace.messages.get(dm_for(channel), [])]
+
+    def all_messages(self) -> dict[str, list[dict[str, Any]]]:
+        with self._cond:
+            kept = self._workspace.messages
+            return {ch: [dict(m) for m in msgs] for ch, msgs in kept.items()}
+
+    def clear(self) -> None:
+        """Forget recorded calls and violations; injected faults and settings stay."""
+        with self._cond:
+            self._calls.clear()
+            self.violations.clear()
+
+    def wait_for(self, method: str, count: int = 1, timeout: float = 5.0) -> list[Call]:
+        with self._cond:
+            if self._cond.wait_for(lambda: len(self._matching(method)) >= count, timeout):
+                return self._matching(method)
+            raise AssertionError(
+                f"expected {count} {method!r} call(s) within {timeout}s, got "
+                f"{len(self._matching(method))}; {self._seen()}"
+            )
+
+    def wait_held(self, count: int = 1, timeout: float = 60.0) -> list[Call]:
+        """Wait until `count` calls are held by stall(): Slack has them, their callers
+        are waiting for the answer."""
+        with self._cond:
+            if self._cond.wait_for(lambda: len(self.held) >= count, timeout):
+                return list(self.held)
+            raise AssertionError(
+                f"expected {count} held call(s) within {timeout}s, got {len(self.held)} "
+                f"(holds waiting: {self._stalls.describe()}); {self._seen()}"
+            )
+
+    def assert_no_violations(self) -> None:
+        with self._cond:
+            problems = list(self.violations)
+        assert not problems, "calls Slack would reject:\n" + "\n".join(problems)
+
+    def _matching(self, method: str) -> list[Call]:
+        return [c for c in self._calls if c.method == method]
+
+    def _seen(self) -> str:
+        seen = "\n".join(
+            f"  {c.method} status={c.status} args={short(c.args)}" for c in self._calls
+        )
+        return f"all {len(self._calls)} call(s) seen:\n{seen or '  (none)'}"
+
+    # --- faults --------------------------------------------------------------------------
+
+    def fail(
+        self,
+        method: str,
+        *,
+        status: int = 200,
+        error: str | None = None,
+        retry_after: float | None = None,
+        times: int = 1,
+    ) -> None:
+        """Answer the next ``times`` calls of ``method`` ("*" = any) with a fault."""
+        if status == 200 and error is None:
+            raise ValueError("a 200 fault needs an error, e.g. error='channel_not_found'")
+        with self._cond:
+            self._faults.queue(method, Fault(status, error, _whole(retry_after)), times)
+
+    def fail_for(
+        self,
+        seconds: float,
+        *,
+        status: int = 500,
+        method: str = "*",
+        from_first_call: bool = False,
+    ) -> None:
+        """Answer ``status`` to every call of ``method`` for ``seconds``: from now, or
+        from the first such call (so a slow-starting process still meets the outage)."""
+        with self._cond:
+            starts = None if from_first_call else time.monotonic()
+            self._faults.window(seconds, method, status, starts)
+
+    def fail_every(
+        self,
+        n: int,
+        *,
+        method: str = "*",
+        status: int = 429,
+        error: str | None = None,
+        retry_after: float | None = 1,
+    ) -> None:
+        """Answer every ``n``-th call of ``method`` ("*" = any) with a fault, until cleared."""
+        with self._cond:
+            self._faults.every(n, method, Fault(status, error, _whole(retry_after)))
+
+    def stop_failing(self) -> None:
+        """Lift every injected fault (queued, windows, every-n-th)."""
+        with self._cond:
+            self._faults.clear()
+
+    def stall(
+        self, method: str, times: int = 1, *, after: int = 0, landing_in: str | None = None
+    ) -> None:
+        """Accept calls of ``method`` ("*" = any) and act on them (a post is in the
+        channel), but hold their answers until :meth:`release`: a caller that dies
+        meanwhile never learns they succeeded. Holds the ``times`` successful calls that
+        come after the first ``after`` ones; with ``landing_in``, only calls about that
+        conversation (a post to a user id lands in their DM, "D" + the user id). Held
+        calls are in :attr:`held`; :meth:`wait_held` waits for them."""
+        with self._cond:
+            self._stalls.add(method, times, after, landing_in)
+
+    def release(self) -> None:
+        """Answer the held calls; holds not used up yet are dropped."""
+        with self._cond:
+            self._stalls.release()
+
+    def rate_limit_channels(self, per_second: float | None = 1.0) -> None:
+        """Enforce Slack's per-channel chat.postMessage limit; None lifts it."""
+        with self._cond:
+            self._channel_interval = None if per_second is None else 1.0 / per_second
+            self._last_post.clear()
+
+    def respond(self, method: str, answer: Answer | Responder) -> None:
+        """Replace the default answer for ``method`` with a dict or a function of the args."""
+        with self._cond:
+            self._responders[method] = answer if callable(answer) else (lambda _a, a=answer: a)
+
+    # --- answering (called by the HTTP handler) ------------------------------------------
+
+    def _handle_api(
+        self, method: str, args: dict[str, Any], token: str | None, at: float, bad: str | None
+    ) -> Reply:
+        with self._cond:
+            problem = bad
+            spec = self.spec.get(method)
+            if spec is None:
+                problem = f"{method}: unknown method"
+            elif problem is None:
+                missing = sorted(p for p in spec.required if not present(args.get(p)))
+                if missing:
+                    problem = f"{method}: missing required {', '.join(missing)} in {short(args)}"
+                elif spec.needs_token and not token:
+                    problem = f"{method}: no token"
+            if problem:
+                self.violations.append(problem)
+            fault = self._faults.next(method, at)
+            if fault is not None:
+                reply = fault_reply(fault)
+            elif spec is None:
+                reply = json_reply({"ok": False, "error": "unknown_method", "req_method": method})
+            elif problem:
+                error = "not_authed" if problem.endswith("no token") else "invalid_arguments"
+                error = "invalid_json" if bad else error
+                reply = json_reply({"ok": False, "error": error})
+            elif self._too_soon(method, args, at):
+                reply = json_reply(RATELIMITED, 429, **{"Retry-After": "1"})
+            else:
+                responder = self._responders.get(method)
+                answer = responder(args) if responder else self._workspace.answer(method, args)
+                reply = json_reply(answer)
+                if answer.get("ok"):
+                    self._workspace.keep(method, answer)
+                    reply.hold = self._stalls.hold(method, answer)
+            call = Call(method, args, at, reply.status, parsed(reply), token)
+            if reply.hold is not None:
+                self.held.append(call)
+            self._record(call)
+            return reply
+
+    def _handle_response_url(self, name: str, args: dict[str, Any], at: float) -> Reply:
+        with self._cond:
+            fault = self._faults.next("response_url", at)
+            used = sum(1 for c in self._calls if c.target == name and c.status == 200)
+            if fault is not None:
+                reply = fault_reply(fault)
+            elif used >= RESPONSE_URL_USES:
+                self.violations.append(f"response_url {name}: used more than {RESPONSE_URL_USES}x")
+                reply = text_reply(404, "used_url")
+            else:
+                reply = text_reply(200, "ok")
+            self._record(Call("response_url", args, at, reply.status, None, None, name))
+            return reply
+
+    def _not_an_endpoint(self, problem: str) -> None:
+        with self._cond:
+            self.violations.append(problem)
+
+    def _record(self, call: Call) -> None:
+        self._calls.append(call)
+        self._cond.notify_all()
+
+    def _too_soon(self, method: str, args: dict[str, Any], at: float) -> bool:
+        if method != "chat.postMessage" or self._channel_interval is None:
+            return False
+        channel = str(args.get("channel"))
+        last = self._last_post.get(channel)
+        if last is not None and at - last < self._channel_interval:
+            return True
+        self._last_post[channel] = at
+        return False
+
+
+def _whole(retry_after: float | None) -> int | None:
+    # slack_sdk's retry handler reads Retry-After as whole seconds, as Slack sends it.
+    return None if retry_after is None else math.ceil(retry_after)
