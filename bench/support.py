@@ -1,6 +1,6 @@
 """What the scenarios share: databases, a real `baton serve` process, HTTP clients.
 
-The Slack peer is the test suite's stand-in (tests/support/slack_api.py); requests
+The Slack peer is the test suite's stand-in (tests/support/slack_api/); requests
 into Baton carry real signatures (tests/support/signing.py); PostgreSQL runs in a
 private schema that is dropped afterwards.
 """
@@ -31,7 +31,6 @@ from tests.support.slack_api import SlackStandIn
 from tests.support.slack_app import BOT_TOKEN, SIGNING_SECRET
 
 REPO = Path(__file__).resolve().parents[1]
-SPEC = REPO.parent / "shared" / "slack-api-specs" / "slack_web_openapi_v2.json"
 INTAKE_SECRET = "bench-intake-secret"
 STARTUP_SECONDS = 60.0
 
@@ -40,12 +39,6 @@ def python() -> str:
     """The worktree's own interpreter, so real processes run the code under test."""
     venv = REPO / ".venv" / "bin" / "python"
     return str(venv) if venv.exists() else sys.executable
-
-
-def ensure_spec() -> None:
-    """The Slack stand-in validates calls against Slack's OpenAPI description."""
-    if "SLACK_API_SPEC" not in os.environ and SPEC.is_file():
-        os.environ["SLACK_API_SPEC"] = str(SPEC)
 
 
 # --- databases ----------------------------------------------------------------------

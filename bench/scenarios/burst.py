@@ -19,7 +19,6 @@ from bench.support import (
     Answer,
     baton_serve,
     closed_loop,
-    ensure_spec,
     migrated_database,
     scratch_dir,
 )
@@ -49,7 +48,6 @@ def one_channel_policy(digest_after: str) -> str:
 
 @scenario("burst", "1,000 leads into one channel paced at 1 message/s with 429s")
 def run(quick: bool) -> list[Row]:
-    ensure_spec()
     count, digest_after = (150, 10.0) if quick else (1000, 120.0)
     with (
         scratch_dir() as workdir,

@@ -23,7 +23,7 @@ from slack_sdk import WebClient
 from sqlalchemy import func, select
 
 from bench.harness import Row, median, ms, percentile, scenario
-from bench.support import ensure_spec, migrated_database, scratch_dir
+from bench.support import migrated_database, scratch_dir
 from bot.core.policy import parse_policy
 from bot.core.settings import Settings
 from bot.leads.handoff import LeadInput
@@ -100,7 +100,6 @@ def click_timer(web: Flask) -> Callable[[str, str], float]:
 
 @scenario("claim_ack", "claim ack in-process: Baton vs an inline-ack Bolt app vs a default one")
 def run(quick: bool) -> list[Row]:
-    ensure_spec()
     samples, warmup = (300, 30) if quick else (2000, 100)
     with scratch_dir() as workdir, SlackStandIn() as standin:
         return _measure(workdir, standin, samples, warmup)

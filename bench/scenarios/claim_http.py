@@ -21,7 +21,6 @@ from bench.support import (
     Request,
     Served,
     baton_serve,
-    ensure_spec,
     free_port,
     migrated_database,
     python,
@@ -128,7 +127,6 @@ def send(conn: http.client.HTTPConnection, req: Request) -> tuple[int, float]:
 
 @scenario("claim_http", "claim ack through baton serve vs a refused request; click to chat.update")
 def run_http(quick: bool) -> list[Row]:
-    ensure_spec()
     samples, warmup = (150, 20) if quick else (1000, 50)
     with (
         scratch_dir() as workdir,
@@ -212,7 +210,6 @@ def _measure_http(served: Served, standin: SlackStandIn, ids: list[int], warmup:
 
 @scenario("claim_race", "50 concurrent claim clicks on one lead over HTTP, SQLite and PostgreSQL")
 def run_race(quick: bool) -> list[Row]:
-    ensure_spec()
     rounds = 3 if quick else 20
     bolt_p99 = asyncio.run(_inline_bolt_race(rounds))
     rows = []

@@ -21,7 +21,6 @@ from typing import Any
 from bench.harness import Row, percentile, scenario
 from bench.support import (
     REPO,
-    ensure_spec,
     migrated_database,
     process_cpu_seconds,
     python,
@@ -254,7 +253,6 @@ def compare(quick: bool) -> tuple[Side, Side, dict[str, Any]]:
 
 
 def _compare(quick: bool) -> tuple[Side, Side, dict[str, Any]]:
-    ensure_spec()
     count, soon, spread, lead_in = (3_000, 40, 5.0, 9.0) if quick else (100_000, 1000, 60.0, 25.0)
     sides: dict[str, Side] = {}
     with scratch_dir() as workdir, SlackStandIn() as standin:

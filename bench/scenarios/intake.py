@@ -16,7 +16,6 @@ from bench.support import (
     Request,
     baton_serve,
     closed_loop,
-    ensure_spec,
     migrated_database,
     scratch_dir,
 )
@@ -63,7 +62,6 @@ def _stats(answers: list[Answer], wall: float) -> dict[str, float]:
 
 @scenario("intake", "signed POST /leads, 16 clients, SQLite and PostgreSQL, vs GET /healthz")
 def run(quick: bool) -> list[Row]:
-    ensure_spec()
     total = 800 if quick else 6000
     rows = []
     for kind in ("sqlite", "postgresql"):

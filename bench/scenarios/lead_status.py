@@ -21,7 +21,7 @@ from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
 from bench.harness import Row, median, ms, percentile, scenario
-from bench.support import ensure_spec, migrated_database, scratch_dir
+from bench.support import migrated_database, scratch_dir
 from bot.core.policy import parse_policy
 from bot.core.settings import Settings
 from bot.runtime import build_runtime
@@ -200,7 +200,6 @@ def load_postgres(url: str, count: int, now: datetime) -> None:
 
 @scenario("lead_status", "/lead-status summary and lookups with 1,000,000 leads (quick: 20,000)")
 def run(quick: bool) -> list[Row]:
-    ensure_spec()
     count = 20_000 if quick else 1_000_000
     asks = 60 if quick else 300
     rows = []

@@ -30,6 +30,7 @@ log = logging.getLogger(__name__)
 METADATA_EVENT = "baton_outbox"
 HISTORY_METHOD = "conversations.history"
 REPLIES_METHOD = "conversations.replies"
+THREAD_GONE = "thread_not_found"  # conversations.replies: no message at that ts
 # Slack's clock and ours may disagree; look this much further back.
 HISTORY_MARGIN = timedelta(minutes=2)
 HISTORY_PAGE = 200
@@ -161,10 +162,11 @@ class HistoryIndex:
                     break
         except SlackApiError as exc:
             failure = classify(exc, method, target)
-            if failure.error not in PERMANENT_ERRORS:
+            if failure.error not in PERMANENT_ERRORS and failure.error != THREAD_GONE:
                 raise
             # Without history access Baton cannot look for its earlier post; sending a
-            # message twice is better than never sending it.
+            # message twice is better than never sending it. (A thread that is gone holds
+            # no earlier reply either: the post that follows says what is wrong.)
             logs.event(
                 log,
                 "outbox.history_unavailable",
