@@ -7,6 +7,10 @@ import os
 import threading
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
+
+from bot.slack_standin.server import Check
+from bot.slack_standin.wire import present, short
 
 SPEC_ENV = "SLACK_API_SPEC"
 # Slack's own description, kept in the repository (see its README.md).
@@ -49,3 +53,23 @@ def load_spec(path: Path | None = None) -> dict[str, SpecMethod]:
                 )
             _spec_cache[path] = methods
         return _spec_cache[path]
+
+
+def spec_check(path: Path | None = None) -> Check:
+    """A check for SlackStandIn: refuse what Slack's description says Slack refuses."""
+    spec = load_spec(path)
+
+    def check(method: str, args: dict[str, Any], token: str | None) -> tuple[str, str] | None:
+        wanted = spec.get(method)
+        if wanted is None:
+            return f"{method}: unknown method", "unknown_method"
+        missing = sorted(p for p in wanted.required if not present(args.get(p)))
+        if missing:
+            return f"{method}: missing required {', '.join(missing)} in {short(args)}", (
+                "invalid_arguments"
+            )
+        if wanted.needs_token and not token:
+            return f"{method}: no token", "not_authed"
+        return None
+
+    return check

@@ -8,7 +8,7 @@ from collections import deque
 from dataclasses import dataclass, field
 from typing import Any
 
-from tests.support.slack_api.wire import Answer, Reply, json_reply, text_reply
+from bot.slack_standin.wire import Answer, Reply, json_reply, text_reply
 
 RATELIMITED: Answer = {"ok": False, "error": "ratelimited"}
 

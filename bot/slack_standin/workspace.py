@@ -8,7 +8,7 @@ import math
 import time
 from typing import Any
 
-from tests.support.slack_api.wire import Answer, truthy
+from bot.slack_standin.wire import Answer, truthy
 
 BOT_USER_ID = "UBATONBOT"
 BOT_ID = "BBATON"

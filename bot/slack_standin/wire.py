@@ -14,7 +14,7 @@ from urllib.parse import parse_qsl, urlsplit
 if TYPE_CHECKING:
     import threading
 
-    from tests.support.slack_api.standin import SlackStandIn
+    from bot.slack_standin.server import SlackStandIn
 
 Answer = dict[str, Any]
 

@@ -1,4 +1,9 @@
-"""SlackStandIn: Slack's Web API on 127.0.0.1, for the real slack_sdk WebClient."""
+"""SlackStandIn: Slack's Web API on 127.0.0.1, for the real slack_sdk WebClient.
+
+One implementation serves `baton demo` (the demo's whole Slack), the tests and the
+benchmarks. The tests add a check of every call against Slack's own OpenAPI description
+(tests/support/slack_api/), which the product does not ship.
+"""
 
 from __future__ import annotations
 
@@ -8,27 +13,27 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import ThreadingHTTPServer
-from pathlib import Path
 from typing import Any
 
-from tests.support.slack_api.faults import RATELIMITED, Fault, Faults, Stalls, fault_reply
-from tests.support.slack_api.spec import load_spec
-from tests.support.slack_api.wire import (
+from bot.slack_standin.faults import RATELIMITED, Fault, Faults, Stalls, fault_reply
+from bot.slack_standin.wire import (
     Answer,
     Handler,
     Reply,
     json_reply,
     parsed,
-    present,
     short,
     text_reply,
 )
-from tests.support.slack_api.workspace import Workspace, dm_for
+from bot.slack_standin.workspace import Workspace, dm_for
 
 # Slack accepts a response_url this many times; later posts are refused.
 RESPONSE_URL_USES = 5
 
 Responder = Callable[[dict[str, Any]], Answer]
+# What a check of each call says is wrong with it: (the problem, the error Slack would
+# answer with), or None when Slack would take it.
+Check = Callable[[str, dict[str, Any], str | None], tuple[str, str] | None]
 
 
 @dataclass(frozen=True)
@@ -49,8 +54,8 @@ class Call:
 class SlackStandIn:
     """Slack's Web API on 127.0.0.1, for the real slack_sdk WebClient."""
 
-    def __init__(self, spec: Path | None = None) -> None:
-        self.spec = load_spec(spec)
+    def __init__(self, check: Check | None = None) -> None:
+        self.check = check
         self.delay = 0.0
         self.violations: list[str] = []
         self.held: list[Call] = []  # calls accepted whose answers stall() held back
@@ -264,27 +269,19 @@ class SlackStandIn:
         self, method: str, args: dict[str, Any], token: str | None, at: float, bad: str | None
     ) -> Reply:
         with self._cond:
-            problem = bad
-            spec = self.spec.get(method)
-            if spec is None:
-                problem = f"{method}: unknown method"
-            elif problem is None:
-                missing = sorted(p for p in spec.required if not present(args.get(p)))
-                if missing:
-                    problem = f"{method}: missing required {', '.join(missing)} in {short(args)}"
-                elif spec.needs_token and not token:
-                    problem = f"{method}: no token"
-            if problem:
-                self.violations.append(problem)
+            refused = (bad, "invalid_json") if bad else None
+            if refused is None and self.check is not None:
+                refused = self.check(method, args, token)
+            if refused:
+                self.violations.append(refused[0])
             fault = self._faults.next(method, at)
             if fault is not None:
                 reply = fault_reply(fault)
-            elif spec is None:
-                reply = json_reply({"ok": False, "error": "unknown_method", "req_method": method})
-            elif problem:
-                error = "not_authed" if problem.endswith("no token") else "invalid_arguments"
-                error = "invalid_json" if bad else error
-                reply = json_reply({"ok": False, "error": error})
+            elif refused:
+                answer: Answer = {"ok": False, "error": refused[1]}
+                if refused[1] == "unknown_method":
+                    answer["req_method"] = method
+                reply = json_reply(answer)
             elif self._too_soon(method, args, at):
                 reply = json_reply(RATELIMITED, 429, **{"Retry-After": "1"})
             else:
