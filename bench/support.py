@@ -1,7 +1,7 @@
 """What the scenarios share: databases, a real `baton serve` process, HTTP clients.
 
 The Slack peer is the test suite's stand-in (tests/support/slack_api/); requests
-into Baton carry real signatures (tests/support/signing.py); PostgreSQL runs in a
+into Baton carry real signatures (bot/slack_standin/requests.py); PostgreSQL runs in a
 private schema that is dropped afterwards.
 """
 

@@ -29,9 +29,9 @@ from bot.core.settings import Settings
 from bot.leads.handoff import LeadInput
 from bot.runtime import Runtime, build_runtime
 from bot.slack_app import create_bolt_app
+from bot.slack_standin import requests as signing
 from bot.store.models import Lead, LeadStatus
 from bot.web import create_web_app
-from tests.support import signing
 from tests.support.policies import STANDARD
 from tests.support.slack_api import SlackStandIn
 from tests.support.slack_app import BOT_TOKEN, SIGNING_SECRET

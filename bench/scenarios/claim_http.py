@@ -31,10 +31,10 @@ from bench.support import (
 from bot.core.policy import parse_policy
 from bot.leads.handoff import LeadInput
 from bot.leads.lifecycle import LeadService
+from bot.slack_standin import requests as signing
 from bot.store.database import Database
 from bot.store.models import Lead, LeadEvent, OutboxMessage, SlackMessage
 from bot.store.outbox import Intent
-from tests.support import signing
 from tests.support.policies import STANDARD
 from tests.support.slack_api import SlackStandIn
 from tests.support.slack_app import SIGNING_SECRET

@@ -26,9 +26,9 @@ from bot.core.policy import parse_policy
 from bot.core.settings import Settings
 from bot.runtime import build_runtime
 from bot.slack_app import create_bolt_app
+from bot.slack_standin import requests as signing
 from bot.store.engine import make_engine
 from bot.web import create_web_app
-from tests.support import signing
 from tests.support.policies import STANDARD
 from tests.support.slack_api import SlackStandIn
 from tests.support.slack_app import BOT_TOKEN, SIGNING_SECRET

@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 
 from bot.core.settings import Settings
 from bot.intake import auth as intake_auth
-from tests.support.signing import signed_headers
+from bot.slack_standin.requests import signed_headers
 from tests.support.slack_app import SIGNING_SECRET
 
 METHODS = ["GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS"]

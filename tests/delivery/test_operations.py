@@ -17,13 +17,13 @@ from bot.core.settings import Settings
 from bot.delivery.registry import SendContext, Sent
 from bot.runtime import Runtime, build_runtime
 from bot.slack_app import create_bolt_app
+from bot.slack_standin.requests import event_body
 from bot.store import outbox
 from bot.store.models import Lead, OutboxMessage
 from bot.store.outbox import Intent
 from bot.web import create_web_app
 from tests.delivery.test_delivery import hand_off, notice
 from tests.support import senders
-from tests.support.signing import event_body
 from tests.support.slack_api import SlackStandIn
 from tests.support.slack_app import SlackClientSim, drain
 

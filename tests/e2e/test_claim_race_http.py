@@ -21,9 +21,9 @@ from sqlalchemy import func, select
 from bot.core.policy import parse_policy
 from bot.leads.handoff import LeadInput
 from bot.leads.lifecycle import LeadService
+from bot.slack_standin import requests as signing
 from bot.store.database import Database
 from bot.store.models import OutboxMessage
-from tests.support import signing
 from tests.support.policies import STANDARD
 from tests.support.slack_api import SlackStandIn
 from tests.support.slack_app import BOT_TOKEN, SIGNING_SECRET

@@ -18,9 +18,9 @@ from pathlib import Path
 
 import pytest
 
+from bot.slack_standin import requests as signing
 from bot.store.database import Database
 from bot.store.models import OutboxMessage
-from tests.support import signing
 from tests.support.processes import (
     Baton,
     enqueue_notices,

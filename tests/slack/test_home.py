@@ -6,11 +6,11 @@ import pytest
 
 from bot.core.policy import Policy, parse_policy
 from bot.runtime import Runtime
+from bot.slack_standin.requests import app_home_opened_body
 from tests.slack.conftest import HandOff
 from tests.slack.test_cards import text_of
 from tests.support.clock import FakeClock
 from tests.support.policies import STANDARD
-from tests.support.signing import app_home_opened_body
 from tests.support.slack_api import SlackStandIn
 from tests.support.slack_app import SlackClientSim, drain
 

@@ -13,7 +13,7 @@ import yaml
 
 import handlers
 from bot.runtime import Runtime
-from tests.support import signing
+from bot.slack_standin import requests as signing
 from tests.support.slack_app import SlackClientSim
 
 MANIFEST = Path(__file__).resolve().parents[2] / "manifest.yml"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 
-from tests.support import signing
+from bot.slack_standin import requests as signing
 from tests.support.slack_app import SlackClientSim
 
 

@@ -15,9 +15,9 @@ from bot.core.policy import Policy
 from bot.core.settings import Settings
 from bot.runtime import Runtime
 from bot.slack_app import create_bolt_app
+from bot.slack_standin import requests as signing
 from bot.store.models import DueWork, Lead, LeadEvent
 from bot.web import create_web_app
-from tests.support import signing
 from tests.support.clock import FakeClock
 from tests.support.sla import (
     MANAGER,

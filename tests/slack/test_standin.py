@@ -16,7 +16,7 @@ from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
 from slack_sdk.signature import SignatureVerifier
 from slack_sdk.webhook import WebhookClient
 
-from tests.support.signing import (
+from bot.slack_standin.requests import (
     app_home_opened_body,
     block_action_body,
     event_body,

@@ -8,7 +8,7 @@ from urllib.parse import urlencode
 from slack_bolt.request.internals import parse_body
 
 from bot.slack.inbound import Peek, read
-from tests.support import signing
+from bot.slack_standin import requests as signing
 
 FORM = "application/x-www-form-urlencoded"
 

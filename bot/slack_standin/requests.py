@@ -1,5 +1,7 @@
 """Requests into the app as Slack sends them: exact raw bodies plus real signatures.
 
+The demo turns each click on its page into one of these; the tests send them too.
+
 The bodies follow the payloads Slack posts to a Bolt app (interactivity as
 form-encoded ``payload=<json>``, slash commands as plain form fields, events
 as JSON), so ``BoltRequest(body=..., headers=...)`` or an HTTP POST to the
@@ -16,10 +18,9 @@ from urllib.parse import urlencode
 
 from slack_sdk.signature import SignatureVerifier
 
-TEAM_ID = "T0TEAM"
+from bot.slack_standin.workspace import APP_ID, BOT_USER_ID, TEAM_ID
+
 TEAM_DOMAIN = "baton-test"
-APP_ID = "A0BATON"
-BOT_USER_ID = "UBATONBOT"
 # Slack still sends the legacy verification token; Bolt ignores it.
 VERIFICATION_TOKEN = "legacy-verification-token"
 # Nothing listens on port 9 locally, so a test that forgets to pass a stand-in
@@ -80,8 +81,12 @@ def block_action_body(
     trigger_id: str | None = None,
     block_id: str = "b",
     view: dict[str, Any] | None = None,
+    action: dict[str, Any] | None = None,
+    message: dict[str, Any] | None = None,
 ) -> str:
-    """A button click; with ``view`` it comes from a modal or Home tab instead of a message."""
+    """A button click; with ``view`` it comes from a modal or Home tab instead of a message.
+    ``action`` replaces the clicked element's part (a select's ``selected_option`` or
+    ``selected_user``); ``message`` is the message clicked in, as Slack holds it."""
     payload: dict[str, Any] = {
         "type": "block_actions",
         "user": _user(user, team),
@@ -102,6 +107,8 @@ def block_action_body(
             }
         ],
     }
+    if action is not None:
+        payload["actions"] = [{"block_id": block_id, "action_ts": _action_ts(), **action}]
     if view is not None:
         # Actions inside views carry the view itself and no channel or message.
         payload["container"] = {"type": "view", "view_id": view.get("id", "V1")}
@@ -117,7 +124,7 @@ def block_action_body(
         "is_ephemeral": False,
     }
     payload["channel"] = {"id": channel, "name": channel.lower()}
-    payload["message"] = {
+    payload["message"] = message or {
         "type": "message",
         "ts": message_ts,
         "user": BOT_USER_ID,
@@ -168,8 +175,10 @@ def view_submission_body(
     view_id: str = "V1",
     team: str = TEAM_ID,
     trigger_id: str | None = None,
+    view: dict[str, Any] | None = None,
 ) -> str:
-    """A modal submitted; ``state_values`` is Slack's ``{block_id: {action_id: {...}}}``."""
+    """A modal submitted; ``state_values`` is Slack's ``{block_id: {action_id: {...}}}``.
+    ``view``: the modal as Slack holds it (its blocks, title and ids), when known."""
     payload = {
         "type": "view_submission",
         "team": {"id": team, "domain": TEAM_DOMAIN},
@@ -202,6 +211,8 @@ def view_submission_body(
         "is_enterprise_install": False,
         "enterprise": None,
     }
+    if view is not None:
+        payload["view"] = {**payload["view"], **view, "state": {"values": state_values}}
     return _form_payload(payload)
 
 
