@@ -179,7 +179,7 @@ def view_submission_body(
 ) -> str:
     """A modal submitted; ``state_values`` is Slack's ``{block_id: {action_id: {...}}}``.
     ``view``: the modal as Slack holds it (its blocks, title and ids), when known."""
-    payload = {
+    payload: dict[str, Any] = {
         "type": "view_submission",
         "team": {"id": team, "domain": TEAM_DOMAIN},
         "user": _user(user, team),

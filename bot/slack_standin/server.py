@@ -261,7 +261,11 @@ class SlackStandIn:
     def respond(self, method: str, answer: Answer | Responder) -> None:
         """Replace the default answer for ``method`` with a dict or a function of the args."""
         with self._cond:
-            self._responders[method] = answer if callable(answer) else (lambda _a, a=answer: a)
+            if callable(answer):
+                self._responders[method] = answer
+            else:
+                fixed: Answer = answer
+                self._responders[method] = lambda _args: fixed
 
     # --- answering (called by the HTTP handler) ------------------------------------------
 
@@ -289,7 +293,7 @@ class SlackStandIn:
                 answer = responder(args) if responder else self._workspace.answer(method, args)
                 reply = json_reply(answer)
                 if answer.get("ok"):
-                    self._workspace.keep(method, answer)
+                    self._workspace.keep(method, args, answer)
                     reply.hold = self._stalls.hold(method, answer)
             call = Call(method, args, at, reply.status, parsed(reply), token)
             if reply.hold is not None:

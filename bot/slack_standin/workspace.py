@@ -1,11 +1,14 @@
 """What Slack keeps and answers by default: the messages of each conversation (threads
-included), users, views and the other answers Baton reads."""
+included), ephemeral messages and who sees them, each person's modals and App Home,
+users, and the other answers Baton reads. Whoever shows the workspace (the demo's page)
+hears of each change through `listen`."""
 
 from __future__ import annotations
 
 import itertools
 import math
 import time
+from collections.abc import Callable
 from typing import Any
 
 from bot.slack_standin.wire import Answer, truthy
@@ -22,6 +25,9 @@ _USER_DEFAULTS = {"team_id": TEAM_ID, "deleted": False, "is_bot": False, "locale
 _USER_DEFAULTS |= {"tz": "Asia/Tokyo", "tz_label": "Japan Standard Time", "tz_offset": 32400}
 _CHANNEL_NOT_FOUND: Answer = {"ok": False, "error": "channel_not_found"}
 _VIEW_METHODS = frozenset({"views.open", "views.publish", "views.update", "views.push"})
+# A change someone showing the workspace may want to show: {"kind": "message" | "modal" |
+# "home", "conversation"?, "ts"?, "thread_ts"?, "user"?}.
+Change = dict[str, Any]
 
 
 def dm_for(channel: str) -> str:
@@ -40,8 +46,23 @@ class Workspace:
     def __init__(self) -> None:
         self.users: dict[str, dict[str, Any]] = {}  # per-user overrides for users.info
         self.messages: dict[str, list[dict[str, Any]]] = {}  # conversation -> oldest first
+        # conversation -> ephemeral messages, oldest first, each with the "user" who sees it
+        self.ephemerals: dict[str, list[dict[str, Any]]] = {}
+        self.modals: dict[str, list[dict[str, Any]]] = {}  # user -> their stack of modals
+        self.homes: dict[str, dict[str, Any]] = {}  # user -> their App Home view
+        # trigger id -> the user whose click made it (views.open and views.push need one)
+        self.triggers: dict[str, str] = {}
+        self._listeners: list[Callable[[Change], None]] = []
         self._last_ts = 0
         self._view_ids = itertools.count(1)
+
+    def listen(self, listener: Callable[[Change], None]) -> None:
+        """Call `listener(change)` after each change (under the stand-in's lock: be quick)."""
+        self._listeners.append(listener)
+
+    def _changed(self, **change: Any) -> None:
+        for listener in self._listeners:
+            listener(change)
 
     def answer(self, method: str, args: dict[str, Any]) -> Answer:
         channel = dm_for(str(args.get("channel", "")))
@@ -71,16 +92,20 @@ class Workspace:
                 return {"ok": False, "error": "users_list_not_supplied"}
             return {"ok": True, "channel": {"id": f"D{first}" if first else channel}}
         if method in _VIEW_METHODS:
-            return {"ok": True, "view": self._view(method, args)}
+            return self._view_answer(method, args)
         if method == "users.info":
             return {"ok": True, "user": self._user(str(args.get("user", "")))}
         if method == "conversations.members":
             return {"ok": True, "members": [], "response_metadata": {"next_cursor": ""}}
         return {"ok": True}
 
-    def keep(self, method: str, answer: Answer) -> None:
+    def keep(self, method: str, args: dict[str, Any], answer: Answer) -> None:
         """Remember what an accepted call changed."""
         channel = str(answer.get("channel"))
+        if method == "chat.postEphemeral":
+            self._keep_ephemeral(dm_for(str(args.get("channel", ""))), args, answer["message_ts"])
+        elif method in _VIEW_METHODS:
+            self._keep_view(method, args, answer["view"])
         if method == "chat.postMessage":
             message = dict(answer["message"])
             kept = self.messages.setdefault(channel, [])
@@ -98,6 +123,85 @@ class Workspace:
             for message in self.messages.get(channel, []):
                 if message["ts"] == answer["ts"]:
                     message.update(answer["message"])
+                    message["edited"] = {"user": BOT_USER_ID, "ts": self.next_ts()}
+        if method in ("chat.postMessage", "chat.update"):
+            kept_message = answer.get("message") or {}
+            self._changed(
+                kind="message",
+                conversation=channel,
+                ts=answer.get("ts"),
+                thread_ts=kept_message.get("thread_ts"),
+            )
+
+    def respond(self, user: str, conversation: str, args: dict[str, Any]) -> None:
+        """A message posted to a response_url Slack issued for `user` in `conversation`:
+        only they see it, unless it asks to be in the channel."""
+        if str(args.get("response_type")) == "in_channel":
+            answer = self._post("chat.postMessage", args, conversation)
+            self.keep("chat.postMessage", args, answer)
+        else:
+            self._keep_ephemeral(conversation, {**args, "user": user}, self.next_ts())
+
+    def _keep_ephemeral(self, conversation: str, args: dict[str, Any], ts: str) -> None:
+        message = {"type": "message", "user": BOT_USER_ID, "bot_id": BOT_ID, "ts": ts}
+        message |= {"text": args.get("text", ""), "for_user": str(args.get("user", ""))}
+        if args.get("blocks"):
+            message["blocks"] = args["blocks"]
+        self.ephemerals.setdefault(conversation, []).append(message)
+        self._changed(kind="message", conversation=conversation, ts=ts, user=message["for_user"])
+
+    def _view_answer(self, method: str, args: dict[str, Any]) -> Answer:
+        if method in ("views.open", "views.push"):
+            trigger = str(args.get("trigger_id", ""))
+            if self.triggers and trigger not in self.triggers:
+                # Slack's answer to a trigger it never issued (or one used up).
+                return {"ok": False, "error": "invalid_trigger_id"}
+        if method == "views.update" and self.modals:
+            found = self._modal(str(args.get("view_id", "")), str(args.get("external_id", "")))
+            if found is None:
+                return {"ok": False, "error": "not_found"}
+        return {"ok": True, "view": self._view(method, args)}
+
+    def _keep_view(self, method: str, args: dict[str, Any], view: dict[str, Any]) -> None:
+        if method == "views.publish":
+            user = str(args.get("user_id", ""))
+            self.homes[user] = view
+            self._changed(kind="home", user=user)
+            return
+        if method == "views.update":
+            found = self._modal(view["id"], str(view.get("external_id") or ""))
+            if found is not None:
+                user, stack, index = found
+                stack[index] = view
+                self._changed(kind="modal", user=user)
+            return
+        # views.open starts a stack, views.push adds to it: both for the clicking user.
+        user = self.triggers.pop(str(args.get("trigger_id", "")), "")
+        if user:
+            stack = self.modals.setdefault(user, []) if method == "views.push" else []
+            stack.append(view)
+            self.modals[user] = stack
+            self._changed(kind="modal", user=user)
+
+    def _modal(
+        self, view_id: str, external_id: str
+    ) -> tuple[str, list[dict[str, Any]], int] | None:
+        for user, stack in self.modals.items():
+            for index, view in enumerate(stack):
+                if view["id"] == view_id or (
+                    external_id and view.get("external_id") == external_id
+                ):
+                    return user, stack, index
+        return None
+
+    def close_modal(self, user: str, view_id: str) -> None:
+        """The user closed the modal `view_id` (and any pushed on top of it)."""
+        stack = self.modals.get(user, [])
+        for index, view in enumerate(stack):
+            if view["id"] == view_id:
+                del stack[index:]
+                break
+        self._changed(kind="modal", user=user)
 
     def next_ts(self) -> str:
         # Wall-clock based like Slack's (conversations.history's `oldest` compares to
@@ -147,7 +251,7 @@ class Workspace:
     def _view(self, method: str, args: dict[str, Any]) -> dict[str, Any]:
         sent = args.get("view")
         view = dict(sent) if isinstance(sent, dict) else {}
-        view_id = args.get("view_id") or f"V{next(self._view_ids):010d}"
+        view_id = args.get("view_id") or self._existing_view_id(args) or self._new_view_id()
         kind = "home" if method == "views.publish" else "modal"
         view = {"type": kind, "private_metadata": "", "callback_id": "", "external_id": ""} | view
         view |= {"id": view_id, "team_id": TEAM_ID, "state": {"values": {}}, "app_id": APP_ID}
@@ -156,6 +260,18 @@ class Workspace:
         if "external_id" in args:
             view["external_id"] = args["external_id"]
         return view
+
+    def _existing_view_id(self, args: dict[str, Any]) -> str | None:
+        found = (
+            self._modal("", str(args.get("external_id") or "")) if args.get("external_id") else None
+        )
+        if found is not None:
+            return str(found[1][found[2]]["id"])
+        home = self.homes.get(str(args.get("user_id", "")))
+        return str(home["id"]) if home else None
+
+    def _new_view_id(self) -> str:
+        return f"V{next(self._view_ids):010d}"
 
     def _user(self, user_id: str) -> dict[str, Any]:
         name, real = user_id.lower(), f"User {user_id}"
