@@ -13,6 +13,7 @@ from sqlalchemy.exc import OperationalError
 from bot.core import logs
 from bot.core.policy import PolicyError, load_policy
 from bot.core.settings import Settings
+from bot.demo.run import DemoOptions, run_demo
 from bot.intake.csv_import import ImportProblem, run_import
 from bot.leads.lifecycle import LeadService
 from bot.runtime import Runtime, build_runtime
@@ -63,6 +64,20 @@ def _parser() -> argparse.ArgumentParser:
         "--web-only", action="store_true", help="do not run the scheduler and Slack delivery here"
     )
     serve.set_defaults(run=cmd_serve)
+
+    demo = sub.add_parser(
+        "demo",
+        help="try Baton on a local Slack in the browser (no workspace, no secrets)",
+        description="Run Baton with a local stand-in for Slack and a page that shows it, "
+        "on http://127.0.0.1:PORT/. Each start is a fresh demo in ./baton-demo/.",
+    )
+    demo.add_argument("--port", type=_port, default=3000, help="the page's port (default 3000)")
+    demo.add_argument("--locale", choices=("en", "ja"), default="en", help="language (en, ja)")
+    demo.add_argument(
+        "--seed", type=_count, default=0, metavar="N", help="start with N leads of history"
+    )
+    demo.add_argument("--no-browser", action="store_true", help="do not open a browser")
+    demo.set_defaults(run=cmd_demo)
 
     worker = sub.add_parser("worker", help="run the scheduler and Slack delivery only")
     worker.set_defaults(run=cmd_worker)
@@ -160,6 +175,30 @@ def cmd_socket(_args: argparse.Namespace, settings: Settings) -> int:
         print(f"baton socket: {exc}", file=sys.stderr)
         return EXIT_NOT_READY
     return 0
+
+
+def cmd_demo(args: argparse.Namespace, _settings: Settings) -> int:
+    options = DemoOptions(
+        port=args.port, locale=args.locale, seed=args.seed, open_browser=not args.no_browser
+    )
+    try:
+        return run_demo(options)
+    except OSError as exc:  # the port is taken, the folder cannot be written
+        print(f"baton demo: {exc}", file=sys.stderr)
+        return EXIT_NOT_READY
+
+
+def _port(text: str) -> int:
+    port = _count(text)
+    if not 1 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"{text} is not a port (1-65535)")
+    return port
+
+
+def _count(text: str) -> int:
+    if not text.isdigit():
+        raise argparse.ArgumentTypeError(f"{text} is not a whole number")
+    return int(text)
 
 
 def cmd_worker(_args: argparse.Namespace, settings: Settings) -> int:

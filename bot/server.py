@@ -49,14 +49,26 @@ def run_until_signalled(on_stop: Callable[[], None]) -> threading.Event:
     return stopped
 
 
-def serve_http(runtime: Runtime, wsgi_app: object, *, port: int, background: bool) -> None:
-    """Serve until SIGTERM, then shut down gracefully (see the module docstring)."""
+def serve_http(
+    runtime: Runtime,
+    wsgi_app: object,
+    *,
+    port: int,
+    background: bool,
+    host: str = "0.0.0.0",
+    on_stop: Callable[[], None] = lambda: None,
+    **server_options: Any,
+) -> None:
+    """Serve until SIGTERM, then shut down gracefully (see the module docstring).
+    `on_stop` runs as the stop begins (the demo ends its event streams);
+    `server_options` are waitress's own."""
     server: Any = create_server(
         wsgi_app,
-        host="0.0.0.0",
+        host=host,
         port=port,
         threads=HTTP_THREADS,
         clear_untrusted_proxy_headers=True,
+        **server_options,
     )
     socket_map = server._map if hasattr(server, "_map") else server.map
     # Pooled connections for the request threads (as many as the pool keeps), opened
@@ -70,13 +82,11 @@ def serve_http(runtime: Runtime, wsgi_app: object, *, port: int, background: boo
     # otherwise walk all of it while requests wait.
     gc.collect()
     gc.freeze()
-    stopping = run_until_signalled(lambda: None)
+    stopping = run_until_signalled(on_stop)
     if background:
         runtime.start_background()
     logs.event(log, "process.serving", port=port, background=background)
-    print(
-        f"Baton is listening on http://0.0.0.0:{port} (Slack events at /slack/events)", flush=True
-    )
+    print(f"Baton is listening on http://{host}:{port} (Slack events at /slack/events)", flush=True)
     try:
         while not stopping.is_set():
             wasyncore.loop(timeout=LOOP_TICK_SECONDS, map=socket_map, count=1)

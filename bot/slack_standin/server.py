@@ -10,7 +10,9 @@ from __future__ import annotations
 import math
 import threading
 import time
-from collections.abc import Callable
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import ThreadingHTTPServer
 from typing import Any
@@ -25,7 +27,7 @@ from bot.slack_standin.wire import (
     short,
     text_reply,
 )
-from bot.slack_standin.workspace import Workspace, dm_for
+from bot.slack_standin.workspace import Change, Workspace, dm_for
 
 # Slack accepts a response_url this many times; later posts are refused.
 RESPONSE_URL_USES = 5
@@ -69,6 +71,7 @@ class SlackStandIn:
         self._last_post: dict[str, float] = {}
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
+        self._response_urls = 0
 
     # --- running -------------------------------------------------------------------------
 
@@ -120,6 +123,33 @@ class SlackStandIn:
 
     def response_url(self, name: str) -> str:
         return f"{self.base}/respond/{name}"
+
+    def person_response_url(self, user: str, conversation: str) -> str:
+        """A response_url for a request `user` makes in `conversation`: what is posted
+        to it shows there, to them (or to everyone, with response_type in_channel)."""
+        with self._cond:
+            self._response_urls += 1
+            return self.response_url(f"{user}.{conversation}.{self._response_urls}")
+
+    def issue_trigger(self, user: str) -> str:
+        """A trigger_id for a click or command of `user`: views.open with it opens the
+        modal for them."""
+        with self._cond:
+            trigger = f"{int(time.time())}.{len(self._workspace.triggers) + 1}.{uuid.uuid4().hex}"
+            self._workspace.triggers[trigger] = user
+            return trigger
+
+    @contextmanager
+    def locked(self) -> Iterator[Workspace]:
+        """The workspace, for reading what it holds (or closing a modal), under the
+        stand-in's lock: calls wait meanwhile, so be quick."""
+        with self._cond:
+            yield self._workspace
+
+    def listen(self, listener: Callable[[Change], None]) -> None:
+        """Call `listener(change)` after each change Slack would show (see Workspace)."""
+        with self._cond:
+            self._workspace.listen(listener)
 
     @property
     def users(self) -> dict[str, dict[str, Any]]:
@@ -312,6 +342,10 @@ class SlackStandIn:
                 reply = text_reply(404, "used_url")
             else:
                 reply = text_reply(200, "ok")
+                user, _, rest = name.partition(".")
+                conversation = rest.rpartition(".")[0]
+                if conversation:  # issued by person_response_url: the person sees it
+                    self._workspace.respond(user, conversation, args)
             self._record(Call("response_url", args, at, reply.status, None, None, name))
             return reply
 

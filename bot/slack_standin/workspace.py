@@ -60,7 +60,8 @@ class Workspace:
         """Call `listener(change)` after each change (under the stand-in's lock: be quick)."""
         self._listeners.append(listener)
 
-    def _changed(self, **change: Any) -> None:
+    def notify(self, **change: Any) -> None:
+        """Tell the listeners of a change (the demo also calls it for what it applies)."""
         for listener in self._listeners:
             listener(change)
 
@@ -126,7 +127,7 @@ class Workspace:
                     message["edited"] = {"user": BOT_USER_ID, "ts": self.next_ts()}
         if method in ("chat.postMessage", "chat.update"):
             kept_message = answer.get("message") or {}
-            self._changed(
+            self.notify(
                 kind="message",
                 conversation=channel,
                 ts=answer.get("ts"),
@@ -148,7 +149,7 @@ class Workspace:
         if args.get("blocks"):
             message["blocks"] = args["blocks"]
         self.ephemerals.setdefault(conversation, []).append(message)
-        self._changed(kind="message", conversation=conversation, ts=ts, user=message["for_user"])
+        self.notify(kind="message", conversation=conversation, ts=ts, user=message["for_user"])
 
     def _view_answer(self, method: str, args: dict[str, Any]) -> Answer:
         if method in ("views.open", "views.push"):
@@ -166,14 +167,14 @@ class Workspace:
         if method == "views.publish":
             user = str(args.get("user_id", ""))
             self.homes[user] = view
-            self._changed(kind="home", user=user)
+            self.notify(kind="home", user=user)
             return
         if method == "views.update":
             found = self._modal(view["id"], str(view.get("external_id") or ""))
             if found is not None:
                 user, stack, index = found
                 stack[index] = view
-                self._changed(kind="modal", user=user)
+                self.notify(kind="modal", user=user)
             return
         # views.open starts a stack, views.push adds to it: both for the clicking user.
         user = self.triggers.pop(str(args.get("trigger_id", "")), "")
@@ -181,7 +182,7 @@ class Workspace:
             stack = self.modals.setdefault(user, []) if method == "views.push" else []
             stack.append(view)
             self.modals[user] = stack
-            self._changed(kind="modal", user=user)
+            self.notify(kind="modal", user=user)
 
     def _modal(
         self, view_id: str, external_id: str
@@ -201,7 +202,7 @@ class Workspace:
             if view["id"] == view_id:
                 del stack[index:]
                 break
-        self._changed(kind="modal", user=user)
+        self.notify(kind="modal", user=user)
 
     def next_ts(self) -> str:
         # Wall-clock based like Slack's (conversations.history's `oldest` compares to

@@ -1,0 +1,1 @@
+"""`baton demo`: Baton on a local Slack in the browser (bot/demo/run.py)."""
