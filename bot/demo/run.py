@@ -23,6 +23,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+from bot.core import logs
 from bot.core.clock import utcnow
 from bot.core.policy import load_policy
 from bot.core.settings import Settings
@@ -59,6 +60,9 @@ class DemoOptions:
 
 
 def run_demo(options: DemoOptions) -> int:
+    if "BATON_LOG_LEVEL" not in os.environ:
+        # The console is the visitor's: the address and what goes wrong, not each request.
+        logs.configure("WARNING")
     ignored = [name for name in IGNORED if os.environ.get(name)]
     if ignored:
         print(
