@@ -51,7 +51,7 @@ export function renderBlocks(blocks, ctx) {
     try {
       return renderBlock(block, index, ctx);
     } catch (error) {
-      console.error("block", type, error);
+      console.warn("block", type, error);
       return unsupported("block", type);
     }
   });
@@ -135,8 +135,8 @@ function renderImage(object, className) {
 function renderInput(block, blockId, ctx) {
   const element = block.element || {};
   const label = h("label", { class: "input-label" }, renderText(block.label, ctx));
-  if (block.optional) label.append(" ", h("span", { class: "input-optional" }, ctx.labels.optional));
-  const control = renderElement(element, blockId, ctx, { act: Boolean(block.dispatch_action), input: true });
+  if (block.optional) label.append(h("span", { class: "input-optional" }, ctx.labels.optional));
+  const control = renderElement(element, blockId, ctx, { act: Boolean(block.dispatch_action) });
   const out = [label, control];
   if (block.hint) out.push(h("div", { class: "input-hint" }, renderText(block.hint, ctx)));
   // Where a `response_action: errors` message for this block goes.
@@ -172,11 +172,10 @@ const ELEMENTS = {
 };
 
 /**
- * One element. `act`: changes are block actions sent through ctx.onAction (elements in
- * actions blocks and accessories, or inputs with dispatch_action); `input`: it sits in an
- * input block (so its state is read on submit).
+ * One element. `act`: its changes are block actions sent through ctx.onAction (elements
+ * in actions blocks and accessories, or inputs of a block with dispatch_action).
  */
-export function renderElement(element, blockId, ctx, { act = false, input = false } = {}) {
+export function renderElement(element, blockId, ctx, { act = false } = {}) {
   const render = ELEMENTS[element?.type];
   if (!render) return unsupported("element", element?.type);
   const hooks = {
@@ -185,7 +184,7 @@ export function renderElement(element, blockId, ctx, { act = false, input = fals
     "data-block-id": blockId,
   };
   try {
-    const node = render(element, hooks, ctx, { input });
+    const node = render(element, hooks, ctx);
     if (act && node.demoRead) {
       const fire = async (extra = {}) => {
         const state = node.demoRead();
@@ -197,7 +196,7 @@ export function renderElement(element, blockId, ctx, { act = false, input = fals
     }
     return node;
   } catch (error) {
-    console.error("element", element?.type, error);
+    console.warn("element", element?.type, error);
     return unsupported("element", element?.type);
   }
 }
@@ -216,7 +215,8 @@ async function guarded(node, fire) {
 function renderButton(element, hooks, ctx) {
   const style = ["primary", "danger"].includes(element.style) ? element.style : "default";
   const button = h("button", { type: "button", class: `bk-button bk-button-${style}`, ...hooks }, renderText(element.text, ctx));
-  button.demoRead = () => ({ type: "button", value: element.value ?? null });
+  // `text` (the label, as a string) lets the server describe the click as Slack does.
+  button.demoRead = () => ({ type: "button", value: element.value ?? null, text: textOf(element.text) });
   button.addEventListener("click", async () => {
     if (element.confirm && !(await ctx.confirm(element.confirm))) return;
     if (element.url && /^https?:/i.test(element.url)) window.open(element.url, "_blank", "noopener,noreferrer");

@@ -68,7 +68,7 @@ function ago(date, locale) {
   for (const [unit, size] of units) {
     if (Math.abs(seconds) >= size) return rtf.format(Math.trunc(seconds / size), unit);
   }
-  return rtf.format(0, "minute");
+  return rtf.format(0, "second"); // "now" / "今"
 }
 
 /**

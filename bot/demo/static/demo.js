@@ -8,7 +8,8 @@
 //
 // Files: api.js (HTTP), i18n.js (labels), mrkdwn.js + dates.js (text), blocks.js (Block
 // Kit), messages.js (messages and threads), modal.js (modals and confirm dialogs),
-// sidebar.js (navigation); this file holds the state, navigation and live updates.
+// sidebar.js (navigation), live.js (event stream and polling); this file holds the
+// state, navigation, and what each event means.
 
 import { api, ApiError, demoToken, eventsUrl } from "./api.js";
 import { h, replace } from "./dom.js";
@@ -17,6 +18,7 @@ import { renderBlocks } from "./blocks.js";
 import { renderMessageList, renderThread } from "./messages.js";
 import { confirmDialog, handleEscape, showModal } from "./modal.js";
 import { dmId, renderSidebarNav, setupPersonSelect } from "./sidebar.js";
+import { createLiveUpdates } from "./live.js";
 
 const $ = (id) => document.getElementById(id);
 
@@ -31,7 +33,7 @@ const state = {
   // Bumped whenever the person or the open conversation changes, so an answer that
   // arrives late for the previous one is dropped instead of drawn.
   generation: 0,
-  homeViewId: null,
+  homeKey: null, // the Home view on screen, as JSON
 };
 const caches = { conversation: new Map(), thread: { parent: new Map(), replies: new Map() } };
 
@@ -85,11 +87,12 @@ function conversationLabel(id) {
 
 let bannerTimer = null;
 
-/** One message at a time at the top of the main pane; errors stay longer than notices. */
+/** One message at a time, just above the message box; errors stay longer than notices. */
 function showBanner(message, kind = "error") {
   clearTimeout(bannerTimer);
   const root = $("banner-root");
-  replace(root, h("div", { class: `banner banner-${kind}`, role: kind === "error" ? "alert" : "status", "data-demo": "banner", "data-kind": kind },
+  const network = message === t("error.network");
+  replace(root, h("div", { class: `banner banner-${kind}`, role: kind === "error" ? "alert" : "status", "data-demo": "banner", "data-kind": kind, "data-network": network },
     h("span", { class: "banner-text" }, message),
     h("button", { type: "button", class: "icon-button", "aria-label": t("banner.dismiss"), title: t("banner.dismiss"), onclick: () => root.replaceChildren() }, "×")));
   bannerTimer = setTimeout(() => root.replaceChildren(), kind === "error" ? 10000 : 5000);
@@ -153,9 +156,9 @@ const refreshConversation = coalesced(async () => {
 const refreshThread = coalesced(async () => {
   const thread = state.thread;
   if (!thread) return;
-  const generation = state.generation;
-  const data = await attempt(() => api.thread(state.as, thread.conversation, thread.ts));
-  if (!data || generation !== state.generation || state.thread !== thread) return;
+  const as = state.as;
+  const data = await attempt(() => api.thread(as, thread.conversation, thread.ts));
+  if (!data || as !== state.as || state.thread !== thread) return;
   const firstDraw = caches.thread.parent.size === 0;
   keepScroll($("thread-body"), () => renderThread($("thread-body"), data, messageContext(thread.conversation), caches.thread), { toBottom: firstDraw });
 });
@@ -166,7 +169,10 @@ const refreshHome = coalesced(async () => {
   const data = await attempt(() => api.home(state.as));
   if (!data || generation !== state.generation) return;
   const view = data.view;
-  state.homeViewId = view?.id ?? null;
+  // Polling asks every second: leave an unchanged Home alone (focus, open selects).
+  const key = JSON.stringify(view ?? null);
+  if (key === state.homeKey) return;
+  state.homeKey = key;
   const body = $("home-body");
   if (!view) {
     replace(body, h("div", { class: "empty" }, t("home.empty")));
@@ -182,9 +188,10 @@ const refreshHome = coalesced(async () => {
 });
 
 const refreshModal = coalesced(async () => {
-  const generation = state.generation;
-  const data = await attempt(() => api.modal(state.as));
-  if (!data || generation !== state.generation) return;
+  // Only a person switch makes the answer stale; opening a channel meanwhile does not.
+  const as = state.as;
+  const data = await attempt(() => api.modal(as));
+  if (!data || as !== state.as) return;
   showModal(data.view ?? null, {
     ctx: blockContext(),
     onAction: (viewId, action) => sendAction({ conversation: null, message_ts: null, view_id: viewId, action }),
@@ -243,7 +250,10 @@ async function runComposer() {
   box.disabled = true;
   const answer = await attempt(() => api.command(state.as, state.open.id, text));
   box.disabled = false;
-  if (answer) box.value = "";
+  if (answer) {
+    box.value = "";
+    box.style.height = "";
+  }
   box.focus();
 }
 
@@ -270,9 +280,9 @@ function drawSidebar() {
 function drawMainHeader() {
   const header = $("main-header");
   const { kind, id } = state.open;
-  const live = h("span", { class: "live-status", "data-demo": "live-status", title: t("live.polling") }, t("live.polling"));
+  const liveNote = h("span", { class: "live-status", "data-demo": "live-status", title: t("live.polling") }, t("live.polling"));
   if (kind === "channel") {
-    replace(header, h("div", { class: "pane-title" }, conversationLabel(id)), live);
+    replace(header, h("div", { class: "pane-title" }, conversationLabel(id)), liveNote);
     return;
   }
   // The DM and Home are two tabs of the Baton app, as in Slack.
@@ -285,7 +295,7 @@ function drawMainHeader() {
     h("div", { class: "tabs", role: "tablist" },
       tab("home", { kind: "home", id: "home" }, t("app.tab.home")),
       tab("messages", { kind: "dm", id: dmId(state.as) }, t("app.tab.messages"))),
-    live);
+    liveNote);
 }
 
 /** Open a channel, the DM, or Home. */
@@ -299,13 +309,14 @@ function open(target) {
   $("home").hidden = !isHome;
   $("composer").hidden = isHome;
   $("messages").replaceChildren();
-  $("message-box").placeholder = t("composer.placeholder", { where: conversationLabel(target.id) });
+  $("message-box").placeholder = t("composer.placeholder", { where: conversationLabel(target.id).replace("# ", "#") });
   if (state.thread && state.thread.conversation !== target.id) closeThread();
   drawSidebar();
   drawMainHeader();
   saveLocation();
   if (isHome) {
     replace($("home-body"));
+    state.homeKey = null;
     // Opening the tab is what makes Baton publish the Home view (app_home_opened).
     attempt(() => api.homeOpened(state.as)).then(refreshHome);
     refreshHome();
@@ -340,80 +351,35 @@ function switchPerson(userId) {
   state.as = userId;
   $("person-select").value = userId;
   state.unread.clear();
+  $("banner-root").replaceChildren();
   closeThread();
   showModal(null);
   const target = state.open?.kind === "dm" ? { kind: "dm", id: dmId(userId) } : state.open;
   open(target);
-  connectEvents();
+  live.connect();
   refreshModal();
 }
 
-// --- live updates ---------------------------------------------------------------------------
-//
-// One EventSource per person. Each event names what changed and the page re-fetches it.
-// When the stream drops, the page polls once a second until the stream is back, so the
-// demo keeps moving even through a proxy that buffers event streams.
+// --- live updates (see live.js) -----------------------------------------------------------
 
-const live = { source: null, poller: null, reconnectTimer: null, missed: false };
+const live = createLiveUpdates({
+  url: () => eventsUrl(state.as),
+  onEvent: handleEvent,
+  refresh: refreshAll,
+  setMode: (mode) => {
+    document.body.dataset.live = mode;
+    // The server is back: its "cannot reach" banner is no longer true.
+    if (mode === "stream") $("banner-root").querySelector("[data-network]")?.remove();
+  },
+});
 
-function setLive(mode) {
-  document.body.dataset.live = mode; // "connecting" | "stream" | "polling"
-}
-
-function connectEvents() {
-  disconnectEvents();
-  const source = new EventSource(eventsUrl(state.as));
-  live.source = source;
-  setLive("connecting");
-  source.onopen = () => {
-    if (live.source !== source) return;
-    setLive("stream");
-    stopPolling();
-    // Whatever happened while we were away was not announced to us: catch up once.
-    if (live.missed) refreshAll();
-    live.missed = false;
-  };
-  source.onmessage = (message) => {
-    if (live.source !== source) return;
-    let event;
-    try {
-      event = JSON.parse(message.data);
-    } catch {
-      return; // keep-alives and anything unreadable
-    }
-    handleEvent(event);
-  };
-  source.onerror = () => {
-    if (live.source !== source) return;
-    live.missed = true;
-    setLive("polling");
-    startPolling();
-    // A refused stream (e.g. 403, 500) is not retried by the browser: retry ourselves.
-    if (source.readyState === EventSource.CLOSED) {
-      clearTimeout(live.reconnectTimer);
-      live.reconnectTimer = setTimeout(connectEvents, 3000);
-    }
-  };
-}
-
-function disconnectEvents() {
-  clearTimeout(live.reconnectTimer);
-  live.source?.close();
-  live.source = null;
-}
-
-function startPolling() {
-  if (live.poller) return;
-  live.poller = setInterval(refreshAll, 1000);
-}
-
-function stopPolling() {
-  clearInterval(live.poller);
-  live.poller = null;
-}
-
+/** What one event means for the screen: re-fetch what it names, or mark a conversation unread. */
 function handleEvent(event) {
   if (!event || typeof event !== "object") return;
+  // The stream may carry everyone's changes; `user` names the one person a modal, Home
+  // or ephemeral message is for, so other people's are not ours to show.
+  const forSomeoneElse = Boolean(event.user) && event.user !== state.as;
+  if (forSomeoneElse) return;
   if (event.kind === "modal") return void refreshModal();
   if (event.kind === "home") {
     if (state.open?.kind === "home") refreshHome();
@@ -465,6 +431,12 @@ function drawChrome() {
 function wireControls() {
   $("sample-lead-button").addEventListener("click", (e) => runDemoButton(e.currentTarget, api.sampleLead, "demo.sample_lead_done"));
   $("weekly-report-button").addEventListener("click", (e) => runDemoButton(e.currentTarget, api.weeklyReport, "demo.weekly_report_done"));
+  $("message-box").addEventListener("input", (event) => {
+    // Grow with Shift+Enter lines, up to the CSS max-height.
+    const box = event.currentTarget;
+    box.style.height = "auto";
+    box.style.height = `${box.scrollHeight + 2}px`;
+  });
   $("message-box").addEventListener("keydown", (event) => {
     // Enter runs the command; Shift+Enter is a new line; Enter that confirms a Japanese
     // IME conversion (isComposing / keyCode 229) must not send half-typed text.
@@ -483,8 +455,12 @@ async function boot() {
     showBanner(t("error.no_token"));
     return;
   }
-  const workspace = await attempt(api.workspace);
-  if (!workspace) return;
+  let workspace = await attempt(api.workspace);
+  while (!workspace) {
+    // Opened before the server was ready (or while it restarts): keep trying.
+    await new Promise((resolve) => setTimeout(resolve, 2000));
+    workspace = await attempt(api.workspace);
+  }
   workspace.people = Array.isArray(workspace.people) ? workspace.people : [];
   workspace.channels = Array.isArray(workspace.channels) ? workspace.channels : [];
   state.workspace = workspace;
@@ -497,7 +473,7 @@ async function boot() {
   setupPersonSelect($("person-select"), workspace.people, switchPerson);
   $("person-select").value = state.as;
   open(initialTarget(saved.open));
-  connectEvents();
+  live.connect();
   refreshModal();
 }
 

@@ -68,7 +68,7 @@ export function renderMessage(message, ctx, { inThread = false } = {}) {
 
 function avatar(userId, author) {
   const style = `background:${author.isBot ? "#4a154b" : colourFor(userId)}`;
-  return h("div", { class: "avatar", style, "aria-hidden": "true" }, author.isBot ? "⚾" : initials(author.name));
+  return h("div", { class: "avatar", style, "aria-hidden": "true" }, author.isBot ? "B" : initials(author.name));
 }
 
 function safeTime(date, tz, locale) {
@@ -90,12 +90,16 @@ function safeDate(ts, format, text) {
 export function renderMessageList(container, messages, ctx, cache, { inThread = false } = {}) {
   const seen = new Set();
   const children = [];
+  let messageCount = 0;
   let lastDay = null;
   for (const message of Array.isArray(messages) ? messages : []) {
     if (!message || typeof message.ts !== "string") continue;
     const day = dayLabel(message.ts, ctx.text);
     if (day !== lastDay && !inThread) {
-      children.push(h("div", { class: "day-divider" }, h("span", {}, day)));
+      const dayKey = `day:${day}`;
+      if (!cache.has(dayKey)) cache.set(dayKey, { key: day, node: h("div", { class: "day-divider" }, h("span", {}, day)) });
+      seen.add(dayKey);
+      children.push(cache.get(dayKey).node);
       lastDay = day;
     }
     const key = JSON.stringify(message);
@@ -105,7 +109,7 @@ export function renderMessageList(container, messages, ctx, cache, { inThread = 
       try {
         node = renderMessage(message, ctx, { inThread });
       } catch (error) {
-        console.error("message", message.ts, error);
+        console.warn("message", message.ts, error);
         node = h("div", { class: "message", "data-ts": message.ts }, h("div", { class: "unsupported" }, "[unsupported message]"));
       }
       entry = { key, node };
@@ -113,10 +117,15 @@ export function renderMessageList(container, messages, ctx, cache, { inThread = 
     }
     seen.add(message.ts);
     children.push(entry.node);
+    messageCount += 1;
   }
-  for (const ts of [...cache.keys()]) if (!seen.has(ts)) cache.delete(ts);
-  container.replaceChildren(...children);
-  return children.length;
+  for (const key of [...cache.keys()]) if (!seen.has(key)) cache.delete(key);
+  // Touch the DOM only when something changed: moving a node blurs it, which would close
+  // a select the person has open while the page polls.
+  const current = container.children;
+  const same = current.length === children.length && children.every((node, i) => current[i] === node);
+  if (!same) container.replaceChildren(...children);
+  return messageCount;
 }
 
 function dayLabel(ts, text) {
@@ -130,14 +139,25 @@ function dayLabel(ts, text) {
   }
 }
 
-/** The thread pane's messages: the parent, a "N replies" rule, then the replies. */
+/**
+ * The thread pane's messages: the parent, a "N replies" rule, then the replies.
+ * cache: {parent: Map, replies: Map, nodes?}; the containers are kept in `cache.nodes`
+ * so a refresh that changed nothing leaves the DOM alone.
+ */
 export function renderThread(body, thread, ctx, cache) {
   const messages = Array.isArray(thread?.messages) ? thread.messages : [];
   const [parent, ...rest] = messages;
-  const parentList = h("div", { class: "thread-parent" });
+  if (!cache.nodes || !body.contains(cache.nodes.parentList)) {
+    cache.nodes = {
+      parentList: h("div", { class: "thread-parent" }),
+      rule: h("div", { class: "thread-count" }, h("span", {})),
+      replyList: h("div", { class: "thread-replies" }),
+    };
+    body.replaceChildren(cache.nodes.parentList, cache.nodes.rule, cache.nodes.replyList);
+  }
+  const { parentList, rule, replyList } = cache.nodes;
   renderMessageList(parentList, parent ? [parent] : [], ctx, cache.parent, { inThread: true });
-  const replyList = h("div", { class: "thread-replies" });
   renderMessageList(replyList, rest, ctx, cache.replies, { inThread: true });
-  const rule = rest.length ? [h("div", { class: "thread-count" }, h("span", {}, replies(rest.length)))] : [];
-  body.replaceChildren(parentList, ...rule, replyList);
+  rule.hidden = rest.length === 0;
+  rule.firstChild.textContent = replies(rest.length);
 }

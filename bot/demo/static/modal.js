@@ -72,7 +72,9 @@ export function showModal(view, deps) {
   const blocks = renderBlocks(view.blocks, ctx);
   const formError = h("div", { class: "modal-form-error", role: "alert", hidden: true });
   const submit = view.submit
-    ? h("button", { type: "submit", class: "bk-button bk-button-primary", "data-demo": "modal-submit" }, textOf(view.submit) || t("modal.submit"))
+    // type="button": Enter in a text field must not submit the modal (Slack does not).
+    ? h("button", { type: "button", class: "bk-button bk-button-primary", "data-demo": "modal-submit", onclick: () => submitModal(form, view, inputs, deps) },
+      textOf(view.submit) || t("modal.submit"))
     : null;
   const closeText = textOf(view.close) || (view.submit ? t("modal.cancel") : t("modal.close"));
   const close = () => deps.onClose(view.id);
@@ -86,16 +88,13 @@ export function showModal(view, deps) {
       h("button", { type: "button", class: "bk-button bk-button-default", "data-demo": "modal-close", onclick: close }, closeText),
       submit),
   );
-  form.addEventListener("submit", (event) => {
-    event.preventDefault();
-    if (submit) submitModal(form, view, inputs, deps);
-  });
+  form.addEventListener("submit", (event) => event.preventDefault());
 
   root.replaceChildren(h("div", { class: "overlay modal-overlay" }, form));
   document.body.classList.add("has-modal");
   if (carried) restore(inputs, carried);
   shown = { view, key, inputs, root: form };
-  if (!carried) form.querySelector("input:not([type=radio]):not([type=checkbox]), textarea, select")?.focus();
+  if (!carried) form.querySelector(".modal-body input, .modal-body textarea, .modal-body select")?.focus();
 }
 
 export function modalViewId() {

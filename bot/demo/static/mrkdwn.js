@@ -52,7 +52,7 @@ export function renderMrkdwn(text, ctx) {
     appendBlocks(fragment, String(text ?? ""), ctx);
   } catch (error) {
     // Never let odd input take the message down: show it as it came.
-    console.error("mrkdwn", error);
+    console.warn("mrkdwn", error);
     fragment.replaceChildren(document.createTextNode(String(text ?? "")));
   }
   return fragment;

@@ -46,9 +46,9 @@ export function renderSidebarNav(nav, state, onOpen) {
       (state.workspace.channels || []).map((c) => item("channel", c.id, "#", c.name))),
     h("div", { class: "sidebar-section" },
       h("div", { class: "sidebar-heading" }, t("sidebar.direct_messages")),
-      item("dm", dmId(state.as), h("span", { class: "mini-avatar" }, "⚾"), bot.name)),
+      item("dm", dmId(state.as), h("span", { class: "mini-avatar" }, "B"), bot.name)),
     h("div", { class: "sidebar-section" },
       h("div", { class: "sidebar-heading" }, t("sidebar.apps")),
-      item("home", "home", "⌂", `${t("sidebar.home")} · ${bot.name}`)),
+      item("home", "home", "⌂", t("sidebar.home_item", { bot: bot.name }))),
   );
 }
