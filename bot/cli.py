@@ -77,6 +77,12 @@ def _parser() -> argparse.ArgumentParser:
         "--seed", type=_count, default=0, metavar="N", help="start with N leads of history"
     )
     demo.add_argument("--no-browser", action="store_true", help="do not open a browser")
+    demo.add_argument(
+        "--policy",
+        type=Path,
+        metavar="FILE",
+        help="try this policy instead of the demo's (with the demo's channel and user ids)",
+    )
     demo.set_defaults(run=cmd_demo)
 
     worker = sub.add_parser("worker", help="run the scheduler and Slack delivery only")
@@ -179,7 +185,11 @@ def cmd_socket(_args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_demo(args: argparse.Namespace, _settings: Settings) -> int:
     options = DemoOptions(
-        port=args.port, locale=args.locale, seed=args.seed, open_browser=not args.no_browser
+        port=args.port,
+        locale=args.locale,
+        seed=args.seed,
+        open_browser=not args.no_browser,
+        policy=args.policy,
     )
     try:
         return run_demo(options)

@@ -72,6 +72,7 @@ def demo_blueprint(
     *,
     token: str,
     locale: str,
+    channels: list[dict[str, str]],
     hand_off_sample: Callable[[], dict[str, Any]],
     post_weekly_report: Callable[[], None],
     stopping: threading.Event,
@@ -110,7 +111,7 @@ def demo_blueprint(
             name="Baton demo" if locale == "en" else "Baton デモ",
             locale=locale,
             people=[person.shown(locale) for person in people.PEOPLE],
-            channels=people.channels(locale),
+            channels=channels,
             bot={"id": BOT_USER_ID, "name": people.BOT_NAME},
         )
 

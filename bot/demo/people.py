@@ -69,8 +69,14 @@ CHANNELS = (
 BOT_NAME = "Baton"
 
 
-def channels(locale: str) -> list[dict[str, str]]:
-    return [{"id": channel_id, "name": names[locale]} for channel_id, names in CHANNELS]
+def channels(locale: str, also: list[str] | None = None) -> list[dict[str, str]]:
+    """The demo's channels, then any other the policy posts to (named by its id)."""
+    shown = [{"id": channel_id, "name": names[locale]} for channel_id, names in CHANNELS]
+    known = {channel["id"] for channel in shown}
+    for channel_id in dict.fromkeys(also or []):
+        if channel_id not in known:
+            shown.append({"id": channel_id, "name": channel_id.lower()})
+    return shown
 
 
 def users_info(locale: str) -> dict[str, dict[str, Any]]:

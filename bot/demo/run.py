@@ -57,6 +57,9 @@ class DemoOptions:
     seed: int = 0
     open_browser: bool = True
     folder: Path = Path("baton-demo")
+    # A policy file to try instead of the demo's (its channels and people are the demo's
+    # ids, e.g. C0DEMOSALES and U0DEMOMGR; other channels it names appear in the page).
+    policy: Path | None = None
 
 
 def run_demo(options: DemoOptions) -> int:
@@ -86,7 +89,10 @@ def _build(options: DemoOptions, standin: SlackStandIn) -> Runtime:
         print(f"baton demo: a fresh demo (the last one in {folder}/ was replaced)", flush=True)
     folder.mkdir(parents=True)
     policy_file = folder / "baton.yml"
-    policy_file.write_text(people.policy_text(options.locale), encoding="utf-8")
+    if options.policy is not None:
+        policy_file.write_text(options.policy.read_text(encoding="utf-8"), encoding="utf-8")
+    else:
+        policy_file.write_text(people.policy_text(options.locale), encoding="utf-8")
     settings = Settings(
         slack_bot_token="xoxb-demo",
         slack_signing_secret=secrets.token_hex(16),
@@ -117,7 +123,9 @@ def _serve(options: DemoOptions, standin: SlackStandIn, runtime: Runtime) -> Non
         body = sample_lead(samples, next(count))
         data = LeadPayload.model_validate(body).to_lead_input()
         lead = runtime.leads.hand_off(data, actor="demo").lead
-        return {"id": lead.id, "name": lead.name, "company": lead.company}
+        route = runtime.policy.route_of_lead(lead.route)
+        channel = route.channel if route else None
+        return {"id": lead.id, "name": lead.name, "company": lead.company, "channel": channel}
 
     def post_weekly_report() -> None:
         now = runtime.clock()
@@ -132,7 +140,10 @@ def _serve(options: DemoOptions, standin: SlackStandIn, runtime: Runtime) -> Non
             standin,
             relay,
             token=secrets.token_urlsafe(24),
-            locale=options.locale,
+            locale=runtime.policy.locale,
+            channels=people.channels(
+                runtime.policy.locale, [route.channel for route in runtime.policy.routes]
+            ),
             hand_off_sample=hand_off_sample,
             post_weekly_report=post_weekly_report,
             stopping=stopping,

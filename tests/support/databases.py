@@ -45,7 +45,7 @@ def postgres_unavailable() -> str | None:
 
 def skip_or_fail(reason: str) -> None:
     if IN_CI:
-        pytest.fail(f"{reason} (under CI the PostgreSQL tests must run, not skip)")
+        pytest.fail(f"{reason} (under CI these tests must run, not skip)")
     pytest.skip(reason)
 
 

@@ -262,6 +262,7 @@ async function runDemoButton(button, call, doneKey) {
   const answer = await attempt(call);
   button.disabled = false;
   if (answer) showBanner(t(doneKey), "info");
+  return answer;
 }
 
 // --- navigation -----------------------------------------------------------------------------
@@ -429,7 +430,14 @@ function drawChrome() {
 }
 
 function wireControls() {
-  $("sample-lead-button").addEventListener("click", (e) => runDemoButton(e.currentTarget, api.sampleLead, "demo.sample_lead_done"));
+  $("sample-lead-button").addEventListener("click", async (e) => {
+    const answer = await runDemoButton(e.currentTarget, api.sampleLead, "demo.sample_lead_done");
+    // Show the channel the lead's card goes to (its route's), where it appears next.
+    const channel = answer && answer.lead && answer.lead.channel;
+    if (channel && state.workspace.channels.some((c) => c.id === channel)) {
+      open({ kind: "channel", id: channel });
+    }
+  });
   $("weekly-report-button").addEventListener("click", (e) => runDemoButton(e.currentTarget, api.weeklyReport, "demo.weekly_report_done"));
   $("message-box").addEventListener("input", (event) => {
     // Grow with Shift+Enter lines, up to the CSS max-height.
