@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import errno
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -194,7 +195,8 @@ def cmd_demo(args: argparse.Namespace, _settings: Settings) -> int:
     try:
         return run_demo(options)
     except OSError as exc:  # the port is taken, the folder cannot be written
-        print(f"baton demo: {exc}", file=sys.stderr)
+        hint = f"; try another with --port {args.port + 1}" if exc.errno == errno.EADDRINUSE else ""
+        print(f"baton demo: {exc.strerror or exc}{hint}", file=sys.stderr)
         return EXIT_NOT_READY
 
 

@@ -57,11 +57,13 @@ def serve_http(
     background: bool,
     host: str = "0.0.0.0",
     on_stop: Callable[[], None] = lambda: None,
+    on_listening: Callable[[], None] = lambda: None,
     **server_options: Any,
 ) -> None:
     """Serve until SIGTERM, then shut down gracefully (see the module docstring).
-    `on_stop` runs as the stop begins (the demo ends its event streams);
-    `server_options` are waitress's own."""
+    `on_listening` runs once the port is bound (the demo then shows its address);
+    `on_stop` as the stop begins (the demo ends its event streams); `server_options`
+    are waitress's own."""
     server: Any = create_server(
         wsgi_app,
         host=host,
@@ -70,6 +72,7 @@ def serve_http(
         clear_untrusted_proxy_headers=True,
         **server_options,
     )
+    on_listening()
     socket_map = server._map if hasattr(server, "_map") else server.map
     # Pooled connections for the request threads (as many as the pool keeps), opened
     # before the first request rather than during the first burst of clicks.

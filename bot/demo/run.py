@@ -150,9 +150,12 @@ def _serve(options: DemoOptions, standin: SlackStandIn, runtime: Runtime) -> Non
             now=utcnow,
         )
     )
-    print(f"Baton demo: open {address}/ (Ctrl-C stops it)", flush=True)
-    if options.open_browser:
-        threading.Timer(0.5, webbrowser.open, args=(f"{address}/",)).start()
+
+    def listening() -> None:
+        print(f"Baton demo: open {address}/ (Ctrl-C stops it)", flush=True)
+        if options.open_browser:
+            threading.Timer(0.5, webbrowser.open, args=(f"{address}/",)).start()
+
     serve_http(
         runtime,
         web,
@@ -160,6 +163,7 @@ def _serve(options: DemoOptions, standin: SlackStandIn, runtime: Runtime) -> Non
         background=True,
         host="127.0.0.1",
         on_stop=stopping.set,
+        on_listening=listening,
         # Flush every write: a server-sent event is a few hundred bytes, which waitress
         # would otherwise hold until its send buffer fills or its loop next looks.
         send_bytes=1,

@@ -3,6 +3,10 @@
 
 from __future__ import annotations
 
+import os
+import socket
+import subprocess
+import sys
 import urllib.request
 from pathlib import Path
 from typing import Any
@@ -10,6 +14,7 @@ from typing import Any
 import pytest
 
 from tests.support.demo import DemoProcess, button, card_of, running_demo
+from tests.support.processes import REPO
 
 REP1, REP2, MANAGER, MARKETER = "U0DEMOREP1", "U0DEMOREP2", "U0DEMOMGR", "U0DEMOMKT"
 SALES, ENTERPRISE, MARKETING = "C0DEMOSALES", "C0DEMOENT", "C0DEMOMKT"
@@ -156,3 +161,22 @@ def test_it_ignores_real_slack_settings_and_the_operators_database(tmp_path: Pat
     assert (tmp_path / "baton-demo" / "baton-demo.db").exists()
     said = next(line for line in demo.output().splitlines() if "ignoring" in line)
     assert all(name in said for name in env)
+
+
+def test_a_taken_port_is_named_with_what_to_do(tmp_path: Path) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = subprocess.run(
+            [sys.executable, "-m", "bot", "demo", "--no-browser", "--port", str(port)],
+            cwd=tmp_path,
+            env={**os.environ, "PYTHONPATH": str(REPO)},
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+    assert result.returncode == 3
+    assert f"try another with --port {port + 1}" in result.stderr
+    assert "open http" not in result.stdout  # no address that does not answer
+    assert "Traceback" not in result.stderr
