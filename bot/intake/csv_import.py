@@ -21,7 +21,7 @@ from typing import Any, TextIO
 from pydantic import ValidationError
 from tqdm import tqdm
 
-from bot.core.i18n import t
+from bot.core.i18n import join, t
 from bot.core.policy import Policy
 from bot.intake.csv_headers import HEADER_ALIASES, normalize_header
 from bot.intake.formats import full_name
@@ -47,7 +47,12 @@ class ImportProblem(Exception):
         super().__init__(key)
 
     def message(self, locale: str) -> str:
-        return t(self.key, locale, **self.params)
+        # lists (of columns, of fields) are joined as the reader's language writes a list
+        params = {
+            name: join(value, locale) if isinstance(value, list | tuple) else value
+            for name, value in self.params.items()
+        }
+        return t(self.key, locale, **params)
 
 
 # --- reading the file ----------------------------------------------------------------
@@ -141,15 +146,13 @@ def plan_columns(headers: Sequence[str], overrides: Sequence[str] = ()) -> Colum
         if not sep or not column or not target:
             raise ImportProblem("intake.import.bad_map", given=item)
         if not _valid_target(target):
-            raise ImportProblem(
-                "intake.import.map_unknown_field", field=target, known=", ".join(TARGETS)
-            )
+            raise ImportProblem("intake.import.map_unknown_field", field=target, known=TARGETS)
         matches = [i for i, h in enumerate(headers) if h == column] or [
             i for i, h in enumerate(headers) if normalize_header(h) == normalize_header(column)
         ]
         if not matches:
             raise ImportProblem(
-                "intake.import.map_unknown_column", column=column, headers=", ".join(headers)
+                "intake.import.map_unknown_column", column=column, headers=list(headers)
             )
         for i in matches:
             chosen[i] = target
@@ -164,7 +167,7 @@ def plan_columns(headers: Sequence[str], overrides: Sequence[str] = ()) -> Colum
             continue
         plan.targets.setdefault(found, []).append(i)
     if not {"name", "email", *NAME_PARTS} & plan.targets.keys():
-        raise ImportProblem("intake.import.no_identity", headers=", ".join(headers))
+        raise ImportProblem("intake.import.no_identity", headers=list(headers))
     return plan
 
 
@@ -269,7 +272,10 @@ def _reasons(exc: ValidationError, plan: ColumnPlan, headers: Sequence[str], loc
         "name", column_of.get("last_name") or column_of.get("first_name") or "name"
     )
     problems = field_problems(exc, locale, column_of)
-    return "; ".join(f"{name}: {problem}" for name, problem in problems.items())
+    return t("intake.import.problem_sep", locale).join(
+        t("intake.import.problem", locale, column=name, problem=problem)
+        for name, problem in problems.items()
+    )
 
 
 def run_import(

@@ -26,7 +26,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-from bot.core.i18n import t
+from bot.core.i18n import join, t
 from bot.leads.handoff import LeadInput
 
 SCORE_MIN = 0
@@ -247,6 +247,37 @@ _MESSAGES = {
 }
 
 
+# email-validator explains a refused address in English; its reasons, by the words that
+# tell them apart, as catalog keys (the first match wins), so each language says it.
+_EMAIL_REASONS: tuple[tuple[str, str], ...] = (
+    ("full-width", "intake.email.full_width_at"),
+    ("small commercial at", "intake.email.full_width_at"),
+    ("must have an @-sign", "intake.email.no_at"),
+    ("something before the @-sign", "intake.email.nothing_before"),
+    ("something after the @-sign", "intake.email.nothing_after"),
+    ("too long", "intake.email.too_long"),
+    ("cannot be separated by so many", "intake.email.too_long"),
+    ("should have a period", "intake.email.domain"),
+    ("period", "intake.email.periods"),
+    ("unsafe characters", "intake.email.unsafe"),
+    ("special-use or reserved", "intake.email.reserved"),
+    ("display name", "intake.email.extra"),
+    ("angle bracket", "intake.email.extra"),
+    ("anything after the email address", "intake.email.extra"),
+    ("before the @-sign", "intake.email.chars_before"),
+    ("the part after the @-sign contains", "intake.email.chars_after"),
+    ("after the @-sign after idna", "intake.email.chars_after"),
+    ("the part after the @-sign", "intake.email.domain"),
+)
+
+
+def _email_reason(reason: object, locale: str) -> str:
+    """Why email-validator refused an address, in the reader's language."""
+    text = str(reason).lower()
+    key = next((key for words, key in _EMAIL_REASONS if words in text), "intake.email.other")
+    return t(key, locale)
+
+
 def field_problems(
     error: ValidationError, locale: str = "en", origin: dict[str, str] | None = None
 ) -> dict[str, str]:
@@ -262,12 +293,14 @@ def field_problems(
         keys = ["name", "email"] if kind == "baton_name_or_email" else [".".join(loc) or "body"]
         params = dict(item.get("ctx") or {})
         params.setdefault("max_length", "")
-        params.setdefault("reason", item["msg"])
+        if kind == "value_error":
+            params["reason"] = _email_reason(params.get("reason", ""), locale)
+        params["kind"] = kind
         params.setdefault("code", "")
         params.setdefault("position", "")
         params.setdefault("limit", "")
         params.setdefault("entry", "")
-        params.update(min=SCORE_MIN, max=SCORE_MAX, known=", ".join(FIELD_NAMES))
+        params.update(min=SCORE_MIN, max=SCORE_MAX, known=join(FIELD_NAMES, locale))
         key = _MESSAGES.get(kind, "intake.field.invalid")
         for field in keys:
             shown = (origin or {}).get(field, field)

@@ -276,7 +276,7 @@ def test_permanent_errors_become_dead_letters_managers_hear_of_once_and_retry_fa
     assert problem.count == 2 and problem.lead_ids == sorted(leads, reverse=True)
     assert problem.message("en") == (
         "Baton cannot post to <#C0SALES>: it is not in the channel — invite it with "
-        "/invite @Baton. (2 message(s) waiting)"
+        "/invite @Baton. (2 messages waiting)"
     )
     assert "招待してください" in problem.message("ja")
 

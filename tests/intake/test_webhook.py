@@ -172,7 +172,7 @@ def test_errors_follow_accept_language(http: FlaskClient) -> None:
     answer = post_lead(http, {"name": 5}, headers={"Accept-Language": "ja,en;q=0.5"})
     assert answer.status_code == 400
     assert "文字列" in answer.json["fields"]["name"]
-    assert "問題が 1 件" in answer.json["error"]
+    assert "問題が1件" in answer.json["error"]
 
 
 def test_blank_strings_count_as_absent(http: FlaskClient, app_db: Database) -> None:

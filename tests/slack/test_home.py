@@ -77,4 +77,4 @@ class TestJapanese:
         view = published.args["view"]
         assert view["blocks"][0]["text"]["text"] == "Baton・担当リード"
         shown = text_of(view["blocks"])
-        assert "*担当中のリード（1件）*" in shown and "<@U0REP1> さんが" in shown
+        assert "*担当中のリード（1件）*" in shown and "担当者：<@U0REP1> さん（" in shown

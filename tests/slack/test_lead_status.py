@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -138,6 +139,9 @@ def test_an_unexpected_failure_answers_with_an_error_id(
         assert "Traceback" not in body["text"] and "leads_gone" not in body["text"]
 
 
+JAPANESE_DATE = re.compile(r"(\d{4}年)?\d{1,2}月\d{1,2}日\([月火水木金土日]\) \d{1,2}:\d{2}")
+
+
 class TestJapanese:
     @pytest.fixture
     def policy(self) -> Policy:
@@ -145,17 +149,21 @@ class TestJapanese:
 
     def test_every_form_answers_in_japanese(self, slack: SlackClientSim, team: Team) -> None:
         shown, _ = ask(slack, "")
-        assert "*未対応*\n1" in shown and "期限内の担当決定: 4件中2件（50%）" in shown
-        assert "担当決定までの中央値: 10分・初回接触までの中央値: 30分" in shown
+        assert "*担当者未定*\n1" in shown and "期限内の担当決定：4件中2件（50%）" in shown
+        assert "中央値：担当決定まで10分・初回接触まで30分" in shown
         assert "1. 予算なし：1件" in shown
         shown, _ = ask(slack, f"#{team.contacted}")
         assert "<@U0REP1> さんが初回接触を記録しました" in shown and "*これまでの経緯*" in shown
+        # Slack formats the dates; their fallback reads as Japanese, not ISO
+        fallbacks = re.findall(r"<!date\^\d+\^[^|]*\|([^>]*)>", shown)
+        assert fallbacks and all(JAPANESE_DATE.fullmatch(f) for f in fallbacks), fallbacks
+        assert any(f.endswith("11月20日(金) 10:05") for f in fallbacks)  # claimed
         shown, _ = ask(slack, "example kk")
         assert "*「example kk」に該当するリード（2件）*" in shown
         shown, _ = ask(slack, "自分")
         assert "*担当中のリード（2件）*" in shown
         shown, _ = ask(slack, "期限切れ")
-        assert "担当期限（<!date^1795138200" in shown and "を30分超過・未対応" in shown
+        assert "担当決定期限（<!date^1795138200" in shown and "を30分超過・担当者未定" in shown
         shown, _ = ask(slack, "ヘルプ")
         assert "*/lead-status の使い方*" in shown
         shown, _ = ask(slack, "該当なし株式会社")

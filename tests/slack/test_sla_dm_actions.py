@@ -81,7 +81,7 @@ def test_reassign_from_the_dm_gives_the_lead_and_a_dm_to_the_new_owner(
     assert lead.first_touch_due_at == tokyo(12, 20)
     drain(rt)
     [dm] = posts(slack_api, "DU0REP2")
-    assert f"<@{MANAGER}> handed lead #{lead_id}" in dm.args["text"]
+    assert f"<@{MANAGER}> made you the owner of lead #{lead_id}" in dm.args["text"]
     assert action_ids(dm) == ["lead_touch"]
     [note] = slack_api.successful_calls("chat.postEphemeral")
     assert (note.args["channel"], note.args["user"]) == (f"D{MANAGER}", MANAGER)

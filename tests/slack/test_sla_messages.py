@@ -123,9 +123,11 @@ def test_japanese_escalation(settings: Settings, clock: FakeClock, slack_api: Sl
     finally:
         rt.close()
     [dm] = posts(slack_api, f"D{MANAGER}")
-    assert "担当期限を過ぎ、1時間5分 超過しています" in dm.args["text"]
+    assert "（Aiko Tanaka 1 様）の担当決定期限を過ぎています（超過：1時間5分）。" in dm.args["text"]
     buttons = json.dumps(dm.args["blocks"], ensure_ascii=False)
-    assert "自分が担当する" in buttons and "担当者: まだいません" in buttons
+    assert "自分が担当する" in buttons
+    assert "担当者：未定・エスカレーション第1段階・期限：<!date^" in buttons
+    assert "|11月20日(金) 10:15>" in buttons
 
 
 # --- nudges ----------------------------------------------------------------------------

@@ -66,5 +66,5 @@ def test_odd_field_values_are_escaped_and_cut() -> None:
 
 def test_japanese() -> None:
     text, blocks = render_flood_list([line(1), line(2)], "ja")
-    assert text == "新しいリード 2 件 — 一覧から担当してください"
+    assert text == "新着リード2件：一覧から担当してください"
     assert blocks[2]["accessory"]["text"]["text"] == "担当する"

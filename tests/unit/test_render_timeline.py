@@ -27,22 +27,22 @@ def event(kind: str, actor: str = "U0REP1", **detail: Any) -> LeadEvent:
         (
             event("claimed", late=600),
             "🙋 <@U0REP1> claimed the lead (10 min after the deadline)",
-            "🙋 <@U0REP1> さんが担当しました（期限から10分超過）",
+            "🙋 <@U0REP1> さんが担当しました（期限を10分超過）",
         ),
         (
             event("reassigned", "U0MANAGER1", previous_owner=None, new_owner="U0REP2"),
             "🔀 <@U0MANAGER1> reassigned the lead from nobody to <@U0REP2>",
-            "🔀 <@U0MANAGER1> さんが担当者を 未割り当て から <@U0REP2> さん に変更しました",
+            "🔀 <@U0MANAGER1> さんが <@U0REP2> さんを担当者に設定しました（変更前：未定）",
         ),
         (
             event("escalated", "system", clock="first_touch", notified=["U0MANAGER1"]),
             "🚨 Escalated: the first touch deadline has passed; told <@U0MANAGER1>",
-            "🚨 初回接触の期限を過ぎたため、<@U0MANAGER1> さん にエスカレーションしました",
+            "🚨 初回接触期限を過ぎたため、<@U0MANAGER1> さんにエスカレーションしました",
         ),
         (
             event("nudged", "system", clock="claim"),
             "⏰ Reminder sent: the claim deadline is near",
-            "⏰ 担当決定の期限が近いため、リマインドを送りました",
+            "⏰ 担当決定期限が近づいているため、リマインドを送りました",
         ),
         (event("mystery_kind", "system"), "• Baton: mystery_kind", "• Baton（自動）：mystery_kind"),
     ],

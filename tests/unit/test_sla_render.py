@@ -97,7 +97,7 @@ def test_unnamed_leads_still_read_well() -> None:
         NOW,
         TZ,
     )
-    assert "（氏名未登録）" in message.text and "あと 1時間" in message.text
+    assert "リード #42（氏名未登録）" in message.text and "（残り1時間）" in message.text
 
 
 def test_owned_leads_get_no_claim_button_and_name_their_owner() -> None:
@@ -123,7 +123,7 @@ def test_assigned_dm() -> None:
     message = render.assigned(
         lead(status=LeadStatus.CLAIMED, owner_id="U2", first_touch_due_at=NOW), "U0MGR", "en", TZ
     )
-    assert message.text.startswith("<@U0MGR> handed lead #42 (Aiko Tanaka) to you.")
+    assert message.text.startswith("<@U0MGR> made you the owner of lead #42 (Aiko Tanaka).")
     assert "lead_touch" in dump(message)
 
 
@@ -169,7 +169,7 @@ def test_digest_in_japanese_and_empty() -> None:
             report(routes=[], outcomes={}, top_reasons=[], slowest=[]), "ja", "UTC"
         )
     )
-    assert "今週引き継いだリードはありません。" in text
+    assert "今週引き渡したリードはありません。" in text
     assert "記録された結果はありません。" in text
 
 

@@ -4,22 +4,22 @@ from bot.core.catalog import Locale
 
 MESSAGES: dict[str, dict[Locale, str]] = {
     # --- lead states -------------------------------------------------------------
-    "status.unclaimed": {"en": "unclaimed", "ja": "未対応"},
-    "status.claimed": {"en": "claimed", "ja": "担当者決定"},
+    "status.unclaimed": {"en": "unclaimed", "ja": "担当者未定"},
+    "status.claimed": {"en": "claimed", "ja": "担当決定済み"},
     "status.contacted": {"en": "contacted", "ja": "初回接触済み"},
-    "status.meeting_booked": {"en": "meeting booked", "ja": "商談設定済み"},
-    "status.opportunity": {"en": "opportunity", "ja": "案件化"},
+    "status.meeting_booked": {"en": "meeting booked", "ja": "アポ獲得"},
+    "status.opportunity": {"en": "opportunity", "ja": "商談化"},
     "status.disqualified": {"en": "disqualified", "ja": "対象外"},
     "status.returned": {"en": "returned to marketing", "ja": "マーケティングへ差し戻し"},
     # --- disqualification reasons --------------------------------------------------
     "reason.no_budget": {"en": "No budget", "ja": "予算なし"},
     "reason.no_need": {"en": "No need", "ja": "ニーズなし"},
     "reason.no_authority": {"en": "Not a decision maker", "ja": "決裁権なし"},
-    "reason.bad_timing": {"en": "Bad timing", "ja": "時期尚早"},
-    "reason.competitor": {"en": "Chose a competitor", "ja": "競合を採用済み"},
-    "reason.bad_contact": {"en": "Contact details invalid", "ja": "連絡先が無効"},
-    "reason.not_target": {"en": "Not our target customer", "ja": "ターゲット外"},
-    "reason.duplicate": {"en": "Duplicate of another lead", "ja": "重複リード"},
+    "reason.bad_timing": {"en": "Bad timing", "ja": "検討時期が先"},
+    "reason.competitor": {"en": "Chose a competitor", "ja": "競合採用"},
+    "reason.bad_contact": {"en": "Contact details invalid", "ja": "連絡先不備"},
+    "reason.not_target": {"en": "Not our target customer", "ja": "対象外の企業"},
+    "reason.duplicate": {"en": "Duplicate of another lead", "ja": "重複"},
     "reason.other": {"en": "Other", "ja": "その他"},
     # --- domain errors ---------------------------------------------------------------
     "error.lead_not_found": {
@@ -36,7 +36,7 @@ MESSAGES: dict[str, dict[Locale, str]] = {
     },
     "error.release_forbidden": {
         "en": "Only the owner or a manager can release this lead.",
-        "ja": "このリードを手放せるのは、担当者本人またはマネージャーのみです。",
+        "ja": "このリードの担当を外せるのは、担当者本人またはマネージャーのみです。",
     },
     "error.touch_forbidden": {
         "en": "Only the owner or a manager can log the first touch of this lead.",
@@ -64,7 +64,7 @@ MESSAGES: dict[str, dict[Locale, str]] = {
     },
     "error.unknown_reason": {
         "en": "'{reason}' is not a disqualification reason. Choose one of: {choices}.",
-        "ja": "「{reason}」は対象外の理由として登録されていません。次から選んでください: {choices}",
+        "ja": "「{reason}」は対象外の理由として登録されていません。次のいずれかを選んでください：{choices}",
     },
     "error.snooze_in_past": {
         "en": "Snooze until a time in the future.",
@@ -72,11 +72,11 @@ MESSAGES: dict[str, dict[Locale, str]] = {
     },
     "error.no_route": {
         "en": "No route in the policy matches this lead (tried {tried}) and there is no `default` route.",
-        "ja": "このリードに合うルートがポリシーにありません（照合した項目: {tried}）。`default` ルートもありません。",
+        "ja": "このリードに合うルートがポリシーにありません（照合した項目：{tried}）。`default` ルートもありません。",
     },
     # --- actions, as verbs inside the sentences above ------------------------------------
     "action.claim": {"en": "claim", "ja": "担当"},
-    "action.release": {"en": "release", "ja": "手放すことは"},
+    "action.release": {"en": "release", "ja": "担当を外すことは"},
     "action.touch": {"en": "log a first touch for", "ja": "初回接触を記録"},
     "action.outcome": {"en": "set an outcome for", "ja": "結果を登録"},
     "action.reassign": {"en": "reassign", "ja": "担当者を変更"},

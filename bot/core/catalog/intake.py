@@ -7,7 +7,7 @@ MESSAGES: dict[str, dict[Locale, str]] = {
     "intake.field.missing": {"en": "is required.", "ja": "必須項目です。"},
     "intake.field.unknown": {
         "en": "is not a field Baton knows. Known fields: {known}. Put anything else under `fields`.",
-        "ja": "Baton が扱う項目ではありません。使える項目: {known}。それ以外の情報は `fields` の中に入れてください。",
+        "ja": "Baton が扱う項目ではありません。使える項目：{known}。それ以外の情報は `fields` の中に入れてください。",
     },
     "intake.field.not_text": {
         "en": "must be text (a JSON string).",
@@ -15,7 +15,7 @@ MESSAGES: dict[str, dict[Locale, str]] = {
     },
     "intake.field.too_long": {
         "en": "is too long: at most {max_length} characters.",
-        "ja": "長すぎます。{max_length} 文字以内にしてください。",
+        "ja": "長すぎます。{max_length}文字以内にしてください。",
     },
     "intake.field.not_number": {
         "en": "must be a number (not text, not true/false).",
@@ -27,7 +27,7 @@ MESSAGES: dict[str, dict[Locale, str]] = {
     },
     "intake.field.score_range": {
         "en": "must be between {min} and {max}.",
-        "ja": "{min} 以上 {max} 以下の数値で指定してください。",
+        "ja": "{min}以上{max}以下の数値で指定してください。",
     },
     "intake.field.not_object": {
         "en": 'must be an object like {{"key": "value"}}.',
@@ -35,11 +35,64 @@ MESSAGES: dict[str, dict[Locale, str]] = {
     },
     "intake.field.email": {
         "en": "is not a valid email address: {reason}",
-        "ja": "メールアドレスの形式が正しくありません: {reason}",
+        "ja": "メールアドレスの形式が正しくありません。{reason}",
+    },
+    # --- why an email address is refused (email-validator's reasons, in our words) -----
+    "intake.email.no_at": {
+        "en": "It must have an @-sign.",
+        "ja": "「@」が含まれていません。",
+    },
+    "intake.email.full_width_at": {
+        "en": "It has a full-width at-sign (＠) instead of a regular @.",
+        "ja": "全角の「＠」が使われています。半角の「@」にしてください。",
+    },
+    "intake.email.nothing_before": {
+        "en": "There must be something before the @-sign.",
+        "ja": "「@」の前が空です。",
+    },
+    "intake.email.nothing_after": {
+        "en": "There must be something after the @-sign.",
+        "ja": "「@」の後が空です。",
+    },
+    "intake.email.domain": {
+        "en": "The part after the @-sign is not a valid domain (like example.com).",
+        "ja": "「@」の後のドメインが正しくありません（例：example.co.jp）。",
+    },
+    "intake.email.reserved": {
+        "en": "The part after the @-sign is a reserved name that cannot receive email.",
+        "ja": "「@」の後が、メールには使えない予約済みのドメインです。",
+    },
+    "intake.email.periods": {
+        "en": "A period is out of place (two in a row, or next to the @-sign or a hyphen).",
+        "ja": "ピリオド（.）の位置が正しくありません（連続している、または「@」やハイフンと隣り合っています）。",
+    },
+    "intake.email.chars_before": {
+        "en": "The part before the @-sign has characters an email address cannot have (spaces, full-width letters…).",
+        "ja": "「@」の前に、メールアドレスに使えない文字（空白や全角文字など）が含まれています。",
+    },
+    "intake.email.chars_after": {
+        "en": "The part after the @-sign has characters a domain cannot have.",
+        "ja": "「@」の後に、ドメインに使えない文字が含まれています。",
+    },
+    "intake.email.unsafe": {
+        "en": "It has characters that cannot be shown safely (control or direction characters).",
+        "ja": "制御文字など、安全に表示できない文字が含まれています。",
+    },
+    "intake.email.too_long": {
+        "en": "It is too long.",
+        "ja": "長すぎます。",
+    },
+    "intake.email.extra": {
+        "en": "Give the address alone, without a name, angle brackets or anything after it.",
+        "ja": "氏名や山かっこ（< >）を付けず、メールアドレスだけを入力してください。",
+    },
+    "intake.email.other": {
+        "en": "Write it like name@example.com.",
+        "ja": "「name@example.co.jp」の形で入力してください。",
     },
     "intake.field.character": {
         "en": "contains a character that cannot be stored (U+{code} at position {position}); remove it.",
-        "ja": "保存できない文字が含まれています（{position} 文字目の U+{code}）。この文字を削除してください。",
+        "ja": "保存できない文字が含まれています（{position}文字目の U+{code}）。この文字を削除してください。",
     },
     "intake.field.unicode": {
         "en": "contains text that is not valid Unicode (a lone surrogate such as \\ud800); remove it.",
@@ -47,27 +100,27 @@ MESSAGES: dict[str, dict[Locale, str]] = {
     },
     "intake.field.too_many": {
         "en": "has too many entries: at most {limit}.",
-        "ja": "項目が多すぎます。{limit} 個以内にしてください。",
+        "ja": "項目が多すぎます。{limit}個以内にしてください。",
     },
     "intake.field.extra_key": {
         "en": "has an empty key or a key longer than {limit} characters ({entry}).",
-        "ja": "キーが空か、{limit} 文字を超えています（{entry}）。",
+        "ja": "キーが空か、{limit}文字を超えています（{entry}）。",
     },
     "intake.field.extra_long": {
         "en": "{entry}: the value is too long: at most {limit} characters.",
-        "ja": "{entry}: 値が長すぎます。{limit} 文字以内にしてください。",
+        "ja": "{entry}：値が長すぎます。{limit}文字以内にしてください。",
     },
     "intake.field.extra_value": {
         "en": "{entry}: the value must be text, a number, true/false or null (not a list or an object).",
-        "ja": "{entry}: 値には文字列・数値・true/false・null のいずれかを指定してください（配列やオブジェクトは使えません）。",
+        "ja": "{entry}：値には文字列・数値・true/false・null のいずれかを指定してください（配列やオブジェクトは使えません）。",
     },
     "intake.field.name_or_email": {
         "en": "Give a name or an email (or both).",
         "ja": "氏名かメールアドレスのどちらか（または両方）を入力してください。",
     },
     "intake.field.invalid": {
-        "en": "is not valid: {reason}",
-        "ja": "値が正しくありません: {reason}",
+        "en": "is not valid ({kind}).",
+        "ja": "値が正しくありません（{kind}）。",
     },
     # --- POST /leads: answers other than success ------------------------------------
     "intake.http.not_configured": {
@@ -76,7 +129,7 @@ MESSAGES: dict[str, dict[Locale, str]] = {
     },
     "intake.http.too_large": {
         "en": "The body is too large ({size} bytes; at most {limit}). Send one lead per request and leave out what sales does not need.",
-        "ja": "本文が大きすぎます（{size} バイト。上限は {limit} バイトです）。1 回のリクエストで送るリードは 1 件にし、営業に不要な項目は省いてください。",
+        "ja": "本文が大きすぎます（{size}バイト。上限は{limit}バイトです）。1回のリクエストで送るリードは1件にし、営業に不要な項目は省いてください。",
     },
     "intake.http.content_type": {
         "en": "Send the lead as JSON with Content-Type: application/json (this request said {given}).",
@@ -88,11 +141,11 @@ MESSAGES: dict[str, dict[Locale, str]] = {
     },
     "intake.http.unknown_format": {
         "en": 'Unknown format "{given}". Known formats: {known}.',
-        "ja": "「{given}」という形式には対応していません。対応している形式: {known}",
+        "ja": "「{given}」という形式には対応していません。対応している形式：{known}",
     },
     "intake.http.idempotency_key": {
         "en": "The Idempotency-Key header must be 1 to {limit} visible ASCII characters.",
-        "ja": "Idempotency-Key ヘッダーは、表示可能な ASCII 文字 1〜{limit} 文字で指定してください。",
+        "ja": "Idempotency-Key ヘッダーは、表示可能な ASCII 文字1〜{limit}文字で指定してください。",
     },
     "intake.http.empty": {
         "en": "The body is empty: send the lead as a JSON object.",
@@ -100,11 +153,11 @@ MESSAGES: dict[str, dict[Locale, str]] = {
     },
     "intake.http.not_utf8": {
         "en": "The body is not valid UTF-8 (first bad byte at offset {position}).",
-        "ja": "本文が正しい UTF-8 ではありません（{position} バイト目に不正なバイトがあります）。",
+        "ja": "本文が正しい UTF-8 ではありません（{position}バイト目に不正なバイトがあります）。",
     },
     "intake.http.bad_json": {
         "en": "The body is not valid JSON: {problem} at line {line}, column {column}.",
-        "ja": "本文が正しい JSON ではありません: {line} 行 {column} 列目（{problem}）。",
+        "ja": "本文が正しい JSON ではありません（{line}行{column}列目：{problem}）。",
     },
     "intake.http.json_constant": {
         "en": "The body contains {constant}, which JSON does not allow: send a number or null.",
@@ -119,12 +172,12 @@ MESSAGES: dict[str, dict[Locale, str]] = {
         "ja": "本文はリードの項目を持つ JSON オブジェクトにしてください（受け取ったのは {given} でした）。",
     },
     "intake.http.invalid": {
-        "en": "The lead was not accepted: {count} problem(s), listed in `fields`. Nothing was stored.",
-        "ja": "リードを受け付けられませんでした。問題が {count} 件あります（`fields` を参照）。何も保存されていません。",
+        "en": "The lead was not accepted: {count} {count:problem|problems}, listed in `fields`. Nothing was stored.",
+        "ja": "リードを受け付けられませんでした。問題が{count}件あります（`fields` を参照）。何も保存されていません。",
     },
     "intake.http.unavailable": {
         "en": "Baton could not store the lead just now and saved nothing. Send it again in a minute.",
-        "ja": "ただいまリードを保存できませんでした（何も保存されていません）。1 分ほどしてから再送してください。",
+        "ja": "ただいまリードを保存できませんでした（何も保存されていません）。1分ほどしてから再送してください。",
     },
     "intake.http.internal": {
         "en": "Something went wrong inside Baton; the lead may not be stored. Send it again, and tell the operator if this persists.",
@@ -132,7 +185,7 @@ MESSAGES: dict[str, dict[Locale, str]] = {
     },
     "intake.format.one_record": {
         "en": "send exactly one record per request (this one has {count}).",
-        "ja": "1 回のリクエストでは 1 件のレコードだけを送ってください（このリクエストには {count} 件あります）。",
+        "ja": "1回のリクエストでは1件のレコードだけを送ってください（このリクエストには{count}件あります）。",
     },
     "intake.format.record_object": {
         "en": "the record must be a JSON object.",
@@ -161,15 +214,15 @@ MESSAGES: dict[str, dict[Locale, str]] = {
     },
     "intake.auth.bad_timestamp": {
         "en": "X-Baton-Timestamp must be the current time in whole Unix seconds, like 1763700000.",
-        "ja": "X-Baton-Timestamp には現在時刻を Unix 秒（整数、例: 1763700000）で指定してください。",
+        "ja": "X-Baton-Timestamp には現在時刻を Unix 秒（整数。例：1763700000）で指定してください。",
     },
     "intake.auth.stale": {
         "en": "The timestamp is stale: {off} seconds away from Baton's clock (at most {limit}). Sign each request as you send it, and check the sender's clock.",
-        "ja": "タイムスタンプが古すぎます（Baton の時刻と {off} 秒ずれています。許容範囲は {limit} 秒です）。送信のたびに署名し直し、送信側の時計も確認してください。",
+        "ja": "タイムスタンプが古すぎます（Baton の時刻と{off}秒ずれています。許容範囲は{limit}秒です）。送信のたびに署名し直し、送信側の時計も確認してください。",
     },
     "intake.auth.bad_signature": {
         "en": 'The signature is wrong: sign "v1:<timestamp>:<body>" (the exact bytes sent) with HMAC-SHA256 and BATON_INTAKE_SECRET, and send v1=<hex digest>.',
-        "ja": "署名が正しくありません。「v1:<タイムスタンプ>:<本文>」（送信する本文そのもの）を BATON_INTAKE_SECRET で HMAC-SHA256 署名し、v1=<16 進ダイジェスト> として送ってください。",
+        "ja": "署名が正しくありません。「v1:<タイムスタンプ>:<本文>」（送信する本文そのもの）を BATON_INTAKE_SECRET で HMAC-SHA256 署名し、v1=<16進ダイジェスト> として送ってください。",
     },
     "intake.auth.not_bearer": {
         "en": 'The Authorization header must read "Bearer <token>".',
@@ -186,10 +239,10 @@ MESSAGES: dict[str, dict[Locale, str]] = {
     "intake.modal.close": {"en": "Close", "ja": "閉じる"},
     "intake.modal.intro": {
         "en": "Sales gets this lead in its channel with a *Claim* button, and the SLA clock starts. Give the name and why it is sales-qualified.",
-        "ja": "このリードは営業チャンネルに *担当する* ボタン付きで投稿され、SLA の計測が始まります。氏名と、SQL と判断した理由を入力してください。",
+        "ja": "このリードは *担当する* ボタン付きで営業チャンネルに投稿され、担当決定期限のカウントが始まります。氏名と、SQL と判断した理由を入力してください。",
     },
     "intake.modal.name": {"en": "Name", "ja": "氏名"},
-    "intake.modal.name_hint": {"en": "e.g. Aiko Tanaka", "ja": "例: 山田 太郎"},
+    "intake.modal.name_hint": {"en": "e.g. Aiko Tanaka", "ja": "例：山田 太郎"},
     "intake.modal.email": {"en": "Email", "ja": "メールアドレス"},
     "intake.modal.company": {"en": "Company", "ja": "会社名"},
     "intake.modal.title_field": {"en": "Job title", "ja": "役職"},
@@ -202,7 +255,7 @@ MESSAGES: dict[str, dict[Locale, str]] = {
     },
     "intake.modal.reason_hint": {
         "en": "e.g. asked for pricing for 40 seats; budget approved for Q1",
-        "ja": "例: 40 ライセンス分の見積もり依頼あり。第 1 四半期の予算確保済み",
+        "ja": "例：40ライセンス分の見積もり依頼あり。第1四半期の予算確保済み",
     },
     "intake.modal.notes": {"en": "Notes for sales", "ja": "営業への申し送り"},
     "intake.modal.notes_hint": {
@@ -212,12 +265,12 @@ MESSAGES: dict[str, dict[Locale, str]] = {
     "intake.modal.done_title": {"en": "Lead handed off", "ja": "引き渡しました"},
     "intake.modal.done": {
         "en": "Lead #{lead_id} ({who}) goes to <#{channel}> (route {route}). Its card is being posted now; I'll send you a direct message with the link as soon as it is up.",
-        "ja": "リード #{lead_id}（{who}）を <#{channel}>（ルート: {route}）へ引き渡しました。カードを投稿中です。投稿され次第、リンクをダイレクトメッセージでお送りします。",
+        "ja": "リード #{lead_id}（{who}）を <#{channel}>（ルート：{route}）に引き渡しました。カードを投稿中です。投稿され次第、リンクをダイレクトメッセージでお送りします。",
     },
     "intake.modal.duplicate_title": {"en": "Already handed off", "ja": "引き渡し済みです"},
     "intake.modal.duplicate": {
         "en": "Baton already has this lead: #{lead_id} ({who}), handed off {when}, now {status}. Nothing new was posted; I'll send you a direct message with the link to its card.",
-        "ja": "このリードはすでに登録されています: #{lead_id}（{who}）。{when} に引き渡し済みで、現在は「{status}」です。新たな投稿は行っていません。カードへのリンクをダイレクトメッセージでお送りします。",
+        "ja": "このリードはすでに登録されています（リード #{lead_id}：{who}）。{when} に引き渡し済みで、現在のステータスは「{status}」です。新たな投稿は行っていません。カードへのリンクをダイレクトメッセージでお送りします。",
     },
     "intake.not_a_marketer": {
         "en": "Only the marketers listed in Baton's policy can hand off leads. Ask a manager to add you under roles → marketers.",
@@ -226,66 +279,69 @@ MESSAGES: dict[str, dict[Locale, str]] = {
     # --- /handoff: the direct message once the card is up -------------------------------------
     "intake.receipt.new_posted": {
         "en": "Your lead #{lead_id} ({who}) is in <#{channel}>: <{permalink}|open the card>. Route: {route}.",
-        "ja": "引き渡したリード #{lead_id}（{who}）は <#{channel}> に投稿されました: <{permalink}|カードを開く>（ルート: {route}）",
+        "ja": "引き渡したリード #{lead_id}（{who}）を <#{channel}>に投稿しました（ルート：{route}）。<{permalink}|カードを開く>",
     },
     "intake.receipt.new_posting": {
         "en": "Your lead #{lead_id} ({who}) is on its way to <#{channel}>; its card is being posted. Route: {route}.",
-        "ja": "引き渡したリード #{lead_id}（{who}）は <#{channel}> へ投稿中です（ルート: {route}）。",
+        "ja": "引き渡したリード #{lead_id}（{who}）を <#{channel}>へ投稿中です（ルート：{route}）。",
     },
     "intake.receipt.duplicate_posted": {
         "en": "Baton already had this lead: #{lead_id} ({who}), now {status}. <{permalink}|Open its card> in <#{channel}>.",
-        "ja": "このリードはすでに登録されています: #{lead_id}（{who}）、現在は「{status}」です。<#{channel}> の<{permalink}|カードを開く>",
+        "ja": "このリードはすでに登録されています（リード #{lead_id}：{who}）。現在のステータスは「{status}」です。<#{channel}>の<{permalink}|カードを開く>",
     },
     "intake.receipt.duplicate_posting": {
         "en": "Baton already had this lead: #{lead_id} ({who}), now {status}, in <#{channel}>.",
-        "ja": "このリードはすでに登録されています: #{lead_id}（{who}）、現在は「{status}」で、<#{channel}> に投稿されます。",
+        "ja": "このリードはすでに登録されています（リード #{lead_id}：{who}）。現在のステータスは「{status}」で、カードは <#{channel}>に投稿されます。",
     },
     # --- baton import ------------------------------------------------------------------------
     "intake.import.reading": {
         "en": "Reading {path} ({encoding}).",
-        "ja": "{path} を読み込みます（文字コード: {encoding}）。",
+        "ja": "{path} を読み込みます（文字コード：{encoding}）。",
     },
-    "intake.import.columns": {"en": "Columns: {columns}", "ja": "列の対応: {columns}"},
+    "intake.import.columns": {"en": "Columns: {columns}", "ja": "列の対応：{columns}"},
     "intake.import.ignored": {
         "en": "Not imported (no matching field; add --map COLUMN=FIELD or --map COLUMN=fields.KEY): {columns}",
-        "ja": "取り込まない列（対応する項目がありません。--map 列名=項目 または --map 列名=fields.キー で指定できます）: {columns}",
+        "ja": "取り込まない列（対応する項目がありません。--map 列名=項目 または --map 列名=fields.キー で指定できます）：{columns}",
     },
     "intake.import.unit": {"en": "rows", "ja": "行"},
+    # a rejected row's problems, each named by the file's own column
+    "intake.import.problem": {"en": "{column}: {problem}", "ja": "{column}：{problem}"},
+    "intake.import.problem_sep": {"en": "; ", "ja": " "},
     "intake.import.row_created": {
         "en": "row {row}: created lead #{lead_id} (route {route})",
-        "ja": "{row} 行目: リード #{lead_id} を登録しました（ルート: {route}）",
+        "ja": "{row}行目：リード #{lead_id} を登録しました（ルート：{route}）",
     },
     "intake.import.row_duplicate": {
         "en": "row {row}: duplicate of lead #{lead_id}, not posted again",
-        "ja": "{row} 行目: リード #{lead_id} と重複しているため、再投稿しませんでした",
+        "ja": "{row}行目：リード #{lead_id} と重複しているため、再投稿しませんでした",
     },
     "intake.import.row_rejected": {
         "en": "row {row}: rejected: {reason}",
-        "ja": "{row} 行目: 取り込めませんでした: {reason}",
+        "ja": "{row}行目：取り込めませんでした。{reason}",
     },
     "intake.import.row_valid": {
         "en": "row {row}: valid (route {route})",
-        "ja": "{row} 行目: 問題ありません（ルート: {route}）",
+        "ja": "{row}行目：問題ありません（ルート：{route}）",
     },
     "intake.import.summary": {
-        "en": "{total} rows: {created} created, {duplicate} duplicate(s), {rejected} rejected. Cards are posted by `baton serve` or `baton worker`.",
-        "ja": "{total} 行: 登録 {created} 件、重複 {duplicate} 件、取り込み不可 {rejected} 件。カードは `baton serve` または `baton worker` が投稿します。",
+        "en": "{total} {total:row|rows}: {created} created, {duplicate} {duplicate:duplicate|duplicates}, {rejected} rejected. Cards are posted by `baton serve` or `baton worker`.",
+        "ja": "{total}行：登録{created}件、重複{duplicate}件、取り込み不可{rejected}件。カードは `baton serve` または `baton worker` が投稿します。",
     },
     "intake.import.summary_dry": {
-        "en": "{total} rows checked, nothing written (dry run): {valid} valid, {rejected} rejected.",
-        "ja": "{total} 行を確認しました（ドライランのため何も書き込んでいません）: 問題なし {valid} 件、取り込み不可 {rejected} 件。",
+        "en": "{total} {total:row|rows} checked, nothing written (dry run): {valid} valid, {rejected} rejected.",
+        "ja": "{total}行を確認しました（ドライランのため何も書き込んでいません）。問題なし{valid}件、取り込み不可{rejected}件。",
     },
     "intake.import.too_many_cells": {
-        "en": "the row has {given} values but the header has {expected} columns (an unquoted comma?)",
-        "ja": "ヘッダーは {expected} 列ですが、この行には {given} 個の値があります（引用符で囲まれていないカンマがありませんか）",
+        "en": "the row has {given} values but the header has {expected} {expected:column|columns} (an unquoted comma?)",
+        "ja": "ヘッダーは{expected}列ですが、この行には{given}個の値があります（引用符で囲まれていないカンマがありませんか）。",
     },
     "intake.import.no_file": {
         "en": "{path}: no such file.",
-        "ja": "{path}: ファイルが見つかりません。",
+        "ja": "ファイル {path} が見つかりません。",
     },
     "intake.import.unreadable": {
         "en": "{path}: cannot be read ({problem}).",
-        "ja": "{path}: 読み込めません（{problem}）。",
+        "ja": "ファイル {path} を読み込めません（{problem}）。",
     },
     "intake.import.unknown_encoding": {
         "en": 'the file is neither UTF-8 nor Shift_JIS. Save it as "CSV UTF-8", or name its encoding with --encoding.',
@@ -297,26 +353,26 @@ MESSAGES: dict[str, dict[Locale, str]] = {
     },
     "intake.import.bad_csv": {
         "en": "the file is not valid CSV at line {line}: {problem}",
-        "ja": "{line} 行目が CSV として正しくありません: {problem}",
+        "ja": "{line}行目が CSV として正しくありません（{problem}）。",
     },
     "intake.import.no_header": {
         "en": "{path} has no header row; the first row must name the columns.",
-        "ja": "{path} にヘッダー行がありません。1 行目に列名を入れてください。",
+        "ja": "{path} にヘッダー行がありません。1行目に列名を入れてください。",
     },
     "intake.import.no_identity": {
         "en": "no column holds a name or an email. Columns found: {headers}. Name one with --map COLUMN=name or --map COLUMN=email.",
-        "ja": "氏名またはメールアドレスの列が見つかりません。見つかった列: {headers}。--map 列名=name または --map 列名=email で指定してください。",
+        "ja": "氏名またはメールアドレスの列が見つかりません（見つかった列：{headers}）。--map 列名=name または --map 列名=email で指定してください。",
     },
     "intake.import.bad_map": {
         "en": "--map {given}: write it as COLUMN=FIELD, e.g. --map 会社名=company.",
-        "ja": "--map {given}: 「列名=項目」の形で指定してください（例: --map 会社名=company）。",
+        "ja": "--map {given}：「列名=項目」の形で指定してください（例：--map 会社名=company）。",
     },
     "intake.import.map_unknown_field": {
         "en": '--map: "{field}" is not a field. Use one of {known}, fields.KEY, or - to skip the column.',
-        "ja": "--map: 「{field}」という項目はありません。{known}、fields.キー、または列を取り込まない場合は - を指定してください。",
+        "ja": "--map の「{field}」という項目はありません。{known}、fields.キーのいずれかを指定してください（列を取り込まない場合は「-」）。",
     },
     "intake.import.map_unknown_column": {
         "en": '--map: the file has no column "{column}". Columns: {headers}',
-        "ja": "--map: ファイルに「{column}」という列がありません。列: {headers}",
+        "ja": "--map の「{column}」という列がファイルにありません（ファイルの列：{headers}）。",
     },
 }

@@ -1,7 +1,9 @@
 """Messages of the Slack surface: cards, thread replies, /lead-status, App Home, modals.
 
 Mentions arrive as `{owner}`/`{actor}` already rendered by `who()`, which adds さん in
-Japanese, so the Japanese templates do not add it again.
+Japanese, so the Japanese templates do not add it again, and put the particle right
+after it (「{owner}が」, not 「{owner} が」). A lead's contact person is a customer:
+`who.customer` adds 様 to their name.
 """
 
 from bot.core.catalog import Locale
@@ -12,7 +14,11 @@ MESSAGES: dict[str, dict[Locale, str]] = {
     "who.baton": {"en": "Baton", "ja": "Baton（自動）"},
     "who.intake": {"en": "the intake API", "ja": "連携システム"},
     "who.import": {"en": "a CSV import", "ja": "CSV 取り込み"},
-    "who.nobody": {"en": "nobody", "ja": "未割り当て"},
+    "who.nobody": {"en": "nobody", "ja": "未定"},
+    "who.customer": {"en": "{name}", "ja": "{name} 様"},
+    # --- lists inside a sentence, and parts of a line side by side --------------------
+    "sep.list": {"en": ", ", "ja": "、"},
+    "sep.parts": {"en": " · ", "ja": "・"},
     "time.under_minute": {"en": "under a minute", "ja": "1分未満"},
     "time.minutes": {"en": "{m} min", "ja": "{m}分"},
     "time.hours": {"en": "{h} h", "ja": "{h}時間"},
@@ -24,12 +30,12 @@ MESSAGES: dict[str, dict[Locale, str]] = {
     "clock.claim": {"en": "claim", "ja": "担当決定"},
     "clock.first_touch": {"en": "first touch", "ja": "初回接触"},
     # --- the lead card -------------------------------------------------------------------
-    "card.header": {"en": "Lead #{lead_id} · {name}", "ja": "リード #{lead_id}・{name}"},
+    "card.header": {"en": "Lead #{lead_id} · {name}", "ja": "リード #{lead_id}：{name}"},
     "card.text": {
         "en": "Lead #{lead_id}: {name} ({status})",
         "ja": "リード #{lead_id}：{name}（{status}）",
     },
-    "card.no_name": {"en": "(no name)", "ja": "（名前なし）"},
+    "card.no_name": {"en": "(no name)", "ja": "氏名未登録"},
     "card.field.company": {"en": "Company", "ja": "会社名"},
     "card.field.title": {"en": "Title", "ja": "役職"},
     "card.field.email": {"en": "Email", "ja": "メールアドレス"},
@@ -39,40 +45,43 @@ MESSAGES: dict[str, dict[Locale, str]] = {
     "card.field.segment": {"en": "Segment · region", "ja": "セグメント・地域"},
     "card.field.route": {"en": "Route", "ja": "ルート"},
     "card.field.reason": {"en": "Why it's an SQL", "ja": "SQL と判断した理由"},
-    "card.state.unclaimed": {"en": "*Unclaimed*", "ja": "*未対応*"},
+    "card.state.unclaimed": {"en": "*Unclaimed*", "ja": "*担当者未定*"},
     "card.state.unclaimed_due": {
         "en": "*Unclaimed* · claim by {due}",
-        "ja": "*未対応*・担当期限 {due}",
+        "ja": "*担当者未定*・担当決定期限：{due}",
     },
     "card.state.claimed": {
         "en": "Claimed by {owner} at {at} · first touch due {due}",
-        "ja": "{owner}が {at} に担当・初回接触の期限 {due}",
+        "ja": "担当者：{owner}（{at} 担当決定）・初回接触期限：{due}",
     },
     "card.state.claimed_no_due": {
         "en": "Claimed by {owner} at {at}",
-        "ja": "{owner}が {at} に担当",
+        "ja": "担当者：{owner}（{at} 担当決定）",
     },
     "card.state.contacted": {
         "en": "Claimed by {owner} at {at} · first touch logged {touched}",
-        "ja": "{owner}が {at} に担当・{touched} に初回接触済み",
+        "ja": "担当者：{owner}（{at} 担当決定）・初回接触済み（{touched}）",
     },
     "card.state.meeting_booked": {
         "en": "*Meeting booked* by {owner} · {at}",
-        "ja": "*商談設定済み*（{owner}・{at}）",
+        "ja": "*アポ獲得*（{owner}・{at}）",
     },
     "card.state.opportunity": {
         "en": "*Opportunity* · {owner} · {at}",
-        "ja": "*案件化*（{owner}・{at}）",
+        "ja": "*商談化*（{owner}・{at}）",
     },
     "card.state.disqualified": {
         "en": "*Disqualified* by {owner}: {reason} · {at}",
-        "ja": "*対象外*（{owner}・{at}）理由: {reason}",
+        "ja": "*対象外*（{owner}・{at}）理由：{reason}",
     },
     "card.state.returned": {
         "en": "*Returned to marketing* by {owner} · {at}",
         "ja": "*マーケティングへ差し戻し*（{owner}・{at}）",
     },
-    "card.context.handed_off": {"en": "Handed off by {who}", "ja": "引き渡し: {who}"},
+    "card.context.handed_off": {
+        "en": "Handed off by {who} · {at}",
+        "ja": "引き渡し元：{who}・{at}",
+    },
     "card.context.snoozed": {
         "en": "Reminders snoozed until {until}",
         "ja": "リマインドは {until} まで保留中",
@@ -84,14 +93,14 @@ MESSAGES: dict[str, dict[Locale, str]] = {
     "card.release.confirm_title": {"en": "Release this lead?", "ja": "担当を外れますか？"},
     "card.release.confirm_text": {
         "en": "Lead #{lead_id} goes back to the channel and its claim clock starts again.",
-        "ja": "リード #{lead_id} はチャンネルに戻り、担当期限のカウントが最初からやり直しになります。",
+        "ja": "リード #{lead_id} はチャンネルに戻り、担当決定期限のカウントが最初からやり直しになります。",
     },
     "card.release.confirm": {"en": "Release", "ja": "外れる"},
     "card.release.deny": {"en": "Keep it", "ja": "担当を続ける"},
     # --- timeline replies in the card's thread --------------------------------------------
     "event.handed_off": {
         "en": "Handed off by {actor} (route {route})",
-        "ja": "{actor}から引き渡されました（ルート: {route}）",
+        "ja": "{actor}から引き渡されました（ルート：{route}）",
     },
     "event.claimed": {"en": "{actor} claimed the lead", "ja": "{actor}が担当しました"},
     "event.released": {
@@ -104,19 +113,19 @@ MESSAGES: dict[str, dict[Locale, str]] = {
     },
     "event.outcome": {
         "en": "{actor} set the outcome: {outcome}",
-        "ja": "{actor}が結果を登録しました: {outcome}",
+        "ja": "{actor}が結果を登録しました：{outcome}",
     },
     "event.outcome.meeting_booked": {
         "en": "{actor} booked a meeting",
-        "ja": "{actor}が商談を設定しました",
+        "ja": "{actor}がアポを獲得しました",
     },
     "event.outcome.opportunity": {
         "en": "{actor} turned the lead into an opportunity",
-        "ja": "{actor}がリードを案件化しました",
+        "ja": "{actor}がリードを商談化しました",
     },
     "event.outcome.disqualified": {
         "en": "{actor} disqualified the lead: {reason}",
-        "ja": "{actor}がリードを対象外にしました（理由: {reason}）",
+        "ja": "{actor}がリードを対象外にしました（理由：{reason}）",
     },
     "event.outcome.returned": {
         "en": "{actor} returned the lead to marketing",
@@ -124,7 +133,7 @@ MESSAGES: dict[str, dict[Locale, str]] = {
     },
     "event.reassigned": {
         "en": "{actor} reassigned the lead from {previous} to {new}",
-        "ja": "{actor}が担当者を {previous} から {new} に変更しました",
+        "ja": "{actor}が {new}を担当者に設定しました（変更前：{previous}）",
     },
     "event.snoozed": {
         "en": "{actor} snoozed the reminders until {until}",
@@ -132,11 +141,11 @@ MESSAGES: dict[str, dict[Locale, str]] = {
     },
     "event.nudged": {
         "en": "Reminder sent: the {clock} deadline is near",
-        "ja": "{clock}の期限が近いため、リマインドを送りました",
+        "ja": "{clock}期限が近づいているため、リマインドを送りました",
     },
     "event.escalated": {
         "en": "Escalated: the {clock} deadline has passed; told {notified}",
-        "ja": "{clock}の期限を過ぎたため、{notified} にエスカレーションしました",
+        "ja": "{clock}期限を過ぎたため、{notified}にエスカレーションしました",
     },
     "event.reposted": {
         "en": "The card was posted to the channel again",
@@ -144,44 +153,44 @@ MESSAGES: dict[str, dict[Locale, str]] = {
     },
     "event.other": {"en": "{actor}: {kind}", "ja": "{actor}：{kind}"},
     # appended to a line as it is: the English starts with a space, the Japanese does not
-    "event.late": {"en": " ({late} after the deadline)", "ja": "（期限から{late}超過）"},
+    "event.late": {"en": " ({late} after the deadline)", "ja": "（期限を{late}超過）"},
     # --- /lead-status --------------------------------------------------------------------
     "report.summary_text": {"en": "Baton team summary", "ja": "Baton チームの状況"},
     "report.summary_title": {"en": "Team summary · {at}", "ja": "チームの状況（{at} 時点）"},
-    "report.unclaimed": {"en": "Open and unclaimed", "ja": "未対応"},
+    "report.unclaimed": {"en": "Open and unclaimed", "ja": "担当者未定"},
     "report.awaiting_touch": {
         "en": "Claimed, awaiting first touch",
-        "ja": "担当済み・初回接触待ち",
+        "ja": "担当決定済み・初回接触待ち",
     },
     "report.overdue": {"en": "Overdue now", "ja": "期限超過"},
     "report.today": {"en": "Handed off today", "ja": "本日の引き渡し"},
-    "report.window": {"en": "Last {days} days", "ja": "過去{days}日間"},
+    "report.window": {"en": "Last {days} {days:day|days}", "ja": "過去{days}日間"},
     "report.window_capped": {
-        "en": "Last {days} days (the newest {n} leads)",
+        "en": "Last {days} {days:day|days} (the newest {n} {n:lead|leads})",
         "ja": "過去{days}日間（新しい順に{n}件を集計）",
     },
     "report.claim_sla": {
         "en": "Claimed in time: {met} of {decided} ({percent}%)",
-        "ja": "期限内の担当決定: {decided}件中{met}件（{percent}%）",
+        "ja": "期限内の担当決定：{decided}件中{met}件（{percent}%）",
     },
     "report.claim_sla_none": {
         "en": "Claimed in time: no deadline has come yet",
-        "ja": "期限内の担当決定: まだ対象がありません",
+        "ja": "期限内の担当決定：まだ対象がありません",
     },
     "report.touch_sla": {
         "en": "First touch in time: {met} of {decided} ({percent}%)",
-        "ja": "期限内の初回接触: {decided}件中{met}件（{percent}%）",
+        "ja": "期限内の初回接触：{decided}件中{met}件（{percent}%）",
     },
     "report.touch_sla_none": {
         "en": "First touch in time: no deadline has come yet",
-        "ja": "期限内の初回接触: まだ対象がありません",
+        "ja": "期限内の初回接触：まだ対象がありません",
     },
     "report.medians": {
         "en": "Median time to claim: {claim} · to first touch: {touch}",
-        "ja": "担当決定までの中央値: {claim}・初回接触までの中央値: {touch}",
+        "ja": "中央値：担当決定まで{claim}・初回接触まで{touch}",
     },
     "report.top_reasons": {
-        "en": "Top disqualification reasons (last {days} days)",
+        "en": "Top disqualification reasons (last {days} {days:day|days})",
         "ja": "主な対象外理由（過去{days}日間）",
     },
     "report.reason_row": {"en": "{rank}. {reason} — {n}", "ja": "{rank}. {reason}：{n}件"},
@@ -193,10 +202,12 @@ MESSAGES: dict[str, dict[Locale, str]] = {
         "en": "`/lead-status help` shows what else you can ask.",
         "ja": "`/lead-status help` で使い方をご確認いただけます。",
     },
+    # a lead's company in a list row, after the contact person's name
+    "report.lead_company": {"en": " · {company}", "ja": "（{company}）"},
     "report.lead_text": {"en": "Lead #{lead_id}: {name}", "ja": "リード #{lead_id}：{name}"},
     "report.timeline": {"en": "Timeline", "ja": "これまでの経緯"},
     "report.earlier_events": {
-        "en": "…{n} earlier events are not shown",
+        "en": "…{n} earlier {n:event is|events are} not shown",
         "ja": "…これより前のイベント{n}件は省略しています",
     },
     "report.matches_title": {
@@ -208,18 +219,18 @@ MESSAGES: dict[str, dict[Locale, str]] = {
         "en": "You have no open leads.",
         "ja": "現在担当中のリードはありません。",
     },
-    "report.overdue_title": {"en": "Overdue leads: {n}", "ja": "期限超過のリード: {n}件"},
+    "report.overdue_title": {"en": "Overdue leads: {n}", "ja": "期限超過のリード：{n}件"},
     "report.none_overdue": {
         "en": "No lead is overdue. 🎉",
         "ja": "期限を過ぎたリードはありません。🎉",
     },
     "report.late_claim": {
         "en": "{late} past the claim deadline ({due}), still unclaimed",
-        "ja": "担当期限（{due}）を{late}超過・未対応",
+        "ja": "担当決定期限（{due}）を{late}超過・担当者未定",
     },
     "report.late_first_touch": {
         "en": "{late} past the first-touch deadline ({due}) · {owner}",
-        "ja": "初回接触の期限（{due}）を{late}超過・担当: {owner}",
+        "ja": "初回接触期限（{due}）を{late}超過・担当者：{owner}",
     },
     "report.more_overdue": {"en": "…and {n} more", "ja": "…ほか{n}件"},
     "report.not_found": {
@@ -257,8 +268,8 @@ MESSAGES: dict[str, dict[Locale, str]] = {
     "outcome.submit": {"en": "Save", "ja": "登録"},
     "outcome.close": {"en": "Cancel", "ja": "キャンセル"},
     "outcome.kind": {"en": "Outcome", "ja": "結果"},
-    "outcome.choice.meeting_booked": {"en": "Meeting booked", "ja": "商談設定"},
-    "outcome.choice.opportunity": {"en": "Opportunity", "ja": "案件化"},
+    "outcome.choice.meeting_booked": {"en": "Meeting booked", "ja": "アポ獲得"},
+    "outcome.choice.opportunity": {"en": "Opportunity", "ja": "商談化"},
     "outcome.choice.disqualified": {"en": "Disqualified", "ja": "対象外"},
     "outcome.choice.returned": {"en": "Return to marketing", "ja": "マーケティングへ差し戻し"},
     "outcome.reason": {"en": "Reason for disqualifying", "ja": "対象外の理由"},
@@ -296,7 +307,7 @@ MESSAGES: dict[str, dict[Locale, str]] = {
     # --- answers to clicks ------------------------------------------------------------------
     "slack.already_claimed": {
         "en": "Lead #{lead_id} was already claimed by {owner} {ago}.",
-        "ja": "リード #{lead_id} はすでに {owner}が担当しています（{ago}）。",
+        "ja": "リード #{lead_id} はすでに {owner}が担当しています（担当決定：{ago}）。",
     },
     "slack.modal_failed": {
         "en": "The form could not be opened in time. Please press the button again.",
@@ -304,7 +315,7 @@ MESSAGES: dict[str, dict[Locale, str]] = {
     },
     "slack.bad_lead_value": {
         "en": "This button does not point to a lead Baton knows (value “{value}”).",
-        "ja": "このボタンは Baton のリードを指していません（値: “{value}”）。",
+        "ja": "このボタンは Baton のリードを指していません（値：「{value}」）。",
     },
     "slack.unknown_action": {
         "en": "This button is no longer in use. Use the buttons on the lead's newest card.",

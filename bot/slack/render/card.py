@@ -33,6 +33,7 @@ from bot.slack.render.text import (
     SECTION_TEXT,
     fit,
     one_line,
+    parts,
     slack_date,
     units,
     who,
@@ -54,8 +55,11 @@ _STATUS_ICON = {
 
 
 def lead_name(lead: Lead, locale: str) -> str:
-    """How a lead is called in one line: its name, else its email or company (raw text)."""
-    for value in (lead.name, lead.email, lead.company):
+    """How a lead is called in one line (raw text): its contact person, a customer
+    (「中村 彩 様」), else its email or company."""
+    if lead.name and lead.name.strip():
+        return t("who.customer", locale, name=lead.name)
+    for value in (lead.email, lead.company):
         if value and value.strip():
             return value
     return t("card.no_name", locale)
@@ -94,19 +98,19 @@ def status_line(lead: Lead, *, locale: str, tz: ZoneInfo) -> str:
     if status is S.UNCLAIMED:
         if lead.claim_due_at is None:
             return f"{icon} {t('card.state.unclaimed', locale)}"
-        due = slack_date(lead.claim_due_at, tz)
+        due = slack_date(lead.claim_due_at, tz, locale=locale)
         return f"{icon} {t('card.state.unclaimed_due', locale, due=due)}"
-    claimed_at = _date(lead.claimed_at, tz)
+    claimed_at = _date(lead.claimed_at, tz, locale)
     if status is S.CLAIMED:
         if lead.first_touch_due_at is None:
             return f"{icon} {t('card.state.claimed_no_due', locale, owner=owner, at=claimed_at)}"
-        due = slack_date(lead.first_touch_due_at, tz)
+        due = slack_date(lead.first_touch_due_at, tz, locale=locale)
         line = t("card.state.claimed", locale, owner=owner, at=claimed_at, due=due)
         return f"{icon} {line}"
     if status is S.CONTACTED:
-        touched = _date(lead.first_touch_at, tz)
+        touched = _date(lead.first_touch_at, tz, locale)
         return f"{icon} {t('card.state.contacted', locale, owner=owner, at=claimed_at, touched=touched)}"
-    outcome_at = _date(lead.outcome_at, tz)
+    outcome_at = _date(lead.outcome_at, tz, locale)
     if status is S.DISQUALIFIED:
         reason = t(f"reason.{lead.disqualify_reason or 'other'}", locale)
         line = t("card.state.disqualified", locale, owner=owner, reason=reason, at=outcome_at)
@@ -119,8 +123,8 @@ def status_line(lead: Lead, *, locale: str, tz: ZoneInfo) -> str:
     return f"{icon} {t(key, locale, owner=owner, at=outcome_at)}"
 
 
-def _date(at: datetime | None, tz: ZoneInfo) -> str:
-    return slack_date(at, tz) if at is not None else "—"
+def _date(at: datetime | None, tz: ZoneInfo, locale: str) -> str:
+    return slack_date(at, tz, locale=locale) if at is not None else "—"
 
 
 def lead_blocks(lead: Lead, locale: str, tz: ZoneInfo) -> list[Block]:
@@ -143,9 +147,9 @@ def lead_blocks(lead: Lead, locale: str, tz: ZoneInfo) -> list[Block]:
 
 
 def _fields(lead: Lead, locale: str) -> list[MarkdownTextObject]:
-    source = " · ".join(v for v in (lead.source, lead.campaign) if v and v.strip())
+    source = parts([v for v in (lead.source, lead.campaign) if v and v.strip()], locale)
     score = f"{lead.score:g}" if lead.score is not None else None
-    segment = " · ".join(v for v in (lead.segment, lead.region) if v and v.strip())
+    segment = parts([v for v in (lead.segment, lead.region) if v and v.strip()], locale)
     pairs = [
         ("card.field.company", lead.company),
         ("card.field.title", lead.title),
@@ -164,20 +168,21 @@ def _fields(lead: Lead, locale: str) -> list[MarkdownTextObject]:
 
 
 def _context(lead: Lead, locale: str, tz: ZoneInfo) -> str:
-    parts = [
-        t("card.context.handed_off", locale, who=who(lead.handed_off_by, locale)),
-        slack_date(lead.created_at, tz),
+    handed_off = slack_date(lead.created_at, tz, locale=locale)
+    pieces = [
+        t("card.context.handed_off", locale, who=who(lead.handed_off_by, locale), at=handed_off)
     ]
     if lead.snoozed_until is not None and not lead.lead_status.is_closed:
-        parts.append(t("card.context.snoozed", locale, until=slack_date(lead.snoozed_until, tz)))
-    return fit_joined(parts, CONTEXT_TEXT)
+        until = slack_date(lead.snoozed_until, tz, locale=locale)
+        pieces.append(t("card.context.snoozed", locale, until=until))
+    return fit_joined(pieces, CONTEXT_TEXT, t("sep.parts", locale))
 
 
-def fit_joined(parts: list[str], limit: int) -> str:
-    """Join already-safe mrkdwn parts with " · ", leaving out the tail that does not fit."""
+def fit_joined(pieces: list[str], limit: int, sep: str = " · ") -> str:
+    """Join already-safe mrkdwn pieces with `sep`, leaving out the tail that does not fit."""
     out = ""
-    for part in parts:
-        candidate = f"{out} · {part}" if out else part
+    for piece in pieces:
+        candidate = f"{out}{sep}{piece}" if out else piece
         if units(candidate) > limit:
             break
         out = candidate

@@ -30,7 +30,15 @@ from bot.core.i18n import t
 from bot.slack.ids import ActionId
 from bot.slack.render import Message, to_dicts
 from bot.slack.render.sla_text import REASON_LIMIT, lead_name, mentions
-from bot.slack.render.text import FIELD_TEXT, SECTION_TEXT, duration, fit, one_line, slack_date
+from bot.slack.render.text import (
+    FIELD_TEXT,
+    SECTION_TEXT,
+    duration,
+    fit,
+    one_line,
+    parts,
+    slack_date,
+)
 from bot.store.models import Clock, Lead
 
 # Stable action ids (docs/architecture.md, "The external contract in code"); a button's value is the lead id.
@@ -128,7 +136,7 @@ def claim_nudge(
         mentions=mentions(targets),
         lead_id=lead.id,
         name=lead_name(lead, locale),
-        deadline=slack_date(lead.claim_due_at, tz),
+        deadline=slack_date(lead.claim_due_at, tz, locale=locale, now=now),
         left=duration(lead.claim_due_at - now, locale),
     )
     return Message(text, to_dicts([_headline(text)]))
@@ -142,7 +150,7 @@ def touch_nudge(lead: Lead, locale: str, now: datetime, tz: ZoneInfo) -> Message
         locale,
         lead_id=lead.id,
         name=lead_name(lead, locale),
-        deadline=slack_date(lead.first_touch_due_at, tz),
+        deadline=slack_date(lead.first_touch_due_at, tz, locale=locale, now=now),
         left=duration(lead.first_touch_due_at - now, locale),
     )
     blocks: list[Block] = [_headline(text), *lead_summary(lead, locale)]
@@ -183,7 +191,7 @@ def escalation(
         "sla.escalation.detail",
         locale,
         level=level,
-        deadline=slack_date(due, tz) if due else "—",
+        deadline=slack_date(due, tz, locale=locale) if due else "—",
     )
     elements: list[Any] = []
     if clock is Clock.CLAIM and not lead.owner_id:
@@ -207,7 +215,7 @@ def escalation(
     )
     blocks: list[Block] = [
         _headline(text),
-        ContextBlock(elements=[MarkdownTextObject(text=f"{owner} · {detail}")]),
+        ContextBlock(elements=[MarkdownTextObject(text=parts([owner, detail], locale))]),
         *lead_summary(lead, locale, channel=channel),
         ActionsBlock(block_id=block_id(ESCALATION_BLOCK, lead.id), elements=elements),
     ]
@@ -224,7 +232,7 @@ def assigned(lead: Lead, by: str, locale: str, tz: ZoneInfo) -> Message:
             by=by,
             lead_id=lead.id,
             name=name,
-            deadline=slack_date(lead.first_touch_due_at, tz),
+            deadline=slack_date(lead.first_touch_due_at, tz, locale=locale),
         )
     else:
         text = t("sla.assigned.touched", locale, by=by, lead_id=lead.id, name=name)

@@ -41,7 +41,7 @@ def home_view(
         blocks.append(SectionBlock(text=MarkdownTextObject(text=t("home.no_leads", locale))))
     blocks.append(DividerBlock())
     blocks += summary_blocks(summary, locale=locale, tz=tz)
-    updated = t("home.updated", locale, at=slack_date(now, tz))
+    updated = t("home.updated", locale, at=slack_date(now, tz, locale=locale, now=now))
     blocks.append(ContextBlock(elements=[MarkdownTextObject(text=updated)]))
     view = View(type="home", blocks=blocks[:VIEW_BLOCKS_MAX])
     return view.to_dict()

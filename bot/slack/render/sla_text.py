@@ -11,8 +11,11 @@ REASON_LIMIT = 600
 
 
 def lead_name(lead: Lead, locale: str) -> str:
-    name = lead.name or lead.email or lead.company
-    return one_line(name, NAME_LIMIT) if name else t("sla.lead.unnamed", locale)
+    """The lead's contact person, a customer (「中村 彩 様」), else its email or company."""
+    if lead.name:
+        return t("who.customer", locale, name=one_line(lead.name, NAME_LIMIT))
+    other = lead.email or lead.company
+    return one_line(other, NAME_LIMIT) if other else t("sla.lead.unnamed", locale)
 
 
 def mention(target: str) -> str:

@@ -48,7 +48,9 @@ def _section(text: str) -> SectionBlock:
 def lead_line(lead: Lead, *, locale: str, tz: ZoneInfo) -> str:
     """`#42 Name · Company — where it stands`, one row of a list."""
     name = one_line(lead_name(lead, locale), 120)
-    company = f" · {one_line(lead.company, 120)}" if lead.company and lead.name else ""
+    company = ""
+    if lead.company and lead.name:
+        company = t("report.lead_company", locale, company=one_line(lead.company, 120))
     return f"*#{lead.id}* {name}{company} — {status_line(lead, locale=locale, tz=tz)}"
 
 
@@ -85,7 +87,11 @@ def summary_blocks(summary: TeamSummary, *, locale: str, tz: ZoneInfo) -> list[B
         ]
     else:
         reasons = [t("report.no_reasons", locale)]
-    title = t("report.summary_title", locale, at=slack_date(summary.now, tz))
+    title = t(
+        "report.summary_title",
+        locale,
+        at=slack_date(summary.now, tz, locale=locale, now=summary.now),
+    )
     return [
         _section(f"*{title}*"),
         SectionBlock(fields=fields),
@@ -150,7 +156,7 @@ def overdue_message(overdue: OverdueList, *, locale: str, tz: ZoneInfo) -> Messa
             f"report.late_{clock}",
             locale,
             late=duration(item.late, locale),
-            due=slack_date(item.due, tz),
+            due=slack_date(item.due, tz, locale=locale),
             owner=who(lead.owner_id, locale) if lead.owner_id else "—",
         )
         lines.append(f"*#{lead.id}* {one_line(lead_name(lead, locale), 120)} — {late}")

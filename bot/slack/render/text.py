@@ -1,7 +1,8 @@
 """Text for Slack: escaping user data, fitting Block Kit limits, dates and durations.
 
 Dates use Slack's `<!date^…>` formatting, so every reader sees their own time zone;
-the fallback (shown where Slack cannot format) is in the policy's time zone.
+the fallback (shown where Slack cannot format) is in the policy's time zone and the
+message's language (`bot.core.i18n.date_text`: 「12月3日(木) 14:31」).
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ import re
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.core.i18n import t
+from bot.core.i18n import date_text, join, t
 
 ELLIPSIS = "…"
 # Control characters and lone surrogates: Slack refuses or mangles them.
@@ -69,15 +70,24 @@ def one_line(value: object, limit: int, *, mrkdwn: bool = True) -> str:
     return fit(" ".join(clean(value).split()), limit, mrkdwn=mrkdwn)
 
 
-def slack_date(at: datetime, tz: ZoneInfo, fmt: str = "{date_short_pretty} {time}") -> str:
-    """A date Slack shows in each reader's own time zone."""
-    fallback = at.astimezone(tz).strftime("%Y-%m-%d %H:%M %Z")
+def slack_date(
+    at: datetime,
+    tz: ZoneInfo,
+    fmt: str = "{date_short_pretty} {time}",
+    *,
+    locale: str = "en",
+    now: datetime | None = None,
+) -> str:
+    """A date Slack shows in each reader's own time zone, with a fallback in `locale`."""
+    fallback = date_text(at, tz, locale, now=now)
     return f"<!date^{int(at.timestamp())}^{fmt}|{fallback}>"
 
 
-def plain_date(at: datetime, tz: ZoneInfo) -> str:
+def plain_date(
+    at: datetime, tz: ZoneInfo, *, locale: str = "en", now: datetime | None = None
+) -> str:
     """A date for places Slack does not format (plain_text, notifications)."""
-    return at.astimezone(tz).strftime("%Y-%m-%d %H:%M %Z")
+    return date_text(at, tz, locale, now=now)
 
 
 def duration(span: timedelta, locale: str) -> str:
@@ -116,3 +126,13 @@ def who(actor: str | None, locale: str) -> str:
     if actor == "import":
         return t("who.import", locale)
     return one_line(actor, 100)
+
+
+def people(actors: list[str], locale: str) -> str:
+    """Several people in a sentence: 「<@U1> さん、<@U2> さん」, "<@U1>, <@U2>"."""
+    return join((who(actor, locale) for actor in actors), locale)
+
+
+def parts(items: list[str], locale: str) -> str:
+    """Parts of one line side by side: "a · b" in English, 「a・b」 in Japanese."""
+    return t("sep.parts", locale).join(items)

@@ -7,7 +7,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.core.i18n import CATALOG, t
-from bot.slack.render.text import duration, fit, slack_date, who
+from bot.slack.render.text import duration, fit, people, slack_date, who
 from bot.store.models import LeadEvent
 
 NOTE_LIMIT = 500
@@ -44,11 +44,11 @@ def event_text(event: LeadEvent, *, locale: str, tz: ZoneInfo) -> str:
         params["previous"] = _person(detail.get("previous_owner"), locale)
         params["new"] = _person(detail.get("new_owner"), locale)
     elif event.kind == "snoozed":
-        params["until"] = _date_from_iso(detail.get("until"), tz)
+        params["until"] = _date_from_iso(detail.get("until"), tz, locale)
     elif event.kind in ("nudged", "escalated"):
         params["clock"] = t(f"clock.{detail.get('clock', 'claim')}", locale)
         notified = detail.get("notified") or []
-        params["notified"] = ", ".join(who(u, locale) for u in notified[:10]) or "—"
+        params["notified"] = people(notified[:10], locale) or "—"
     if key not in CATALOG:
         key = "event.other"
         params["kind"] = fit(event.kind, 40)
@@ -65,12 +65,12 @@ def event_text(event: LeadEvent, *, locale: str, tz: ZoneInfo) -> str:
 
 def timeline_line(event: LeadEvent, *, locale: str, tz: ZoneInfo) -> str:
     """The event with its time in front, for a lead's history."""
-    return f"{slack_date(event.at, tz)}  {event_text(event, locale=locale, tz=tz)}"
+    return f"{slack_date(event.at, tz, locale=locale)}  {event_text(event, locale=locale, tz=tz)}"
 
 
-def _date_from_iso(value: Any, tz: ZoneInfo) -> str:
+def _date_from_iso(value: Any, tz: ZoneInfo, locale: str) -> str:
     try:
-        return slack_date(datetime.fromisoformat(str(value)), tz)
+        return slack_date(datetime.fromisoformat(str(value)), tz, locale=locale)
     except ValueError:
         return "—"
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 from slack_sdk.models.blocks import (
@@ -15,7 +15,7 @@ from slack_sdk.models.blocks import (
     SectionBlock,
 )
 
-from bot.core.i18n import t
+from bot.core.i18n import day_text, t
 from bot.leads.weekly_report import RouteStats, SlowLead, WeeklyReport
 from bot.slack.render import Message, to_dicts
 from bot.slack.render.sla_text import NAME_LIMIT
@@ -30,8 +30,8 @@ def digest(report: WeeklyReport, locale: str, timezone: str) -> Message:
     period = t(
         "sla.digest.period",
         locale,
-        start=_day(report.start.astimezone(zone)),
-        end=_day((report.end - timedelta(seconds=1)).astimezone(zone)),
+        start=day_text(report.start, zone, locale, now=report.end),
+        end=day_text(report.end - timedelta(seconds=1), zone, locale, now=report.end),
     )
     title = t("sla.digest.title", locale)
     blocks: list[Block] = [
@@ -63,11 +63,7 @@ def digest(report: WeeklyReport, locale: str, timezone: str) -> Message:
     blocks.append(
         ContextBlock(elements=[MarkdownTextObject(text=t("sla.digest.footnote", locale))])
     )
-    return Message(f"{title} ({period})", to_dicts(blocks))
-
-
-def _day(moment: datetime) -> str:
-    return moment.strftime("%Y-%m-%d")
+    return Message(t("sla.digest.text", locale, title=title, period=period), to_dicts(blocks))
 
 
 def _section(text: str) -> SectionBlock:
