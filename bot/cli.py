@@ -242,7 +242,8 @@ def cmd_retry_failed(args: argparse.Namespace, settings: Settings) -> int:
         database.dispose()
     if count:
         print(
-            f"Re-queued {count} message(s); a running `baton serve` or `baton worker` sends them now."
+            f"Re-queued {count} {'message' if count == 1 else 'messages'}; a running "
+            "`baton serve` or `baton worker` sends them now."
         )
     elif args.channel or args.error:
         print("Nothing to retry: no dead letter matches that channel or error.")
@@ -280,7 +281,10 @@ def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
     path = args.file or settings.baton_config
     policy = load_policy(path)  # raises PolicyError with the exact key path
     routes = ", ".join(route.name for route in policy.routes)
-    print(f"{path}: OK — {len(policy.routes)} route(s): {routes}; locale {policy.locale}.")
+    count = len(policy.routes)
+    print(
+        f"{path}: OK — {count} {'route' if count == 1 else 'routes'}: {routes}; locale {policy.locale}."
+    )
     for problem in settings.problems_for_slack():
         print(f"note: {problem} — needed by `baton serve` and `baton socket`.")
     return 0

@@ -69,7 +69,8 @@ class HealthCheck:
             }
             if figures.dead:
                 warnings.append(
-                    f"{figures.dead} message(s) could not be delivered to Slack; see "
+                    f"{figures.dead} {'message' if figures.dead == 1 else 'messages'} could not "
+                    "be delivered to Slack; see "
                     "/lead-status, fix the cause, then run `baton retry-failed`"
                 )
         for name in ("delivery", "scheduler"):

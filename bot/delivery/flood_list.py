@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from slack_sdk.models.blocks import (
     Block,
@@ -24,7 +25,7 @@ from slack_sdk.models.blocks import (
 )
 from sqlalchemy import select
 
-from bot.core.i18n import t
+from bot.core.i18n import date_text, join, t
 from bot.store.database import Database
 from bot.store.models import Lead, LeadStatus, OutboxMessage, SlackMessage
 
@@ -33,6 +34,8 @@ CLAIM_ACTION = "lead_claim"
 # Slack allows 50 blocks a message: a header, a context line and this many leads.
 PER_MESSAGE = 45
 FIELD_CHARS = 80
+
+UTC_ZONE = ZoneInfo("UTC")
 
 
 @dataclass(frozen=True)
@@ -68,15 +71,19 @@ def escape(text: str, limit: int = FIELD_CHARS) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def _when(at: datetime) -> str:
-    fallback = at.strftime("%Y-%m-%d %H:%M UTC")
+def _when(at: datetime, locale: str, tz: ZoneInfo) -> str:
+    # Slack shows the date in the reader's zone; the fallback (where it cannot) in ours.
+    fallback = date_text(at, tz, locale)
     return f"<!date^{int(at.timestamp())}^{{date_short_pretty}} {{time}}|{fallback}>"
 
 
-def _line_text(line: FloodListLine, locale: str) -> str:
-    who = escape(line.name) if line.name else t("digest.unnamed", locale)
+def _line_text(line: FloodListLine, locale: str, tz: ZoneInfo) -> str:
+    if line.name:
+        who = t("who.customer", locale, name=escape(line.name))
+    else:
+        who = t("digest.unnamed", locale)
     parts = [f"*#{line.lead_id}* {who}"]
-    role = ", ".join(escape(v) for v in (line.title, line.company) if v)
+    role = join((escape(v) for v in (line.title, line.company) if v), locale)
     if role:
         parts.append(role)
     if line.score is not None:
@@ -84,17 +91,19 @@ def _line_text(line: FloodListLine, locale: str) -> str:
     status = LeadStatus(line.status)
     if status is LeadStatus.UNCLAIMED:
         if line.claim_due_at is not None:
-            parts.append(t("digest.claim_by", locale, deadline=_when(line.claim_due_at)))
+            parts.append(
+                t("digest.claim_by", locale, deadline=_when(line.claim_due_at, locale, tz))
+            )
     elif line.owner_id and status.is_owned:
         parts.append(t("digest.claimed_by", locale, owner=line.owner_id))
     else:
         parts.append(t(f"status.{status}", locale))
-    text = " · ".join(parts)
+    text = t("sep.parts", locale).join(parts)
     return text if status is LeadStatus.UNCLAIMED else f"~{text}~"
 
 
 def render_flood_list(
-    lines: list[FloodListLine], locale: str = "en"
+    lines: list[FloodListLine], locale: str = "en", tz: ZoneInfo = UTC_ZONE
 ) -> tuple[str, list[dict[str, Any]]]:
     """The fallback text and the blocks of one flood list (at most PER_MESSAGE leads)."""
     if not lines or len(lines) > PER_MESSAGE:
@@ -120,7 +129,7 @@ def render_flood_list(
         blocks.append(
             SectionBlock(
                 block_id=f"lead-{line.lead_id}",
-                text=MarkdownTextObject(text=_line_text(line, locale)),
+                text=MarkdownTextObject(text=_line_text(line, locale, tz)),
                 accessory=accessory,
             )
         )
@@ -128,13 +137,13 @@ def render_flood_list(
 
 
 def render_for_rows(
-    db: Database, rows: list[OutboxMessage], locale: str
+    db: Database, rows: list[OutboxMessage], locale: str, tz: ZoneInfo = UTC_ZONE
 ) -> tuple[str, list[dict[str, Any]]]:
     """The flood list for the card.post rows `rows` (their leads, as they are now)."""
     lead_ids = [row.lead_id for row in rows if row.lead_id is not None]
     with db.read() as session:
         leads = session.scalars(select(Lead).where(Lead.id.in_(lead_ids)).order_by(Lead.id)).all()
-    return render_flood_list([FloodListLine.of(lead) for lead in leads], locale)
+    return render_flood_list([FloodListLine.of(lead) for lead in leads], locale, tz)
 
 
 def refresh(ctx: Any, lead_id: int) -> list[dict[str, str]]:
@@ -161,7 +170,9 @@ def refresh(ctx: Any, lead_id: int) -> list[dict[str, str]]:
                 )
                 .order_by(Lead.id)
             ).all()
-        text, blocks = render_flood_list([FloodListLine.of(lead) for lead in leads], ctx.locale)
+        text, blocks = render_flood_list(
+            [FloodListLine.of(lead) for lead in leads], ctx.locale, ZoneInfo(ctx.policy.timezone)
+        )
         ctx.client.chat_update(channel=channel, ts=ts, text=text, blocks=blocks)
         done.append({"channel": channel, "ts": ts})
     return done

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Mapping
-from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -22,7 +21,7 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
-from bot.core.i18n import t
+from bot.core.i18n import date_text, join, t
 from bot.core.policy import Policy
 from bot.intake.schema import MAX_EXTRA_VALUE, MAX_REASON, SCORE_MAX, SCORE_MIN
 from bot.store.models import Lead
@@ -224,9 +223,10 @@ def errors_for_blocks(problems: Mapping[str, str]) -> dict[str, str]:
     return errors
 
 
-def _who(lead: Lead) -> str:
-    parts = [p for p in (lead.name or lead.email, lead.company) if p]
-    return escape(", ".join(parts))
+def who(lead: Lead, locale: str) -> str:
+    """The lead's contact (a customer: 「中村 彩 様」) and company, as a receipt names it."""
+    person = t("who.customer", locale, name=lead.name) if lead.name else lead.email
+    return escape(join((p for p in (person, lead.company) if p), locale))
 
 
 def _info_view(policy: Policy, title_key: str, text: str) -> dict[str, Any]:
@@ -245,7 +245,7 @@ def handed_off_view(policy: Policy, lead: Lead) -> dict[str, Any]:
         "intake.modal.done",
         policy.locale,
         lead_id=lead.id,
-        who=_who(lead),
+        who=who(lead, policy.locale),
         channel=route.channel if route else "",
         route=escape(lead.route),
     )
@@ -253,13 +253,14 @@ def handed_off_view(policy: Policy, lead: Lead) -> dict[str, Any]:
 
 
 def duplicate_view(policy: Policy, lead: Lead) -> dict[str, Any]:
-    when = lead.created_at.astimezone(ZoneInfo(policy.timezone)) if lead.created_at else None
+    tz = ZoneInfo(policy.timezone)
+    when = date_text(lead.created_at, tz, policy.locale) if lead.created_at else "?"
     text = t(
         "intake.modal.duplicate",
         policy.locale,
         lead_id=lead.id,
-        who=_who(lead),
-        when=_format_time(when),
+        who=who(lead, policy.locale),
+        when=when,
         status=t(f"status.{lead.status}", policy.locale),
     )
     return _info_view(policy, "intake.modal.duplicate_title", text)
@@ -267,7 +268,3 @@ def duplicate_view(policy: Policy, lead: Lead) -> dict[str, Any]:
 
 def not_allowed_view(policy: Policy) -> dict[str, Any]:
     return _info_view(policy, "intake.modal.title", t("intake.not_a_marketer", policy.locale))
-
-
-def _format_time(when: datetime | None) -> str:
-    return when.strftime("%Y-%m-%d %H:%M") if when else "?"

@@ -65,7 +65,8 @@ def snooze(
     until = snooze_until(calendar, choice, leads.now())
     lead = leads.snooze(lead_id, user_id, until, reason=reason)
     tz = ZoneInfo(leads.policy.timezone)
-    text = t("sla.snooze.done", leads.policy.locale, lead_id=lead_id, until=slack_date(until, tz))
+    locale = leads.policy.locale
+    text = t("sla.snooze.done", locale, lead_id=lead_id, until=slack_date(until, tz, locale=locale))
     _tell(leads, user_id, None, text)
     return lead
 

@@ -36,7 +36,7 @@ def test_retry_failed_lists_the_problems_and_requeues_them(tmp_path: Path, migra
     )
 
     done = baton("retry-failed", env=env)
-    assert done.returncode == 0 and "Re-queued 1 message(s)" in done.stdout
+    assert done.returncode == 0 and "Re-queued 1 message;" in done.stdout
     with db.read() as session:
         row = session.scalar(select(OutboxMessage).where(OutboxMessage.id == ids[0]))
         assert row is not None and row.dead_at is None and row.failures == 0

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -68,3 +69,16 @@ def test_japanese() -> None:
     text, blocks = render_flood_list([line(1), line(2)], "ja")
     assert text == "新着リード2件：一覧から担当してください"
     assert blocks[2]["accessory"]["text"]["text"] == "担当する"
+
+
+def test_a_japanese_line_names_the_customer_with_sama_and_reads_japanese() -> None:
+    tokyo = ZoneInfo("Asia/Tokyo")
+    _, blocks = render_flood_list(
+        [line(1, name="中村 彩", company="株式会社みなと物産")], "ja", tokyo
+    )
+    text = blocks[2]["text"]["text"]
+    assert "中村 彩 様" in text
+    assert " · " not in text and ", " not in text  # 「・」 and 「、」 in Japanese
+    fallback = text.split("|", 1)[1].split(">", 1)[0]  # the date token's fallback text
+    local = DUE.astimezone(tokyo)
+    assert fallback.startswith(f"{local.month}月{local.day}日(")  # in Tokyo time, not UTC ISO
