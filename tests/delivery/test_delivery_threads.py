@@ -1,14 +1,24 @@
-"""The background delivery loop: channels in parallel, each paced, leases kept alive."""
+"""The background delivery loop: channels in parallel, each paced, leases kept alive.
+
+Where a test needs an order of events (a send in flight while something else happens),
+Slack takes the post and holds its answer (SlackStandIn.stall) until the test has seen
+what it waits for, rather than hoping that a slow answer lines up with the clock.
+"""
 
 from __future__ import annotations
 
+import logging
+import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
+from itertools import pairwise
+from typing import Any
 
 import pytest
+from slack_sdk import WebClient
 from sqlalchemy import func, select, update
 
 from bot.delivery.loop import Delivery
@@ -17,7 +27,8 @@ from bot.store import outbox
 from bot.store.models import LeadEvent, OutboxMessage, SlackMessage
 from bot.store.outbox import Intent
 from tests.delivery.test_delivery import hand_off, notice, posted_ids, rows
-from tests.support.slack_api import SlackStandIn
+from tests.support.slack_api import Call, SlackStandIn
+from tests.support.slack_app import BOT_TOKEN
 
 
 @contextmanager
@@ -59,31 +70,65 @@ def leased(runtime: Runtime, kind: str, lead_id: int) -> bool:
         )
 
 
+def outbox_id_of(call: Call) -> int:
+    return int(call.args["metadata"]["event_payload"]["outbox_id"])
+
+
+def posts_to(calls: list[Call], channel: str) -> list[Call]:
+    return [c for c in calls if c.args["channel"] == channel]
+
+
+def all_sent(runtime: Runtime, ids: list[int]) -> bool:
+    state = rows(runtime)
+    return all(state[i].sent_at is not None for i in ids)
+
+
+def taken(runtime: Runtime, ids: list[int]) -> bool:
+    """Every row of `ids` is leased by a process, or already sent."""
+    state = rows(runtime)
+    return all(state[i].leased_until is not None or state[i].sent_at is not None for i in ids)
+
+
 def test_channels_are_paced_one_post_a_second_and_proceed_in_parallel(
     runtime: Runtime, slack_api: SlackStandIn
 ) -> None:
-    slack_api.rate_limit_channels(1.0)  # Slack's own limit, answered with 429
+    # Slack's own limit, answered with 429: a little looser than Baton's pace (as Slack's
+    # is), so that only a post sent faster than the pace meets it.
+    slack_api.rate_limit_channels(1 / 0.9)
     channels = ["C0A", "C0B", "C0C"]
     ids = {channel: notice(runtime, channel, 3) for channel in channels}
+    # Slack takes three posts and holds their answers. A channel's next post waits for
+    # the answer to its last (and then the pace): three held at once are three channels
+    # posting at once, each channel's first post before any channel's second.
+    slack_api.stall("chat.postMessage", times=3)
     delivery = Delivery(runtime.db, runtime.client, runtime.policy, post_interval=1.0)
     with running(delivery):
-        slack_api.wait_for("chat.postMessage", 9, timeout=30)
+        held = slack_api.wait_held(3, timeout=30)
+        assert sorted(outbox_id_of(c) for c in held) == sorted(ids[c][0] for c in channels)
+        slack_api.release()
+        # A channel whose post Slack does not answer holds up no other: a fourth
+        # channel's post is held while the three channels post the rest of theirs, and
+        # one more each, queued only once it is held.
+        slack_api.stall("chat.postMessage", landing_in="C0D")
+        [stuck] = notice(runtime, "C0D")
+        assert outbox_id_of(slack_api.wait_held(4, timeout=30)[3]) == stuck
+        for channel in channels:
+            ids[channel] += notice(runtime, channel)
+        wait_until(lambda: all_sent(runtime, [i for c in channels for i in ids[c]]), 30)
+        assert rows(runtime)[stuck].sent_at is None  # its answer is still held
+        slack_api.release()
+        wait_until(lambda: all_sent(runtime, [stuck]), 30)
 
     calls = slack_api.calls("chat.postMessage")
     assert all(c.status == 200 for c in calls)  # paced under the limit: no 429 at all
+    assert [outbox_id_of(c) for c in posts_to(calls, "C0D")] == [stuck]
     for channel in channels:
-        assert [
-            c.args["metadata"]["event_payload"]["outbox_id"]
-            for c in calls
-            if c.args["channel"] == channel
-        ] == ids[channel]
-    # Parallel: every channel's first post came before any channel's second.
-    seen: set[str] = set()
-    firsts = []
-    for call in calls:
-        firsts.append(call.args["channel"] not in seen)
-        seen.add(call.args["channel"])
-    assert firsts[:3] == [True, True, True]
+        posts = posts_to(calls, channel)
+        assert [outbox_id_of(c) for c in posts] == ids[channel]
+        # Paced: a post reaches Slack a whole interval after the answer to the one before
+        # it came back (so after that one reached Slack), however long the answer took.
+        gaps = [later.at - earlier.at for earlier, later in pairwise(posts)]
+        assert all(gap >= 1.0 for gap in gaps), (channel, gaps)
 
 
 def test_two_processes_delivering_share_each_channels_pace_and_order(
@@ -92,24 +137,40 @@ def test_two_processes_delivering_share_each_channels_pace_and_order(
     slack_api.rate_limit_channels(1.0)
     channels = ["C0A", "C0B", "C0C"]
     ids: dict[str, list[int]] = {channel: [] for channel in channels}
+    # Two processes, each with its own client: Slack tells their posts apart by token.
+    tokens = {"one": f"{BOT_TOKEN}-one", "two": f"{BOT_TOKEN}-two"}
     one, two = (
-        Delivery(runtime.db, runtime.client, runtime.policy, post_interval=1.0) for _ in "12"
+        Delivery(
+            runtime.db,
+            WebClient(token=tokens[name], base_url=slack_api.url),
+            runtime.policy,
+            post_interval=1.0,
+        )
+        for name in ("one", "two")
     )
+    # Each already posts to a channel (as after earlier work): it holds that channel's
+    # lane. The third channel is free, for whichever process takes it first.
+    assert one.channels.hold({"C0A"}) == {"C0A"}
+    assert two.channels.hold({"C0B"}) == {"C0B"}
     with running(one), running(two):
         for _ in range(4):  # messages keep coming; both processes wake for each batch
+            batch = []
             for channel in channels:
-                ids[channel] += notice(runtime, channel)
-            time.sleep(0.3)
+                batch += notice(runtime, channel)
+                ids[channel] += batch[-1:]
+            # Taken (each row by the process holding its channel's lane) before the next
+            # batch comes: each batch wakes both processes anew.
+            wait_until(lambda batch=batch: taken(runtime, batch))
         wait_until(lambda: pending(runtime) == 0)
 
     calls = slack_api.calls("chat.postMessage")
     assert all(c.status == 200 for c in calls)  # one pace per channel, not one per process
     for channel in channels:
-        assert [
-            c.args["metadata"]["event_payload"]["outbox_id"]
-            for c in calls
-            if c.args["channel"] == channel
-        ] == ids[channel]
+        assert [outbox_id_of(c) for c in posts_to(calls, channel)] == ids[channel]
+    # Both processes sent; neither posted to the channel the other held.
+    assert {c.token for c in calls} == set(tokens.values())
+    assert {c.token for c in posts_to(calls, "C0A")} == {tokens["one"]}
+    assert {c.token for c in posts_to(calls, "C0B")} == {tokens["two"]}
 
 
 @pytest.mark.slow
@@ -140,36 +201,77 @@ def test_a_burst_of_a_thousand_leads_into_one_channel_is_delivered_whole_and_in_
 def test_a_slow_slack_does_not_let_a_second_worker_take_a_row_mid_send(
     runtime: Runtime, slack_api: SlackStandIn
 ) -> None:
-    # Each call outlasts the lease several times over, and the idle worker looks again
-    # after two seconds: only the renewed lease keeps it off the row being sent.
-    slack_api.delay = 2.5
+    # Slack takes both posts and holds their answers until a second worker has looked
+    # for work after the leases the sends began with ran out: only the renewed leases
+    # keep it off the rows being sent.
     ids = notice(runtime, "C0SALES") + notice(runtime, "C0OTHER")
-    lease = timedelta(seconds=0.5)
+    lease = timedelta(seconds=2)
+    slack_api.stall("chat.postMessage", times=2)
     first = Delivery(runtime.db, runtime.client, runtime.policy, lease=lease, post_interval=0)
     second = Delivery(runtime.db, runtime.client, runtime.policy, lease=lease, post_interval=0)
-    with running(first), running(second):
+    with running(first):
+        slack_api.wait_held(2)
+        # Each send's lease was set before Slack had its post, so before now + lease.
+        ran_out = datetime.now(UTC) + lease
+        wait_until(lambda: datetime.now(UTC) > ran_out)  # time passing: no race
+        assert second.run_once() == 0  # a whole pass, finding nothing it may take
+        state = rows(runtime)
+        assert all(state[i].sent_at is None and state[i].leased_until > ran_out for i in ids)
+        slack_api.release()
         wait_until(lambda: pending(runtime) == 0)
     assert sorted(posted_ids(slack_api)) == ids
     assert [r.attempts for r in rows(runtime).values()] == [1, 1]
     assert not slack_api.calls("conversations.history")  # nobody had to recover a row
 
 
+def delivery_stopped(caplog: pytest.LogCaptureFixture) -> list[dict[str, Any]]:
+    """The fields of each `delivery.stopped` event logged."""
+    return [
+        dict(getattr(r, "baton_fields", {}))
+        for r in caplog.records
+        if r.name == "bot.delivery.loop" and r.getMessage() == "delivery.stopped"
+    ]
+
+
 def test_stopping_hands_back_queued_rows_and_finishes_the_send_in_flight(
-    runtime: Runtime, slack_api: SlackStandIn
+    runtime: Runtime, slack_api: SlackStandIn, caplog: pytest.LogCaptureFixture
 ) -> None:
+    caplog.set_level(logging.INFO, logger="bot.delivery.loop")
     ids = notice(runtime, "C0SALES", 5)
-    slack_api.delay = 0.3
+    slack_api.stall("chat.postMessage", after=1)  # Slack takes the second post, holds its answer
     delivery = Delivery(runtime.db, runtime.client, runtime.policy, post_interval=1.0)
-    with running(delivery):
-        slack_api.wait_for("chat.postMessage", 1)
-        assert delivery.health()["state"] == "running" and delivery.health()["healthy"]
+    # A generous budget: the stop must wait for the send however long the test takes.
+    stopping = threading.Thread(target=delivery.stop, kwargs={"timeout": 60}, daemon=True)
+    delivery.start()
+    try:
+        [held] = slack_api.wait_held(1)
+        assert outbox_id_of(held) == ids[1]
+        health = delivery.health()
+        assert health["state"] == "running" and health["healthy"]
+        assert (health["in_flight"], health["queued"]) == (1, 3)
+        stopping.start()
+        # The rows not started are handed back at once; the send in flight is waited for.
+        wait_until(lambda: all(rows(runtime)[i].leased_until is None for i in ids[2:]))
+        assert stopping.is_alive() and delivery.health()["state"] == "stopping"
+        assert rows(runtime)[ids[1]].sent_at is None
+        slack_api.release()
+        stopping.join(60)
+        assert not stopping.is_alive()
+    finally:
+        slack_api.release()
+        if stopping.ident is None:
+            delivery.stop()
+        else:
+            stopping.join(60)
     assert delivery.health()["state"] == "stopped"
+    assert delivery_stopped(caplog) == [{"released": 3, "unfinished": 0}]
     state = rows(runtime)
     sent = [i for i in ids if state[i].sent_at is not None]
-    assert sent and sent == ids[: len(sent)]
-    assert all(state[i].leased_until is None for i in ids if i not in sent)
+    assert sent == ids[:2]  # the one sent before the stop, and the one in flight
+    assert held.response is not None and state[ids[1]].result is not None
+    assert state[ids[1]].result["ts"] == held.response["ts"]
+    assert all(state[i].leased_until is None and state[i].attempts == 0 for i in ids[2:])
 
-    slack_api.delay = 0
     later = Delivery(runtime.db, runtime.client, runtime.policy, post_interval=0)
     while later.run_once():
         pass

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import threading
 import time
@@ -24,6 +25,8 @@ from bot.store.models import OutboxMessage
 from tests.support.processes import (
     Baton,
     enqueue_notices,
+    leased_rows,
+    log_events,
     pending,
     posts_per_row,
     request,
@@ -145,20 +148,37 @@ def test_sigterm_stops_within_ten_seconds_and_loses_no_row(
     database_url: str, db: Database, slack_api: SlackStandIn, tmp_path: Path, processes: list
 ) -> None:
     ids = enqueue_notices(db, ["C0A", "C0B", "C0C", "C0D"], 10)
-    slack_api.delay = 1.0  # sends are in flight when the signal comes
+    # Slack takes the fifth post and holds its answer: a send is in flight when the
+    # signal comes, the other channels' rows queued behind their pace.
+    slack_api.stall("chat.postMessage", after=4)
     serve = launch(processes, "serve", database_url, slack_api, tmp_path)
-    wait_until(lambda: len(slack_api.successful_calls("chat.postMessage")) >= 4, 30, serve.log)
+    [held] = slack_api.wait_held(1, timeout=60)
+    held_row = held.args["metadata"]["event_payload"]["outbox_id"]
+    # It holds the rest too: the rows queued behind their channels' pace.
+    assert serve.proc is not None and leased_rows(db) > {held_row}
 
     started = time.monotonic()
-    assert serve.terminate(timeout=15) == 0
+    serve.proc.send_signal(signal.SIGTERM)
+    # It hands back every row it has not started (the sends in flight elsewhere finish),
+    # then waits for the one Slack has not answered: answer it now, within the 4 s the
+    # process gives its sends to finish.
+    wait_until(lambda: leased_rows(db) == {held_row}, 30, serve.log, every=0.02)
+    slack_api.release()
+    assert serve.proc.wait(15) == 0
     assert time.monotonic() - started < 10
     with pytest.raises(OSError):
         request(f"{serve.url}/healthz", timeout=2)
-    log = serve.log()
-    assert '"event": "delivery.stopped"' in log and '"unfinished": 0' in log
-    assert pending(db) > 0
+    [stopped] = log_events(serve.log(), "delivery.stopped")
+    assert stopped["unfinished"] == 0, stopped
+    assert stopped["released"] == pending(db) > 0, stopped
+    assert not leased_rows(db)  # handed back: the next process need not wait for leases
+    # The send in flight finished: its row is sent, once, recorded with Slack's answer.
+    assert posts_per_row(slack_api)[held_row] == 1
+    with db.read() as session:
+        row = session.get(OutboxMessage, held_row)
+        assert row is not None and row.sent_at is not None and row.attempts == 1
+        assert held.response is not None and (row.result or {}).get("ts") == held.response["ts"]
 
-    slack_api.delay = 0
     worker = launch(processes, "worker", database_url, slack_api, tmp_path)
     wait_until(lambda: pending(db) == 0, 120, worker.log)
     assert_each_posted_once(slack_api, ids)
@@ -204,23 +224,32 @@ def test_postgres_restarting_under_load_answers_503_then_recovers_by_itself(
                 answers.append((path, status, content))
             time.sleep(0.05)
 
+    # With the database up: /healthz is 200; an event is taken and, with no listener
+    # for it in this build, answered 404 by Bolt. With it down: 503 and a JSON error.
+    normal = {("/healthz", 200), ("/slack/events", 200), ("/slack/events", 404)}
+
+    def seen(*, normally: bool) -> set[str]:
+        """The paths answered so far normally (or not)."""
+        return {p for p, s, _ in list(answers) if ((p, s) in normal) == normally}
+
     thread = threading.Thread(target=load, daemon=True)
     thread.start()
-    time.sleep(1)
-    subprocess.run(
-        ["pg_ctlcluster", "--skip-systemctl-redirect", cluster, "main", "restart"],
-        check=True,
-        timeout=60,
-    )
+    # The load is running (both paths answered) before the database goes away.
+    wait_until(lambda: seen(normally=True) == {"/healthz", "/slack/events"}, 30, serve.log)
+    # Restarted in two steps, so that requests meet it down (waited for, not raced); it
+    # is started again whatever happens in between.
+    pg_ctl = ["pg_ctlcluster", "--skip-systemctl-redirect", cluster, "main"]
+    try:
+        subprocess.run([*pg_ctl, "stop"], check=True, timeout=60)
+        wait_until(lambda: bool(seen(normally=False)), 30, serve.log)
+    finally:
+        subprocess.run([*pg_ctl, "start"], check=True, timeout=60)
     wait_until(lambda: serve.get("/healthz")[0] == 200, 60, serve.log)
     after = enqueue_notices(db, ["C0A", "C0B"], 3)
     wait_until(lambda: pending(db) == 0, 120, serve.log)
     stop.set()
     thread.join(5)
 
-    # With the database up: /healthz is 200; an event is taken and, with no listener
-    # for it in this build, answered 404 by Bolt. With it down: 503 and a JSON error.
-    normal = {("/healthz", 200), ("/slack/events", 200), ("/slack/events", 404)}
     failures = [(p, s, c) for p, s, c in answers if (p, s) not in normal]
     assert failures, "the restart was not seen by any request"
     for path, status, content in failures:

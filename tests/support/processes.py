@@ -194,3 +194,30 @@ def posts_per_row(slack_api: SlackStandIn) -> Counter[int]:
             if "outbox_id" in payload:
                 counts[payload["outbox_id"]] += 1
     return counts
+
+
+def log_events(log: str, name: str) -> list[dict[str, Any]]:
+    """The JSON log lines (a process's log) of the event `name`, parsed."""
+    import json
+
+    found = []
+    for line in log.splitlines():
+        with contextlib.suppress(ValueError):
+            entry = json.loads(line)
+            if isinstance(entry, dict) and entry.get("event") == name:
+                found.append(entry)
+    return found
+
+
+def leased_rows(db: Database) -> set[int]:
+    """The outbox rows not sent yet that a process holds the lease of."""
+    with db.read() as session:
+        return set(
+            session.scalars(
+                select(OutboxMessage.id).where(
+                    OutboxMessage.sent_at.is_(None),
+                    OutboxMessage.dead_at.is_(None),
+                    OutboxMessage.leased_until.is_not(None),
+                )
+            )
+        )
