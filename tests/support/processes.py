@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import signal
 import socket
@@ -198,8 +199,6 @@ def posts_per_row(slack_api: SlackStandIn) -> Counter[int]:
 
 def log_events(log: str, name: str) -> list[dict[str, Any]]:
     """The JSON log lines (a process's log) of the event `name`, parsed."""
-    import json
-
     found = []
     for line in log.splitlines():
         with contextlib.suppress(ValueError):
