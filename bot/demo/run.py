@@ -12,6 +12,7 @@ last demo's database (which would name cards no longer in this Slack) is replace
 
 from __future__ import annotations
 
+import itertools
 import os
 import random
 import secrets
@@ -116,7 +117,7 @@ def _serve(options: DemoOptions, standin: SlackStandIn, runtime: Runtime) -> Non
     assert runtime.settings.slack_signing_secret is not None
     relay = Relay(standin, address, runtime.settings.slack_signing_secret)
     samples = random.Random()
-    count = iter(range(1, 1_000_000))
+    count = itertools.count(1)
     stopping = threading.Event()
 
     def hand_off_sample() -> dict[str, Any]:

@@ -7,6 +7,7 @@ benchmarks. The tests add a check of every call against Slack's own OpenAPI desc
 
 from __future__ import annotations
 
+import itertools
 import math
 import threading
 import time
@@ -72,6 +73,7 @@ class SlackStandIn:
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
         self._response_urls = 0
+        self._trigger_ids = itertools.count(1)
 
     # --- running -------------------------------------------------------------------------
 
@@ -135,7 +137,8 @@ class SlackStandIn:
         """A trigger_id for a click or command of `user`: views.open with it opens the
         modal for them."""
         with self._cond:
-            trigger = f"{int(time.time())}.{len(self._workspace.triggers) + 1}.{uuid.uuid4().hex}"
+            # Shaped like Slack's (seconds.sequence.hex); unique, since each is used once.
+            trigger = f"{int(time.time())}.{next(self._trigger_ids)}.{uuid.uuid4().hex}"
             self._workspace.triggers[trigger] = user
             return trigger
 
