@@ -15,7 +15,8 @@ from handlers.lead_actions import channel_of
 def register(app: App, slack: SlackService) -> None:
     @app.error
     def on_error(error: Exception, body: dict[str, Any], logger: logging.Logger) -> BoltResponse:
-        explained = slack.explain(error)
+        user = (body.get("user") or {}).get("id") or body.get("user_id")
+        explained = slack.explain(error, user)
         if explained.error_id:
             logger.error("unexpected error %s", explained.error_id, exc_info=error)
         if body.get("type") == "view_submission":
@@ -25,7 +26,6 @@ def register(app: App, slack: SlackService) -> None:
             return BoltResponse(
                 status=200, body={"response_type": "ephemeral", "text": explained.text}
             )
-        user = (body.get("user") or {}).get("id")
         if user is None:
             return BoltResponse(status=500, body="")
         try:

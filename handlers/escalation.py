@@ -24,8 +24,6 @@ log = logging.getLogger(__name__)
 
 
 def register(app: App, slack: SlackService) -> None:
-    locale = slack.policy.locale
-
     @app.action(render.REASSIGN_ACTION)
     def reassign(ack: Ack, body: dict[str, Any], action: dict[str, Any]) -> None:
         """The user select "Reassign to…": the new owner gets a DM, their clock starts.
@@ -37,7 +35,9 @@ def register(app: App, slack: SlackService) -> None:
             log.warning("lead_reassign without a lead or a user: %r", action.get("block_id"))
             ack()
             return
-        dm_actions.reassign(slack.leads, lead_id, body["user"]["id"], new_owner, channel_of(body))
+        user = body["user"]["id"]
+        locale = slack.locale_for(user)
+        dm_actions.reassign(slack.leads, lead_id, user, new_owner, channel_of(body), locale)
         ack()
 
     def ack_snooze(ack: Ack) -> None:
@@ -47,7 +47,8 @@ def register(app: App, slack: SlackService) -> None:
         # The trigger id expires 3 s after the click, so the modal opens straight from here
         # (a lazy listener: after the ack, on Bolt's thread), not through the outbox.
         lead = slack.leads.get(int(action["value"]))
-        open_view(client, body["trigger_id"], render.snooze_modal(lead, locale).to_dict())
+        view = render.snooze_modal(lead, slack.locale_for(body["user"]["id"])).to_dict()
+        open_view(client, body["trigger_id"], view)
 
     app.action(render.SNOOZE_ACTION)(ack=ack_snooze, lazy=[open_snooze_modal])
 
@@ -57,9 +58,11 @@ def register(app: App, slack: SlackService) -> None:
         chosen = values.get(render.SNOOZE_UNTIL_BLOCK, {}).get("choice", {})
         choice = (chosen.get("selected_option") or {}).get("value")
         reason = values.get(render.SNOOZE_REASON_BLOCK, {}).get("reason", {}).get("value")
+        user = body["user"]["id"]
+        locale = slack.locale_for(user)
         try:
             dm_actions.snooze(
-                slack.leads, int(view["private_metadata"]), body["user"]["id"], choice, reason
+                slack.leads, int(view["private_metadata"]), user, choice, reason, locale
             )
         except DomainError as exc:
             block = (

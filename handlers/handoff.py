@@ -22,22 +22,26 @@ def register(app: App, slack: SlackService) -> None:
         if slack.policy.may_hand_off(body["user_id"]):
             ack()
         else:
-            ack(text=t("intake.not_a_marketer", slack.policy.locale))
+            ack(text=t("intake.not_a_marketer", slack.locale_for(body["user_id"])))
 
     def open_from_command(body: dict[str, Any], client: WebClient) -> None:
         if slack.policy.may_hand_off(body["user_id"]):
-            view = open_handoff(slack.leads, body["user_id"], body.get("text") or "")
+            user = body["user_id"]
+            view = open_handoff(slack.leads, user, slack.locale_for(user), body.get("text") or "")
             client.views_open(trigger_id=body["trigger_id"], view=view)
 
     def ack_shortcut(ack: Ack) -> None:
         ack()
 
     def open_from_shortcut(body: dict[str, Any], client: WebClient) -> None:
-        view = open_handoff(slack.leads, body["user"]["id"])
+        user = body["user"]["id"]
+        view = open_handoff(slack.leads, user, slack.locale_for(user))
         client.views_open(trigger_id=body["trigger_id"], view=view)
 
     def submit(ack: Ack, body: dict[str, Any]) -> None:
-        result = submit_handoff(slack.leads, body["user"]["id"], body["view"]["state"]["values"])
+        user = body["user"]["id"]
+        values = body["view"]["state"]["values"]
+        result = submit_handoff(slack.leads, user, values, slack.locale_for(user))
         if result.errors:
             ack(response_action="errors", errors=result.errors)
         else:

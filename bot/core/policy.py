@@ -127,6 +127,9 @@ class Route(_Strict):
     # Who the nudge before the claim deadline mentions in the card's thread: user ids,
     # role names or user group ids (S0123ABCD). Absent: the `reps` role.
     remind: list[str] | None = None
+    # The language of what Baton posts in the route's channel (cards, thread replies,
+    # flood lists); absent: the policy's. Messages to one person follow that person.
+    locale: Literal["en", "ja"] | None = None
 
     _check_channel = field_validator("channel")(_check_channel_id)
 
@@ -282,6 +285,11 @@ class Policy(_Strict):
         """A stored lead's route: the one it was handed to, by name; if the policy has
         dropped that route since, the route a lead with nothing to match on gets."""
         return self.route_named(name) or self.route_for({})
+
+    def channel_locale(self, route_name: str | None) -> str:
+        """The language of posts in a lead's route's channel: the route's, else the policy's."""
+        route = self.route_of_lead(route_name) if route_name is not None else None
+        return (route.locale if route is not None else None) or self.locale
 
     def calendar_for(self, route: Route) -> Calendar:
         return self._calendars[route.calendar]

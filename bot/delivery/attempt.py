@@ -11,7 +11,6 @@ from __future__ import annotations
 import logging
 from datetime import timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from slack_sdk.errors import SlackApiError
 from sqlalchemy import and_, func, or_, select, update
@@ -205,9 +204,7 @@ class Steps:
                 rows = self._recover_listed(rows, channel)
                 if not rows:
                     return
-                text, blocks = flood_list.render_for_rows(
-                    self.db, rows, self.policy.locale, ZoneInfo(self.policy.timezone)
-                )
+                text, blocks = flood_list.render_for_rows(self.db, rows, self.policy)
                 metadata = outbox_metadata(rows[0].id, "digest", outbox_ids=[r.id for r in rows])
                 answer = self.client.chat_postMessage(
                     channel=channel, text=text, blocks=blocks, metadata=metadata

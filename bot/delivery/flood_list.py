@@ -9,6 +9,7 @@ changes, its card.update re-renders the flood list in place.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -26,6 +27,7 @@ from slack_sdk.models.blocks import (
 from sqlalchemy import select
 
 from bot.core.i18n import date_text, join, t
+from bot.core.policy import Policy
 from bot.store.database import Database
 from bot.store.models import Lead, LeadStatus, OutboxMessage, SlackMessage
 
@@ -137,13 +139,21 @@ def render_flood_list(
 
 
 def render_for_rows(
-    db: Database, rows: list[OutboxMessage], locale: str, tz: ZoneInfo = UTC_ZONE
+    db: Database, rows: list[OutboxMessage], policy: Policy
 ) -> tuple[str, list[dict[str, Any]]]:
     """The flood list for the card.post rows `rows` (their leads, as they are now)."""
     lead_ids = [row.lead_id for row in rows if row.lead_id is not None]
     with db.read() as session:
         leads = session.scalars(select(Lead).where(Lead.id.in_(lead_ids)).order_by(Lead.id)).all()
-    return render_flood_list([FloodListLine.of(lead) for lead in leads], locale, tz)
+    return _render(leads, policy)
+
+
+def _render(leads: Sequence[Lead], policy: Policy) -> tuple[str, list[dict[str, Any]]]:
+    """In the language of the channel: the one of its leads' routes (a flood list is
+    one channel's, and routes sharing a channel share its language)."""
+    locale = policy.channel_locale(leads[0].route if leads else None)
+    lines = [FloodListLine.of(lead) for lead in leads]
+    return render_flood_list(lines, locale, ZoneInfo(policy.timezone))
 
 
 def refresh(ctx: Any, lead_id: int) -> list[dict[str, str]]:
@@ -170,9 +180,7 @@ def refresh(ctx: Any, lead_id: int) -> list[dict[str, str]]:
                 )
                 .order_by(Lead.id)
             ).all()
-        text, blocks = render_flood_list(
-            [FloodListLine.of(lead) for lead in leads], ctx.locale, ZoneInfo(ctx.policy.timezone)
-        )
+        text, blocks = _render(leads, ctx.policy)
         ctx.client.chat_update(channel=channel, ts=ts, text=text, blocks=blocks)
         done.append({"channel": channel, "ts": ts})
     return done

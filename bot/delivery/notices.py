@@ -1,12 +1,14 @@
 """Notices: short catalog messages to a channel or a person (delivery alerts to managers).
 
 Payload: {"to": "C…" or "U…", "lines": [{"key": catalog key, "params": {...}}, ...]};
-rendered in the policy's language when sent.
+rendered when sent: in the person's language (bot.delivery.people), or in a channel the
+policy's.
 """
 
 from __future__ import annotations
 
 from bot.core.i18n import CATALOG, t
+from bot.delivery.people import reader_locale
 from bot.delivery.registry import SendContext, Sent, sender
 from bot.store.models import OutboxMessage
 from bot.store.outbox import Intent
@@ -24,6 +26,8 @@ def render_notice(lines: list[dict], locale: str) -> str:
 @sender(Intent.NOTICE)
 def send_notice(row: OutboxMessage, ctx: SendContext) -> Sent:
     payload = row.payload or {}
-    text = render_notice(payload.get("lines") or [], ctx.locale)
-    answer = ctx.post_message(channel=str(payload["to"]), text=text)
+    to = str(payload["to"])
+    locale = reader_locale(ctx, to) if to.startswith(("U", "W")) else ctx.policy.locale
+    text = render_notice(payload.get("lines") or [], locale)
+    answer = ctx.post_message(channel=to, text=text)
     return Sent(result={"channel": answer["channel"], "ts": answer["ts"]})

@@ -1,6 +1,6 @@
 """The contract between delivery and the senders.
 
-Delivery imports none of the senders but its own notices: the modules that hold them
+Delivery imports none of the senders but its own (notices, person look-ups): the modules that hold them
 (bot.slack.senders, bot.slack.sla_senders, bot.intake.receipt) register them here when
 imported, and the runtime (bot/runtime.py) imports them.
 
@@ -40,10 +40,6 @@ class SendContext:
     policy: Policy
     now: datetime
     row: OutboxMessage | None = None  # the row being sent
-
-    @property
-    def locale(self) -> str:
-        return self.policy.locale
 
     def post_message(self, *, channel: str, text: str, **kwargs: Any) -> SlackResponse:
         """chat.postMessage: paced per channel, tagged with the outbox row, never doubled.

@@ -24,15 +24,18 @@ class Submission:
     view: dict[str, Any] | None = None
 
 
-def open_handoff(leads: LeadService, user_id: str, text: str = "") -> dict[str, Any]:
-    """The view to open for `user_id`: the form, or why they cannot use it."""
+def open_handoff(leads: LeadService, user_id: str, locale: str, text: str = "") -> dict[str, Any]:
+    """The view to open for `user_id` (who reads `locale`): the form, or why they cannot
+    use it."""
     policy = leads.policy
     if not policy.may_hand_off(user_id):
-        return modal.not_allowed_view(policy)
-    return modal.handoff_modal(policy, initial=modal.initial_values(text))
+        return modal.not_allowed_view(locale)
+    return modal.handoff_modal(policy, locale, initial=modal.initial_values(text))
 
 
-def submit_handoff(leads: LeadService, user_id: str, values: Mapping[str, Any]) -> Submission:
+def submit_handoff(
+    leads: LeadService, user_id: str, values: Mapping[str, Any], locale: str
+) -> Submission:
     """Validate the modal the way the webhook validates a body, then hand the lead off.
 
     The marketer is sent a direct message with the card's link once delivery has
@@ -40,17 +43,17 @@ def submit_handoff(leads: LeadService, user_id: str, values: Mapping[str, Any]) 
     """
     policy = leads.policy
     if not policy.may_hand_off(user_id):
-        return Submission(view=modal.not_allowed_view(policy))
+        return Submission(view=modal.not_allowed_view(locale))
     try:
         payload = validate_lead(modal.read_state(values))
     except ValidationError as exc:
-        return Submission(errors=modal.errors_for_blocks(field_problems(exc, policy.locale)))
+        return Submission(errors=modal.errors_for_blocks(field_problems(exc, locale)))
     try:
         result = leads.hand_off(
             payload.to_lead_input(SLACK_SOURCE), actor=user_id, receipt_to=user_id
         )
     except NoRoute as exc:
-        return Submission(errors={modal.Field.SEGMENT.value: exc.message(policy.locale)})
+        return Submission(errors={modal.Field.SEGMENT.value: exc.message(locale)})
     if result.created:
-        return Submission(view=modal.handed_off_view(policy, result.lead))
-    return Submission(view=modal.duplicate_view(policy, result.lead))
+        return Submission(view=modal.handed_off_view(policy, result.lead, locale))
+    return Submission(view=modal.duplicate_view(policy, result.lead, locale))

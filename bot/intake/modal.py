@@ -77,8 +77,9 @@ def initial_values(text: str) -> dict[Field, str]:
     return {Field.NAME: text}
 
 
-def handoff_modal(policy: Policy, *, initial: Mapping[Field, str] | None = None) -> dict[str, Any]:
-    locale = policy.locale
+def handoff_modal(
+    policy: Policy, locale: str, *, initial: Mapping[Field, str] | None = None
+) -> dict[str, Any]:
     initial = initial or {}
 
     def label(field: Field) -> str:
@@ -229,42 +230,42 @@ def who(lead: Lead, locale: str) -> str:
     return escape(join((p for p in (person, lead.company) if p), locale))
 
 
-def _info_view(policy: Policy, title_key: str, text: str) -> dict[str, Any]:
+def _info_view(locale: str, title_key: str, text: str) -> dict[str, Any]:
     return View(
         type="modal",
         callback_id=f"{CALLBACK_ID}_done",
-        title=t(title_key, policy.locale),
-        close=t("intake.modal.close", policy.locale),
+        title=t(title_key, locale),
+        close=t("intake.modal.close", locale),
         blocks=[SectionBlock(text=MarkdownTextObject(text=text))],
     ).to_dict()
 
 
-def handed_off_view(policy: Policy, lead: Lead) -> dict[str, Any]:
+def handed_off_view(policy: Policy, lead: Lead, locale: str) -> dict[str, Any]:
     route = policy.route_named(lead.route)
     text = t(
         "intake.modal.done",
-        policy.locale,
+        locale,
         lead_id=lead.id,
-        who=who(lead, policy.locale),
+        who=who(lead, locale),
         channel=route.channel if route else "",
         route=escape(lead.route),
     )
-    return _info_view(policy, "intake.modal.done_title", text)
+    return _info_view(locale, "intake.modal.done_title", text)
 
 
-def duplicate_view(policy: Policy, lead: Lead) -> dict[str, Any]:
+def duplicate_view(policy: Policy, lead: Lead, locale: str) -> dict[str, Any]:
     tz = ZoneInfo(policy.timezone)
-    when = date_text(lead.created_at, tz, policy.locale) if lead.created_at else "?"
+    when = date_text(lead.created_at, tz, locale) if lead.created_at else "?"
     text = t(
         "intake.modal.duplicate",
-        policy.locale,
+        locale,
         lead_id=lead.id,
-        who=who(lead, policy.locale),
+        who=who(lead, locale),
         when=when,
-        status=t(f"status.{lead.status}", policy.locale),
+        status=t(f"status.{lead.status}", locale),
     )
-    return _info_view(policy, "intake.modal.duplicate_title", text)
+    return _info_view(locale, "intake.modal.duplicate_title", text)
 
 
-def not_allowed_view(policy: Policy) -> dict[str, Any]:
-    return _info_view(policy, "intake.modal.title", t("intake.not_a_marketer", policy.locale))
+def not_allowed_view(locale: str) -> dict[str, Any]:
+    return _info_view(locale, "intake.modal.title", t("intake.not_a_marketer", locale))

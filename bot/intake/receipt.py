@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from bot.core.i18n import t
 from bot.core.policy import Policy
+from bot.delivery.people import reader_locale
 from bot.delivery.registry import SendContext, Sent, sender
 from bot.intake.modal import escape
 from bot.store import outbox
@@ -27,7 +28,9 @@ CARD_WAIT = timedelta(seconds=5)
 MAX_CARD_WAITS = 24  # two minutes, then say where it is going instead
 
 
-def receipt_text(policy: Policy, lead: Lead, *, permalink: str | None, duplicate: bool) -> str:
+def receipt_text(
+    policy: Policy, lead: Lead, *, locale: str, permalink: str | None, duplicate: bool
+) -> str:
     """The direct message, in mrkdwn; pure so it can be checked without Slack."""
     route = policy.route_named(lead.route)
     who = escape(", ".join(p for p in (lead.name or lead.email, lead.company) if p))
@@ -36,12 +39,12 @@ def receipt_text(policy: Policy, lead: Lead, *, permalink: str | None, duplicate
         "who": who,
         "channel": route.channel if route else "",
         "route": escape(lead.route),
-        "status": t(f"status.{lead.status}", policy.locale),
+        "status": t(f"status.{lead.status}", locale),
         "permalink": permalink or "",
     }
     kind = "duplicate" if duplicate else "new"
     state = "posted" if permalink else "posting"
-    return t(f"intake.receipt.{kind}_{state}", policy.locale, **params)
+    return t(f"intake.receipt.{kind}_{state}", locale, **params)
 
 
 @sender(Intent.HANDOFF_RECEIPT)
@@ -75,9 +78,9 @@ def send_receipt(row: OutboxMessage, ctx: SendContext) -> Sent:
     if card is not None:
         answer = ctx.client.chat_getPermalink(channel=card.channel, message_ts=card.ts)
         permalink = answer.get("permalink")
-    text = receipt_text(
-        ctx.policy, lead, permalink=permalink, duplicate=bool(row.payload.get("duplicate"))
-    )
+    duplicate = bool(row.payload.get("duplicate"))
+    locale = reader_locale(ctx, user)
+    text = receipt_text(ctx.policy, lead, locale=locale, permalink=permalink, duplicate=duplicate)
     blocks = [SectionBlock(text=MarkdownTextObject(text=text)).to_dict()]
     posted = ctx.client.chat_postMessage(channel=user, text=text, blocks=blocks)
     return Sent(result={"channel": posted.get("channel"), "ts": posted.get("ts")})

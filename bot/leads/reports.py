@@ -7,8 +7,6 @@ the primary key, email, company_key and (owner_id, status).
 
 from __future__ import annotations
 
-import enum
-import re
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -31,51 +29,6 @@ LIST_LIMIT = 20
 TIMELINE_LIMIT = 25
 TOP_REASONS = 3
 _MAX_ID = 2**31 - 1
-_MAILTO = re.compile(r"^<mailto:([^|>]+)(?:\|[^>]*)?>$")
-_EMAIL = re.compile(r"^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+$")
-_LEAD_ID = re.compile(r"^#?(\d{1,12})$")
-_WORDS = {
-    "help": ("help", "?", "ヘルプ", "使い方"),
-    "mine": ("mine", "me", "my", "自分", "私", "わたし"),
-    "overdue": ("overdue", "late", "遅延", "期限切れ", "期限超過"),
-}
-MAX_QUERY = 300
-
-
-class QueryKind(enum.StrEnum):
-    SUMMARY = "summary"
-    LEAD = "lead"
-    EMAIL = "email"
-    COMPANY = "company"
-    MINE = "mine"
-    OVERDUE = "overdue"
-    HELP = "help"
-
-
-@dataclass(frozen=True)
-class StatusQuery:
-    kind: QueryKind
-    value: str | int | None = None
-
-
-def parse_status_query(text: str | None) -> StatusQuery:
-    """What `/lead-status <text>` asks for. Anything else is read as a company name."""
-    words = " ".join((text or "").split())
-    if not words:
-        return StatusQuery(QueryKind.SUMMARY)
-    if len(words) > MAX_QUERY:
-        return StatusQuery(QueryKind.HELP)
-    folded = words.casefold()
-    for kind in (QueryKind.HELP, QueryKind.MINE, QueryKind.OVERDUE):
-        if folded in _WORDS[kind]:
-            return StatusQuery(kind)
-    if match := _LEAD_ID.match(words):
-        return StatusQuery(QueryKind.LEAD, int(match.group(1)))
-    if match := _MAILTO.match(words):
-        words = match.group(1)
-    if _EMAIL.match(words):
-        return StatusQuery(QueryKind.EMAIL, words.lower())
-    return StatusQuery(QueryKind.COMPANY, words)
 
 
 @dataclass(frozen=True)

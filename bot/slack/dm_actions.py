@@ -37,17 +37,28 @@ def snooze_until(calendar: Calendar, choice: str, now: datetime) -> datetime:
 
 
 def reassign(
-    leads: LeadService, lead_id: int, user_id: str, new_owner: str, channel: str | None
+    leads: LeadService,
+    lead_id: int,
+    user_id: str,
+    new_owner: str,
+    channel: str | None,
+    locale: str,
 ) -> Lead:
-    """Give the lead to `new_owner` (who gets a DM; their first-touch clock starts)."""
+    """Give the lead to `new_owner` (who gets a DM; their first-touch clock starts);
+    `user_id`, who reads `locale`, is told it is done."""
     lead = leads.reassign(lead_id, user_id, new_owner)
-    text = t("sla.reassign.done", leads.policy.locale, lead_id=lead_id, owner=new_owner)
+    text = t("sla.reassign.done", locale, lead_id=lead_id, owner=new_owner)
     _tell(leads, user_id, channel, text)
     return lead
 
 
 def snooze(
-    leads: LeadService, lead_id: int, user_id: str, choice: str | None, reason: str | None
+    leads: LeadService,
+    lead_id: int,
+    user_id: str,
+    choice: str | None,
+    reason: str | None,
+    locale: str,
 ) -> Lead:
     """Snooze as chosen in the modal; a snooze without a reason is refused."""
     if choice not in CHOICES:
@@ -65,7 +76,6 @@ def snooze(
     until = snooze_until(calendar, choice, leads.now())
     lead = leads.snooze(lead_id, user_id, until, reason=reason)
     tz = ZoneInfo(leads.policy.timezone)
-    locale = leads.policy.locale
     text = t("sla.snooze.done", locale, lead_id=lead_id, until=slack_date(until, tz, locale=locale))
     _tell(leads, user_id, None, text)
     return lead

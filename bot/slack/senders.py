@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from bot.core.policy import Policy
 from bot.delivery.flood_list import PURPOSE as FLOOD_LIST  # one message listing many leads
+from bot.delivery.people import reader_locale
 from bot.delivery.registry import NotReady, SendContext, Sent, sender
 from bot.leads.reports import Reports
 from bot.slack.render.card import lead_card
@@ -78,7 +79,7 @@ def post_card(row: OutboxMessage, ctx: SendContext) -> Sent:
     repost = bool(row.payload.get("repost")) and bool(cards)
     if cards and not repost:
         return Sent(result={"skipped": "card already posted", "ts": cards[0].ts})
-    message = lead_card(lead, locale=ctx.policy.locale, tz=timezone(ctx.policy))
+    message = lead_card(lead, locale=ctx.policy.channel_locale(lead.route), tz=timezone(ctx.policy))
     response = ctx.client.chat_postMessage(
         channel=card_channel(lead, ctx.policy),
         text=message.text,
@@ -112,7 +113,7 @@ def update_card(row: OutboxMessage, ctx: SendContext) -> Sent:
     if not messages:
         # Not posted yet: the post renders the newest state when it goes out.
         return Sent(result={"skipped": "no card yet"})
-    message = lead_card(lead, locale=ctx.policy.locale, tz=timezone(ctx.policy))
+    message = lead_card(lead, locale=ctx.policy.channel_locale(lead.route), tz=timezone(ctx.policy))
     updated: list[str] = []
     for shown in messages:
         try:
@@ -134,6 +135,7 @@ def post_thread_event(row: OutboxMessage, ctx: SendContext) -> Sent:
     assert row.lead_id is not None
     with ctx.db.read() as session:
         event = session.get(LeadEvent, row.payload.get("event_id"))
+        route = session.scalar(select(Lead.route).where(Lead.id == row.lead_id))
         # A lead announced only in a flood list keeps its timeline under the flood list.
         cards = _messages(session, row.lead_id, CARD) or _messages(session, row.lead_id, FLOOD_LIST)
     if event is None:
@@ -142,7 +144,8 @@ def post_thread_event(row: OutboxMessage, ctx: SendContext) -> Sent:
         # The lead's card post went out before this row (a lead's rows go in order), so
         # the card is not on its way: an imported lead, or a card post that failed.
         raise NotReady(f"lead {row.lead_id} has no card in Slack", retry_in=CARD_WAIT_SECONDS)
-    text = event_text(event, locale=ctx.policy.locale, tz=timezone(ctx.policy))
+    locale = ctx.policy.channel_locale(route)
+    text = event_text(event, locale=locale, tz=timezone(ctx.policy))
     response = ctx.client.chat_postMessage(
         channel=cards[0].channel,
         thread_ts=cards[0].ts,
@@ -180,7 +183,7 @@ def publish_home(row: OutboxMessage, ctx: SendContext) -> Sent:
     view = home_view(
         reports.open_leads_of(user),
         reports.summary(),
-        locale=ctx.policy.locale,
+        locale=reader_locale(ctx, user),
         tz=timezone(ctx.policy),
         now=ctx.now,
     )

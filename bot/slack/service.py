@@ -20,7 +20,7 @@ from bot.core.errors import AlreadyClaimed, DomainError, InvalidInput, InvalidTr
 from bot.core.i18n import t
 from bot.core.policy import Policy
 from bot.leads.lifecycle import LeadService
-from bot.leads.reports import QueryKind, Reports, parse_status_query
+from bot.leads.reports import Reports
 from bot.leads.states import ALLOWED, DISQUALIFY_REASONS, Action, Outcome
 from bot.slack.ids import BlockId, InputId
 from bot.slack.render import Message
@@ -30,12 +30,14 @@ from bot.slack.render.status import (
     help_message,
     history_message,
     list_message,
+    notice_message,
     overdue_message,
     summary_message,
 )
 from bot.slack.render.text import ago, one_line, who
 from bot.slack.senders import open_view
-from bot.store import outbox
+from bot.slack.status_query import AUTO, QueryKind, parse_status_query
+from bot.store import outbox, people
 from bot.store.database import Database
 from bot.store.outbox import Intent
 
@@ -54,9 +56,11 @@ class OutcomeForm:
 
 @dataclass(frozen=True)
 class Explained:
-    """What to tell a user about an error, and the id logged with an unexpected one."""
+    """What to tell a user about an error (in their language), and the id logged with an
+    unexpected one."""
 
     text: str
+    locale: str
     error_id: str | None = None
 
 
@@ -70,9 +74,18 @@ class SlackService:
         self.client = client  # for the calls that cannot wait in the outbox (views.open)
         self.reports = Reports(db, policy, clock=leads.now)
 
-    @property
-    def locale(self) -> str:
-        return self.policy.locale
+    def locale_for(self, user_id: str | None) -> str:
+        """The language to answer `user_id` in: their choice, else their Slack language,
+        else the policy's (bot.store.people). When Slack has not been asked about them
+        for a day, a look-up is queued: nothing here waits for Slack."""
+        return self._reader(user_id).locale if user_id else self.policy.locale
+
+    def _reader(self, user_id: str) -> people.Reader:
+        now = self.leads.now()
+        reader = people.reader(self.db, user_id, self.policy.locale, now)
+        if reader.should_ask:
+            self.db.together(lambda session: people.ask(session, user_id, now))
+        return reader
 
     @property
     def tz(self) -> ZoneInfo:
@@ -97,7 +110,7 @@ class SlackService:
             raise InvalidTransition(lead.id, lead.status, Action.OUTCOME)
         if user_id != lead.owner_id and not self.policy.is_manager(user_id):
             raise NotAllowed("error.outcome_forbidden", lead_id=lead.id)
-        return outcome_modal(lead, locale=self.locale, tz=self.tz)
+        return outcome_modal(lead, locale=self.locale_for(user_id), tz=self.tz)
 
     def open_modal(
         self, trigger_id: str, view: dict[str, Any], user_id: str, channel: str | None
@@ -107,11 +120,11 @@ class SlackService:
             open_view(self.client, trigger_id, view)
         except SlackApiError as exc:
             log.warning("views.open failed: %s", exc.response.get("error"))
-            self.tell(user_id, channel, t("slack.modal_failed", self.locale))
+            self.tell(user_id, channel, t("slack.modal_failed", self.locale_for(user_id)))
 
     def submit_outcome(self, user_id: str, form: OutcomeForm) -> dict[str, str] | None:
         """Save the outcome; or the modal's field errors (block id -> message), saving nothing."""
-        loc = self.locale
+        loc = self.locale_for(user_id)
         errors: dict[str, str] = {}
         note = (form.note or "").strip() or None
         if form.outcome not in {o.value for o in Outcome}:
@@ -143,7 +156,9 @@ class SlackService:
 
     def lead_status(self, user_id: str, text: str) -> Message:
         query = parse_status_query(text)
-        loc, tz = self.locale, self.tz
+        if query.kind is QueryKind.LANGUAGE:
+            return self._language(user_id, str(query.value))
+        loc, tz = self.locale_for(user_id), self.tz
         if query.kind is QueryKind.SUMMARY:
             return summary_message(self.reports.summary(), locale=loc, tz=tz)
         if query.kind is QueryKind.HELP:
@@ -175,6 +190,29 @@ class SlackService:
         title = t("report.matches_title", loc, query=one_line(query.value, 200), n=len(leads))
         return list_message(title, leads, locale=loc, tz=tz)
 
+    def _language(self, user_id: str, wanted: str) -> Message:
+        """`/lead-status lang [ja|en|auto]`: set, or show, the language Baton writes to
+        `user_id` in (answered in that language)."""
+        changed = wanted in ("ja", "en", AUTO)
+        if changed:
+            with self.db.transaction() as session:
+                people.choose(session, user_id, people.chosen(wanted))
+                # The Home tab, if they have one, is redrawn in the new language.
+                home = outbox.message(Intent.HOME_PUBLISH, self.leads.now(), user=user_id)
+                outbox.queue(session, home)
+        reader = self._reader(user_id)
+        loc = reader.locale
+        language = t(f"lang.name.{loc}", loc)
+        if changed:
+            return notice_message(
+                t("lang.auto" if wanted == AUTO else "lang.set", loc, language=language)
+            )
+        if wanted:
+            first = t("lang.unknown", loc, given=one_line(wanted, 40))
+        else:
+            first = t(f"lang.from_{reader.source}", loc, language=language)
+        return notice_message(first, t("lang.how", loc))
+
     def home_opened(self, user_id: str) -> None:
         """Queue a fresh App Home for the user (rendered when it is sent)."""
         with self.db.transaction() as session:
@@ -194,11 +232,15 @@ class SlackService:
         self.db.together(lambda session: outbox.queue(session, note, at_commit=True))
 
     def unknown_action(self, user_id: str, channel: str | None) -> None:
-        self.tell(user_id, channel, t("slack.unknown_action", self.locale))
+        self.tell(user_id, channel, t("slack.unknown_action", self.locale_for(user_id)))
 
-    def explain(self, error: Exception) -> Explained:
-        """The user's words for an error. Anything not a DomainError is logged with an id."""
-        loc = self.locale
+    def explain(self, error: Exception, user_id: str | None) -> Explained:
+        """`user_id`'s words for an error. Anything not a DomainError is logged with an id."""
+        try:
+            loc = self.locale_for(user_id)
+        except Exception:  # the database is down too: the policy's language will do
+            log.warning("could not look up the language of %s", user_id, exc_info=True)
+            loc = self.policy.locale
         if isinstance(error, AlreadyClaimed):
             when = ago(error.claimed_at, self.leads.now(), loc) if error.claimed_at else ""
             text = t(
@@ -208,14 +250,14 @@ class SlackService:
                 owner=who(error.owner_id, loc),
                 ago=when,
             )
-            return Explained(text)
+            return Explained(text, loc)
         if isinstance(error, DomainError):
-            return Explained(error.message(loc))
+            return Explained(error.message(loc), loc)
         error_id = uuid.uuid4().hex[:8]
-        return Explained(t("slack.unexpected", loc, error_id=error_id), error_id)
+        return Explained(t("slack.unexpected", loc, error_id=error_id), loc, error_id)
 
     def error_modal(self, explained: Explained) -> dict[str, Any]:
-        return message_modal(t("outcome.title", self.locale), explained.text)
+        return message_modal(t("outcome.title", explained.locale), explained.text)
 
 
 def lead_id(value: str | None) -> int:

@@ -20,6 +20,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
+from bot.delivery.people import reader_locale
 from bot.delivery.registry import SendContext, Sent, sender
 from bot.delivery.slack_client import marked
 from bot.leads import sla
@@ -81,7 +82,6 @@ def send_due_work(row: OutboxMessage, ctx: SendContext) -> Sent:
     route = ctx.policy.route_of_lead(lead.route)
     if route is None:
         return Sent({"skipped": f"route {lead.route!r} is not in the policy"})
-    locale = ctx.policy.locale
     tz = ZoneInfo(ctx.policy.timezone)
     kind = sla.kind_of(work.clock, work.level)
     deadline = sla.deadline_of(lead, work.clock)
@@ -89,12 +89,14 @@ def send_due_work(row: OutboxMessage, ctx: SendContext) -> Sent:
     if kind is not sla.Kind.ESCALATION and deadline is not None and ctx.now >= deadline:
         return Sent({"skipped": "the deadline passed before the nudge went out"})
     if kind is sla.Kind.CLAIM_NUDGE:
+        locale = ctx.policy.channel_locale(lead.route)
         message = render.claim_nudge(lead, ctx.policy.remind_targets(route), locale, ctx.now, tz)
         channel = card.channel if card else route.channel
         thread_ts = card.ts if card else None
         return Sent(post(ctx, message, channel=channel, thread_ts=thread_ts, marker=marker))
     user = str(row.payload["user"])
     marker["user"] = user
+    locale = reader_locale(ctx, user)
     if kind is sla.Kind.TOUCH_NUDGE:
         message = render.touch_nudge(lead, locale, ctx.now, tz)
     else:
@@ -121,9 +123,8 @@ def send_assigned(row: OutboxMessage, ctx: SendContext) -> Sent:
     user = str(row.payload["user"])
     if lead is None or lead.owner_id != user:
         return Sent({"skipped": "the lead has another owner by now"})
-    message = render.assigned(
-        lead, str(row.payload["by"]), ctx.policy.locale, ZoneInfo(ctx.policy.timezone)
-    )
+    locale = reader_locale(ctx, user)
+    message = render.assigned(lead, str(row.payload["by"]), locale, ZoneInfo(ctx.policy.timezone))
     return Sent(post(ctx, message, channel=user, marker={"lead_id": lead.id}))
 
 

@@ -159,6 +159,16 @@ class SlackStandIn:
         """Per-user overrides of users.info's answer, by user id."""
         return self._workspace.users
 
+    @property
+    def locale(self) -> str:
+        """Everyone's Slack language ("en-US", "ja-JP") unless `users` gives theirs."""
+        return self._workspace.locale
+
+    @locale.setter
+    def locale(self, value: str) -> None:
+        with self._cond:
+            self._workspace.locale = value
+
     # --- what happened -------------------------------------------------------------------
 
     def calls(self, method: str | None = None) -> list[Call]:

@@ -21,7 +21,7 @@ TEAM_URL = "https://example.slack.com/"
 
 _AUTH_TEST = {"ok": True, "url": TEAM_URL, "team": "Baton Test", "user": "baton"}
 _AUTH_TEST |= {"team_id": TEAM_ID, "user_id": BOT_USER_ID, "bot_id": BOT_ID}
-_USER_DEFAULTS = {"team_id": TEAM_ID, "deleted": False, "is_bot": False, "locale": "ja-JP"}
+_USER_DEFAULTS = {"team_id": TEAM_ID, "deleted": False, "is_bot": False}
 _USER_DEFAULTS |= {"tz": "Asia/Tokyo", "tz_label": "Japan Standard Time", "tz_offset": 32400}
 _CHANNEL_NOT_FOUND: Answer = {"ok": False, "error": "channel_not_found"}
 _VIEW_METHODS = frozenset({"views.open", "views.publish", "views.update", "views.push"})
@@ -45,6 +45,9 @@ class Workspace:
 
     def __init__(self) -> None:
         self.users: dict[str, dict[str, Any]] = {}  # per-user overrides for users.info
+        # Everyone's Slack language unless `users` says otherwise (users.info tells it
+        # only when asked with include_locale, as Slack does).
+        self.locale = "en-US"
         self.messages: dict[str, list[dict[str, Any]]] = {}  # conversation -> oldest first
         # conversation -> ephemeral messages, oldest first, each with the "user" who sees it
         self.ephemerals: dict[str, list[dict[str, Any]]] = {}
@@ -95,7 +98,10 @@ class Workspace:
         if method in _VIEW_METHODS:
             return self._view_answer(method, args)
         if method == "users.info":
-            return {"ok": True, "user": self._user(str(args.get("user", "")))}
+            user = self._user(str(args.get("user", "")))
+            if not truthy(args.get("include_locale")):
+                user.pop("locale", None)
+            return {"ok": True, "user": user}
         if method == "conversations.members":
             return {"ok": True, "members": [], "response_metadata": {"next_cursor": ""}}
         return {"ok": True}
@@ -278,7 +284,7 @@ class Workspace:
         name, real = user_id.lower(), f"User {user_id}"
         profile = {"real_name": real, "display_name": name}
         user = {"id": user_id, "name": name, "real_name": real, "profile": profile}
-        return user | _USER_DEFAULTS | self.users.get(user_id, {})
+        return user | _USER_DEFAULTS | {"locale": self.locale} | self.users.get(user_id, {})
 
 
 def _page(messages: list[dict[str, Any]], args: dict[str, Any]) -> Answer:

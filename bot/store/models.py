@@ -305,6 +305,20 @@ class JobRun(Base):
     created_at: Mapped[datetime]
 
 
+class Person(Base):
+    """What Baton knows of a Slack user, so messages addressed to one person are in their
+    language: the locale Slack reports (`users.info` with `include_locale`), kept for a
+    day (bot/store/people.py), and the one they chose with `/lead-status lang`."""
+
+    __tablename__ = "people"
+
+    user_id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    slack_locale: Mapped[str | None] = mapped_column(String(20))  # e.g. "ja-JP"
+    chosen_locale: Mapped[str | None] = mapped_column(String(5))  # "en" | "ja"; None: Slack's
+    checked_at: Mapped[datetime | None]  # when Slack last answered about them
+    asked_at: Mapped[datetime | None]  # when a look-up was last queued
+
+
 # The tables behind the mapped classes the busiest write paths use with Core statements
 # (plain INSERTs and UPDATEs, no ORM objects), typed as Table: `__table__` is typed as a
 # FromClause, which insert() and update() do not accept.
@@ -312,3 +326,4 @@ LEADS_TABLE = cast(Table, Lead.__table__)
 LEAD_EVENTS_TABLE = cast(Table, LeadEvent.__table__)
 DUE_WORK_TABLE = cast(Table, DueWork.__table__)
 OUTBOX_TABLE = cast(Table, OutboxMessage.__table__)
+PEOPLE_TABLE = cast(Table, Person.__table__)

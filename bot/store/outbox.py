@@ -32,6 +32,7 @@ class Intent(enum.StrEnum):
     EPHEMERAL = "ephemeral.post"  # a note only one user sees: {user, channel?, text}
     HOME_PUBLISH = "home.publish"  # re-render a user's App Home: {user}
     NOTICE = "notice.post"  # a catalog message to a channel or person (delivery alerts)
+    LOOK_UP_PERSON = "person.look_up"  # ask Slack a user's locale: {user} (bot.store.people)
 
 
 def message(

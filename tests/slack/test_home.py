@@ -69,6 +69,7 @@ class TestJapanese:
     def test_home_in_japanese(
         self, slack: SlackClientSim, runtime: Runtime, slack_api: SlackStandIn, hand_off: HandOff
     ) -> None:
+        slack_api.locale = "ja-JP"  # a Tokyo team's Slack
         lead = hand_off()
         runtime.leads.claim(lead.id, "U0REP1")
         slack.home_opened("U0REP1")

@@ -114,6 +114,7 @@ def test_a_clock_met_between_dispatch_and_delivery_sends_nothing(
 
 
 def test_japanese_escalation(settings: Settings, clock: FakeClock, slack_api: SlackStandIn) -> None:
+    slack_api.locale = "ja-JP"  # a Tokyo team's Slack
     rt = make_runtime(settings, parse_policy(STANDARD.replace("locale: en", "locale: ja")), clock)
     try:
         hand_off(rt)

@@ -79,13 +79,17 @@ def test_default_answers_look_like_slack(standin: SlackStandIn, client: WebClien
     assert client.conversations_open(users="U0REP1,U0REP2")["channel"]["id"] == "DU0REP1"
     link = client.chat_getPermalink(channel="C0SALES", message_ts="1763700000.000100")
     assert link["permalink"] == "https://example.slack.com/archives/C0SALES/p1763700000000100"
-    user = client.users_info(user="U0REP1")["user"]
+    user = client.users_info(user="U0REP1", include_locale=True)["user"]
     assert (user["id"], user["tz"], user["tz_offset"], user["locale"]) == (
         "U0REP1",
         "Asia/Tokyo",
         32400,
-        "ja-JP",
+        "en-US",
     )
+    # As Slack: the locale only when asked for it.
+    assert "locale" not in client.users_info(user="U0REP1")["user"]
+    standin.locale = "ja-JP"
+    assert client.users_info(user="U0REP2", include_locale=True)["user"]["locale"] == "ja-JP"
     view = {"type": "modal", "callback_id": "claim", "title": {"type": "plain_text", "text": "x"}}
     opened = client.views_open(trigger_id="t.1", view=view)["view"]
     assert opened["id"].startswith("V") and opened["callback_id"] == "claim"

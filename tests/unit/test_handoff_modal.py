@@ -20,8 +20,7 @@ from tests.support.policies import STANDARD
 
 @pytest.mark.parametrize("locale", ["en", "ja"])
 def test_the_modal_is_a_valid_view_in_each_locale(locale: str) -> None:
-    policy = parse_policy(STANDARD.replace("locale: en", f"locale: {locale}"))
-    view = handoff_modal(policy)
+    view = handoff_modal(parse_policy(STANDARD), locale)
     View(**view).validate_json()
     labels = [b["label"]["text"] for b in view["blocks"] if b["type"] == "input"]
     assert len(labels) == len(Field) and len(set(labels)) == len(labels)
@@ -30,7 +29,9 @@ def test_the_modal_is_a_valid_view_in_each_locale(locale: str) -> None:
 def test_without_segment_rules_segment_is_free_text() -> None:
     policy = parse_policy(STANDARD.replace("when: {segment: enterprise}", "when: {region: APAC}"))
     assert segment_choices(policy) == []
-    [segment] = [b for b in handoff_modal(policy)["blocks"] if b.get("block_id") == Field.SEGMENT]
+    [segment] = [
+        b for b in handoff_modal(policy, "en")["blocks"] if b.get("block_id") == Field.SEGMENT
+    ]
     assert segment["element"]["type"] == "plain_text_input"
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.leads.reports import QueryKind, StatusQuery, parse_status_query
+from bot.slack.status_query import QueryKind, StatusQuery, parse_status_query
 
 
 @pytest.mark.parametrize(

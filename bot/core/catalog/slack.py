@@ -244,7 +244,8 @@ MESSAGES: dict[str, dict[Locale, str]] = {
             "`/lead-status #42` — one lead's state and timeline\n"
             "`/lead-status name@example.com` or `/lead-status Acme` — find leads by email or company\n"
             "`/lead-status mine` — your open leads\n"
-            "`/lead-status overdue` — every overdue lead and how late it is"
+            "`/lead-status overdue` — every overdue lead and how late it is\n"
+            "`/lead-status lang ja` or `lang en` — the language Baton writes to you in"
         ),
         "ja": (
             "*/lead-status の使い方*\n"
@@ -252,8 +253,46 @@ MESSAGES: dict[str, dict[Locale, str]] = {
             "`/lead-status #42` — リードの状況とこれまでの経緯\n"
             "`/lead-status name@example.com` または `/lead-status 会社名` — メールアドレスや会社名でリードを検索\n"
             "`/lead-status mine` — ご自身が担当中のリード\n"
-            "`/lead-status overdue` — 期限を過ぎたリードと超過時間"
+            "`/lead-status overdue` — 期限を過ぎたリードと超過時間\n"
+            "`/lead-status 言語 英語` または `言語 日本語` — Baton がご自身に表示する言語"
         ),
+    },
+    # --- /lead-status lang: the language Baton writes to this person in ------------------
+    "lang.name.en": {"en": "English", "ja": "英語"},
+    "lang.name.ja": {"en": "Japanese", "ja": "日本語"},
+    "lang.from_chosen": {
+        "en": "Baton writes to you in {language}, as you chose.",
+        "ja": "Baton はご指定どおり{language}で表示しています。",
+    },
+    "lang.from_slack": {
+        "en": "Baton writes to you in {language}, the language of your Slack.",
+        "ja": "Baton は Slack の言語設定に合わせて{language}で表示しています。",
+    },
+    "lang.from_policy": {
+        "en": "Baton writes to you in {language}, the team's language (it will follow your "
+        "Slack language once Slack has told it).",
+        "ja": "Baton はチームの設定どおり{language}で表示しています"
+        "（Slack の言語設定を確認でき次第、それに合わせます）。",
+    },
+    "lang.set": {
+        "en": "From now on Baton writes to you in {language}: replies, direct messages and "
+        "your Home tab. Channel posts stay in the channel's language.",
+        "ja": "今後、Baton からの返信・DM・ホームタブを{language}で表示します。"
+        "チャンネルへの投稿はチャンネルの言語のままです。",
+    },
+    "lang.auto": {
+        "en": "Baton follows your Slack language again ({language} for now).",
+        "ja": "Slack の言語設定に合わせて表示するよう戻しました（現在は{language}）。",
+    },
+    "lang.how": {
+        "en": "To change it: `/lead-status lang ja` (Japanese), `/lead-status lang en` "
+        "(English), or `/lead-status lang auto` to follow your Slack language.",
+        "ja": "変更するには `/lead-status 言語 日本語`、`/lead-status 言語 英語`、"
+        "Slack の言語設定に合わせるには `/lead-status 言語 自動` と入力してください。",
+    },
+    "lang.unknown": {
+        "en": "Baton cannot write in “{given}”.",
+        "ja": "「{given}」は Baton が表示できる言語ではありません。",
     },
     # --- App Home -------------------------------------------------------------------------
     "home.title": {"en": "Baton · your leads", "ja": "Baton・担当リード"},

@@ -174,6 +174,12 @@ def help_message(*, locale: str, not_found: str | None = None) -> Message:
     return Message(text=text, blocks=to_dicts([_section(text)]))
 
 
+def notice_message(*paragraphs: str) -> Message:
+    """A plain answer of a few paragraphs (for `/lead-status lang`)."""
+    text = "\n\n".join(paragraphs)
+    return Message(text=text, blocks=to_dicts([_section(text)]))
+
+
 def empty_message(key: str, *, locale: str, **params: object) -> Message:
     text = t(key, locale, **params)
     return Message(text=text, blocks=to_dicts([_section(text), _hint(locale)]))

@@ -1,0 +1,70 @@
+"""Asking Slack which language a person reads (`users.info` with `include_locale`).
+
+Two callers, one look-up: the outbox row `Intent.LOOK_UP_PERSON`, queued when someone
+Baton has not met lately clicks or types (bot.store.people: no Slack call on the path
+a click waits for), and `reader_locale`, which the senders of messages to one person
+(DMs, App Home, receipts) call at send time, where a look-up costs nobody a wait, so
+even the first escalation DM to a manager is in the manager's language.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from slack_sdk.errors import SlackApiError, SlackRequestError
+from sqlalchemy.orm import Session
+
+from bot.delivery.failures import Verdict, classify
+from bot.delivery.pacing import NotReady
+from bot.delivery.registry import SendContext, Sent, sender
+from bot.store import people
+from bot.store.models import OutboxMessage
+from bot.store.outbox import Intent
+
+log = logging.getLogger(__name__)
+
+
+def _ask_slack(ctx: SendContext, user_id: str) -> str | None:
+    """The person's Slack locale; None when Slack will not say (no such user, or the
+    app lacks `users:read`: then everyone reads the policy's language until it is
+    reinstalled with that scope). A failure worth retrying (a rate limit, an outage) is
+    raised as it came, for the caller to retry or do without."""
+    try:
+        answer = ctx.client.users_info(user=user_id, include_locale=True)
+    except SlackApiError as exc:
+        failure = classify(exc, "users.info")
+        if failure.verdict in (Verdict.RATE_LIMITED, Verdict.TRANSIENT):
+            raise
+        log.warning("users.info for %s: %s; writing in the policy's language", user_id, failure)
+        return None
+    user = answer.get("user") or {}
+    return user.get("locale")
+
+
+@sender(Intent.LOOK_UP_PERSON)
+def look_up_person(row: OutboxMessage, ctx: SendContext) -> Sent:
+    user_id = str(row.payload["user"])
+    slack_locale = _ask_slack(ctx, user_id)
+    now = ctx.now
+
+    def record(session: Session) -> None:
+        people.remember(session, user_id, slack_locale, now)
+
+    return Sent(result={"user": user_id, "locale": slack_locale}, record=record)
+
+
+def reader_locale(ctx: SendContext, user_id: str) -> str:
+    """The language to write to `user_id` in, asking Slack first if what Baton knows is
+    older than a day. A failed look-up never holds the message: it goes out in what
+    Baton knows (at first the policy's language)."""
+    known = people.reader(ctx.db, user_id, ctx.policy.locale, ctx.now)
+    if not known.stale or known.source == "chosen":
+        return known.locale
+    try:
+        slack_locale = _ask_slack(ctx, user_id)
+    except (SlackApiError, SlackRequestError, NotReady, OSError) as exc:
+        log.info("users.info for %s not answered (%s); asking again later", user_id, exc)
+        return known.locale
+    with ctx.db.transaction() as session:
+        people.remember(session, user_id, slack_locale, ctx.now)
+    return people.locale_from_slack(slack_locale) or known.locale

@@ -1,0 +1,76 @@
+"""Reading what someone typed after `/lead-status`: English and Japanese words alike."""
+
+from __future__ import annotations
+
+import enum
+import re
+from dataclasses import dataclass
+
+_MAILTO = re.compile(r"^<mailto:([^|>]+)(?:\|[^>]*)?>$")
+_EMAIL = re.compile(r"^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+$")
+_LEAD_ID = re.compile(r"^#?(\d{1,12})$")
+MAX_QUERY = 300
+
+
+class QueryKind(enum.StrEnum):
+    SUMMARY = "summary"
+    LEAD = "lead"
+    EMAIL = "email"
+    COMPANY = "company"
+    MINE = "mine"
+    OVERDUE = "overdue"
+    HELP = "help"
+    LANGUAGE = "language"  # value: "en", "ja", AUTO, "" (show it) or what was not understood
+
+
+# `/lead-status lang auto`: no choice of one's own, follow Slack's language again.
+AUTO = "auto"
+
+_WORDS = {
+    QueryKind.HELP: ("help", "?", "ヘルプ", "使い方"),
+    QueryKind.MINE: ("mine", "me", "my", "自分", "私", "わたし"),
+    QueryKind.OVERDUE: ("overdue", "late", "遅延", "期限切れ", "期限超過"),
+    QueryKind.LANGUAGE: ("lang", "language", "言語", "表示言語"),
+}
+_LANGUAGES = {
+    "ja": ("ja", "japanese", "日本語", "にほんご"),
+    "en": ("en", "english", "英語", "えいご"),
+    AUTO: (AUTO, "slack", "自動"),
+}
+
+
+@dataclass(frozen=True)
+class StatusQuery:
+    kind: QueryKind
+    value: str | int | None = None
+
+
+def parse_status_query(text: str | None) -> StatusQuery:
+    """What `/lead-status <text>` asks for. Anything else is read as a company name."""
+    words = " ".join((text or "").split())
+    if not words:
+        return StatusQuery(QueryKind.SUMMARY)
+    if len(words) > MAX_QUERY:
+        return StatusQuery(QueryKind.HELP)
+    folded = words.casefold()
+    for kind in (QueryKind.HELP, QueryKind.MINE, QueryKind.OVERDUE):
+        if folded in _WORDS[kind]:
+            return StatusQuery(kind)
+    first, _, rest = folded.partition(" ")
+    if first in _WORDS[QueryKind.LANGUAGE]:
+        return StatusQuery(QueryKind.LANGUAGE, _language(rest))
+    if match := _LEAD_ID.match(words):
+        return StatusQuery(QueryKind.LEAD, int(match.group(1)))
+    if match := _MAILTO.match(words):
+        words = match.group(1)
+    if _EMAIL.match(words):
+        return StatusQuery(QueryKind.EMAIL, words.lower())
+    return StatusQuery(QueryKind.COMPANY, words)
+
+
+def _language(word: str) -> str:
+    """ "en", "ja" or AUTO for a word naming one; "" for none; else the word itself."""
+    for language, names in _LANGUAGES.items():
+        if word in names:
+            return language
+    return word[:40]

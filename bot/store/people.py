@@ -1,0 +1,109 @@
+"""Which language each person reads: their own choice, else their Slack locale, else the
+policy's.
+
+Slack tells a user's locale only when asked (`users.info` with `include_locale`), and
+no Slack call may sit on the path a click waits for (Slack wants its answer within
+3 s). So the answer is kept in the `people` table for a day: a person Baton has not
+met yet, or met more than a day ago, is answered in what Baton knows (at first the
+policy's language) and a look-up is queued in the outbox (`Intent.LOOK_UP_PERSON`);
+the sender that runs it (bot/delivery/people.py) records Slack's answer here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import bindparam, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import Session
+
+from bot.core.catalog import LOCALES, Locale
+from bot.store import outbox
+from bot.store.database import Database
+from bot.store.models import PEOPLE_TABLE, Person
+from bot.store.outbox import Intent
+
+# How long Slack's answer is trusted: a person who switches Slack to Japanese reads
+# Baton in Japanese from the next day at the latest (at once with `/lead-status lang`).
+LOOKUP_LIFETIME = timedelta(days=1)
+# A queued look-up that has not been answered (Slack down, the row waiting behind a
+# rate limit) is not queued again before this: one per person, not one per click.
+ASK_AGAIN_AFTER = timedelta(minutes=10)
+
+
+def locale_from_slack(slack_locale: str | None) -> Locale | None:
+    """Baton's language for a Slack locale: Japanese for ja-JP, English for anything else
+    Slack names (Baton has no third language); None when Slack named none."""
+    if not slack_locale:
+        return None
+    return "ja" if slack_locale.lower().startswith("ja") else "en"
+
+
+def chosen(value: str | None) -> Locale | None:
+    return next((loc for loc in LOCALES if loc == value), None)
+
+
+@dataclass(frozen=True)
+class Reader:
+    """The language to write to one person in, and whether Slack should be asked again."""
+
+    locale: Locale
+    source: str  # where `locale` comes from: "chosen", "slack" or "policy"
+    stale: bool  # Slack's answer is missing or older than LOOKUP_LIFETIME
+    asked_recently: bool  # a look-up is already on its way
+
+    @property
+    def should_ask(self) -> bool:
+        return self.stale and not self.asked_recently
+
+
+# One primary-key read on a pooled connection (Database.read_one): this is asked on
+# the path a click waits for.
+_READ = select(Person.slack_locale, Person.chosen_locale, Person.checked_at, Person.asked_at).where(
+    Person.user_id == bindparam("user_id")
+)
+
+
+def reader(db: Database, user_id: str, default: str, now: datetime) -> Reader:
+    """How to write to `user_id` now; `default` is the policy's language."""
+    row = db.read_one(_READ, {"user_id": user_id})
+    return _reader(row, default, now)
+
+
+def _reader(row: Any, default: str, now: datetime) -> Reader:
+    fallback = chosen(default) or "en"
+    if row is None:
+        return Reader(fallback, "policy", stale=True, asked_recently=False)
+    picked = chosen(row.chosen_locale)
+    slack = locale_from_slack(row.slack_locale)
+    stale = row.checked_at is None or now - row.checked_at >= LOOKUP_LIFETIME
+    asked = row.asked_at is not None and now - row.asked_at < ASK_AGAIN_AFTER
+    source = "chosen" if picked else "slack" if slack else "policy"
+    return Reader(picked or slack or fallback, source, stale=stale, asked_recently=asked)
+
+
+def ask(session: Session, user_id: str, now: datetime) -> None:
+    """Queue a look-up of `user_id`'s Slack locale, and note that it is on its way."""
+    _upsert(session, {"user_id": user_id, "asked_at": now})
+    outbox.queue(session, outbox.message(Intent.LOOK_UP_PERSON, now, user=user_id))
+
+
+def remember(session: Session, user_id: str, slack_locale: str | None, now: datetime) -> None:
+    """Record Slack's answer (None: Slack could not say; asked again after the lifetime)."""
+    _upsert(session, {"user_id": user_id, "slack_locale": slack_locale, "checked_at": now})
+
+
+def choose(session: Session, user_id: str, locale: Locale | None) -> None:
+    """The person's own choice of language; None goes back to following Slack."""
+    _upsert(session, {"user_id": user_id, "chosen_locale": locale})
+
+
+def _upsert(session: Session, values: dict[str, Any]) -> None:
+    """INSERT, or UPDATE only the columns given: the two databases' own ON CONFLICT."""
+    dialect_insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    statement = dialect_insert(PEOPLE_TABLE).values(values)
+    changed = {k: statement.excluded[k] for k in values if k != "user_id"}
+    session.execute(statement.on_conflict_do_update(index_elements=["user_id"], set_=changed))
