@@ -15,7 +15,9 @@ class Person:
     title: dict[str, str]
     role: str  # rep | manager | marketer
     tz: str = "Asia/Tokyo"
-    locale: str = "ja"
+    # Their Slack language; None: the demo's. Emily reads English even in the Japanese
+    # demo, so it shows Baton writing to each person in their own language.
+    locale: str | None = None
 
     def shown(self, locale: str) -> dict[str, str]:
         return {
@@ -24,7 +26,7 @@ class Person:
             "title": self.title[locale],
             "role": self.role,
             "tz": self.tz,
-            "locale": self.locale,
+            "locale": self.locale or locale,
         }
 
 
@@ -87,7 +89,7 @@ def users_info(locale: str) -> dict[str, dict[str, Any]]:
             "real_name": person.name[locale],
             "profile": {"real_name": person.name[locale], "display_name": person.name[locale]},
             "tz": person.tz,
-            "locale": "ja-JP" if person.locale == "ja" else "en-US",
+            "locale": "ja-JP" if (person.locale or locale) == "ja" else "en-US",
         }
         for person in PEOPLE
     } | {BOT_USER_ID: {"name": "baton", "real_name": BOT_NAME, "is_bot": True}}
