@@ -26,7 +26,7 @@ from bot.leads import sla
 from bot.leads.timeline import Announce, record_event
 from bot.store import outbox
 from bot.store.database import Database
-from bot.store.models import LEADS_TABLE, Clock, Lead, LeadStatus
+from bot.store.models import LEADS_TABLE, Clock, Lead, LeadStatus, search_key
 from bot.store.outbox import Intent
 
 
@@ -234,7 +234,7 @@ class HandOffs:
             "name": data.name,
             "email": data.email.lower() if data.email else None,
             "company": data.company,
-            "company_key": data.company.strip().casefold() if data.company else None,
+            "company_key": search_key(data.company),
             "title": data.title,
             "phone": data.phone,
             "score": data.score,

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from bot.core.clock import Now, utcnow
 from bot.core.policy import Policy
 from bot.store.database import Database
-from bot.store.models import OWNED_STATUSES, Lead, LeadEvent, LeadStatus
+from bot.store.models import OWNED_STATUSES, Lead, LeadEvent, LeadStatus, search_key
 
 S = LeadStatus
 WINDOW = timedelta(days=7)
@@ -207,7 +207,7 @@ class Reports:
         return self._leads(Lead.email == email.strip().lower())
 
     def by_company(self, company: str) -> list[Lead]:
-        return self._leads(Lead.company_key == company.strip().casefold())
+        return self._leads(Lead.company_key == search_key(company))
 
     def _leads(self, condition: ColumnElement[bool]) -> list[Lead]:
         with self.db.read() as session:

@@ -6,7 +6,9 @@ All instants are stored and returned as timezone-aware UTC datetimes.
 from __future__ import annotations
 
 import enum
+import unicodedata
 from datetime import UTC, datetime
+from decimal import Decimal
 from typing import Any, cast
 
 from sqlalchemy import (
@@ -17,6 +19,7 @@ from sqlalchemy import (
     Index,
     Integer,
     MetaData,
+    Numeric,
     String,
     Table,
     Text,
@@ -86,6 +89,14 @@ CLOSED_STATUSES = frozenset({LeadStatus.OPPORTUNITY, LeadStatus.DISQUALIFIED, Le
 OWNED_STATUSES = frozenset({LeadStatus.CLAIMED, LeadStatus.CONTACTED, LeadStatus.MEETING_BOOKED})
 
 
+def search_key(text: str | None) -> str | None:
+    """Text as Baton compares it in searches: NFKC (half-width ｷﾑﾗ is キムラ, full-width
+    ＡＢＣ is ABC), casefolded, runs of spaces as one."""
+    if text is None:
+        return None
+    return " ".join(unicodedata.normalize("NFKC", text).casefold().split()) or None
+
+
 class Clock(enum.StrEnum):
     CLAIM = "claim"
     FIRST_TOUCH = "first_touch"
@@ -99,6 +110,9 @@ class Lead(Base):
         Index("ix_leads_status_first_touch_due_at", "status", "first_touch_due_at"),
         Index("ix_leads_owner_id_status", "owner_id", "status"),
         Index("ix_leads_source_email_created_at", "source", "email", "created_at"),
+        # Reports by campaign or source over a period.
+        Index("ix_leads_campaign_created_at", "campaign", "created_at"),
+        Index("ix_leads_source_created_at", "source", "created_at"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -109,7 +123,7 @@ class Lead(Base):
     name: Mapped[str | None] = mapped_column(String(300))
     email: Mapped[str | None] = mapped_column(String(320), index=True)
     company: Mapped[str | None] = mapped_column(String(300))
-    # casefolded company, so /lead-status can find "ACME" when asked for "acme"
+    # search_key(company), so /lead-status finds 「ＡＢＣ」 when asked for "abc"
     company_key: Mapped[str | None] = mapped_column(String(300), index=True)
     title: Mapped[str | None] = mapped_column(String(300))
     phone: Mapped[str | None] = mapped_column(String(50))
@@ -138,6 +152,15 @@ class Lead(Base):
     outcome_at: Mapped[datetime | None] = mapped_column(index=True)  # the weekly report
     disqualify_reason: Mapped[str | None] = mapped_column(String(50))
     outcome_note: Mapped[str | None] = mapped_column(Text)
+    # The funnel after the first touch: when each stage was reached (a CRM may skip
+    # stages), the deal's amount once won, and why it was lost.
+    meeting_booked_at: Mapped[datetime | None]
+    opportunity_at: Mapped[datetime | None]
+    won_at: Mapped[datetime | None]
+    lost_at: Mapped[datetime | None]
+    amount: Mapped[Decimal | None] = mapped_column(Numeric(18, 2))
+    currency: Mapped[str | None] = mapped_column(String(3))
+    lost_reason: Mapped[str | None] = mapped_column(String(50))
 
     events: Mapped[list[LeadEvent]] = relationship(
         back_populates="lead", order_by="LeadEvent.id", cascade="all, delete-orphan"
