@@ -9,16 +9,21 @@ the sender's fields each value came from, so an error names the sender's field.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from bot.intake.schema import SCORE_MAX, SCORE_MIN
+from bot.core.links import web_url
+from bot.intake.schema import MAX_EXTRA_VALUE, SCORE_MAX, SCORE_MIN
 
 BATON = "baton"
 HUBSPOT = "hubspot"
 SALESFORCE = "salesforce"
+# The extras key of the CRM record's address (an absolute http(s) URL), whichever CRM
+# sent it; the card shows it as a button (bot/slack/render/handed_over.py).
+CRM_URL = "crm_url"
 
 
 @dataclass
@@ -179,8 +184,7 @@ def from_hubspot(body: dict[str, Any]) -> Mapped:
             out.put("company", name_prop.get("value"), "associated-company.name")
     for name in HUBSPOT_EXTRAS:
         out.extra(name, prop(name))
-    if isinstance(body.get("profile-url"), str):
-        out.extra("hubspot_url", body["profile-url"])
+    out.extra(CRM_URL, web_url(body.get("profile-url"), MAX_EXTRA_VALUE))
     if isinstance(body.get("portal-id"), int):
         out.extra("hubspot_portal", body["portal-id"])
     return out.build(HUBSPOT)
@@ -260,8 +264,34 @@ def from_salesforce(body: dict[str, Any]) -> Mapped:
     attributes, _ = get("attributes")
     if isinstance(attributes, dict):
         out.extra("salesforce_object", attributes.get("type"))
-        out.extra("salesforce_url", attributes.get("url"))
+    out.extra(CRM_URL, _salesforce_url(body, record, attributes))
     return out.build(SALESFORCE)
+
+
+_SALESFORCE_ID = re.compile(r"[A-Za-z0-9]{15}(?:[A-Za-z0-9]{3})?")
+
+
+def _salesforce_url(body: dict[str, Any], record: dict[str, Any], attributes: Any) -> str | None:
+    """The record's page: `attributes.url` when it is absolute; else the org's address
+    (`instance_url` in the body or the record, as `URL.getOrgDomainUrl()` gives it) and
+    the record's Id. A relative `attributes.url` alone is an API path, not a page."""
+    given = attributes.get("url") if isinstance(attributes, dict) else None
+    absolute = web_url(given, MAX_EXTRA_VALUE)
+    if absolute:
+        return absolute
+    instance = None
+    for holder in (record, body):
+        by_lower = {str(k).lower(): v for k, v in holder.items()}
+        instance = web_url(by_lower.get("instance_url") or by_lower.get("instanceurl"))
+        if instance:
+            break
+    record_id = next((v for k, v in record.items() if str(k).lower() == "id"), None)
+    if not isinstance(record_id, str) and isinstance(given, str):
+        record_id = given.rstrip("/").rsplit("/", 1)[-1]
+    if not instance or not isinstance(record_id, str) or not _SALESFORCE_ID.fullmatch(record_id):
+        return None
+    base = instance.split("?", 1)[0].split("#", 1)[0].rstrip("/")
+    return web_url(f"{base}/{record_id}", MAX_EXTRA_VALUE)
 
 
 def from_baton(body: dict[str, Any]) -> Mapped:

@@ -19,6 +19,9 @@ class ActionId(enum.StrEnum):
     OUTCOME = "lead_outcome"
     REASSIGN = "lead_reassign"
     SNOOZE = "lead_snooze"
+    # A link to the lead's CRM record (a `url` button): Slack still sends
+    # block_actions for it, which is acknowledged and does nothing else.
+    OPEN_CRM = "lead_open_crm"
 
 
 class ViewId(enum.StrEnum):
@@ -29,6 +32,7 @@ class ViewId(enum.StrEnum):
 
 class BlockId(enum.StrEnum):
     CARD_ACTIONS = "lead_actions"
+    CARD_LINKS = "lead_links"  # the card's link to the CRM record
     # input blocks of the outcome modal (the keys of its response_action errors)
     OUTCOME_KIND = "outcome_kind"
     OUTCOME_REASON = "outcome_reason"

@@ -46,7 +46,7 @@ def test_hubspot_workflow_body_with_all_properties(http: FlaskClient, app_db: Da
         "lifecyclestage": "salesqualifiedlead",
         "hs_lead_status": "NEW",
         "hs_analytics_source": "ORGANIC_SEARCH",
-        "hubspot_url": "https://app.hubspot.com/contacts/62515/contact/3234574",
+        "crm_url": "https://app.hubspot.com/contacts/62515/contact/3234574",
         "hubspot_portal": 62515,
     }
     again = post_lead(http, body, query="?format=hubspot")
@@ -102,8 +102,7 @@ def test_salesforce_lead_record(http: FlaskClient, app_db: Database) -> None:
         "State": "CA",
         "AnnualRevenue": 250000000,
         "salesforce_object": "Lead",
-        "salesforce_url": "/services/data/v61.0/sobjects/Lead/00Q5g00000AbCdEEAV",
-    }
+    }  # attributes.url is an API path, not a page: no crm_url without the org's address
 
 
 def test_salesforce_contact_from_a_query_result(http: FlaskClient, app_db: Database) -> None:
@@ -163,3 +162,39 @@ def test_full_name(first: Any, last: Any, expected: Any) -> None:
 )
 def test_number(given: Any, expected: Any) -> None:
     assert number(given) == expected
+
+
+# --- the CRM record's address (extras["crm_url"], a button on the card) -------------------
+
+
+@pytest.mark.parametrize(
+    ("profile_url", "kept"),
+    [
+        ("https://app.hubspot.com/contacts/62515/contact/3234574", True),
+        ("javascript:alert(1)", False),
+        ("/contacts/62515/contact/3234574", False),
+        ("https://app.hubspot.com/" + "x" * 3000, False),  # longer than an extra may be
+        (7, False),
+    ],
+)
+def test_hubspot_profile_url_is_kept_only_when_a_browser_can_open_it(
+    profile_url: Any, kept: bool
+) -> None:
+    mapped = from_hubspot(sample("hubspot_all_properties.json") | {"profile-url": profile_url})
+    assert mapped.data["fields"].get("crm_url") == (profile_url if kept else None)
+
+
+def test_salesforce_absolute_attributes_url_is_the_crm_url() -> None:
+    url = "https://example.my.salesforce.com/lightning/r/Lead/00Q5g00000AbCdEEAV/view"
+    body = sample("salesforce_lead.json")
+    body["attributes"]["url"] = url
+    assert from_salesforce(body).data["fields"]["crm_url"] == url
+
+
+@pytest.mark.parametrize("key", ["instance_url", "InstanceUrl"])
+def test_salesforce_relative_url_with_the_orgs_address_opens_the_record(key: str) -> None:
+    lead = sample("salesforce_lead.json")
+    wrapped = {"records": [lead], key: "https://example.my.salesforce.com/"}
+    expected = "https://example.my.salesforce.com/00Q5g00000AbCdEEAV"
+    assert from_salesforce(wrapped).data["fields"]["crm_url"] == expected
+    assert from_salesforce(lead | {key: "ftp://example.com"}).data["fields"].get("crm_url") is None

@@ -370,4 +370,38 @@ MESSAGES: dict[str, dict[Locale, str]] = {
             "もう一度お試しください。解決しない場合は、管理者にエラー ID「{error_id}」をお伝えください。"
         ),
     },
+    # --- what marketing sent, on the card -----
+    # bot/slack/render/handed_over.py: the notes for sales, the lead's fields
+    # (`Lead.extras`) with a label for each field Baton knows, and the CRM button.
+    "card.sent.notes": {"en": "Notes for sales", "ja": "営業への申し送り"},
+    "card.sent.more": {
+        "en": "…and {n} more {n:field|fields}, not shown here",
+        "ja": "ほか{n}項目は表示を省略しています",
+    },
+    "card.sent.yes": {"en": "Yes", "ja": "はい"},
+    "card.sent.no": {"en": "No", "ja": "いいえ"},
+    "card.sent.open.hubspot": {"en": "Open in HubSpot", "ja": "HubSpot で開く"},
+    "card.sent.open.salesforce": {"en": "Open in Salesforce", "ja": "Salesforce で開く"},
+    "card.sent.open.crm": {"en": "Open in the CRM", "ja": "CRM で開く"},
+    "card.sent.field.crm_url": {"en": "CRM record", "ja": "CRM のレコード"},
+    "card.sent.field.country": {"en": "Country", "ja": "国"},
+    "card.sent.field.prefecture": {"en": "Prefecture", "ja": "都道府県"},
+    "card.sent.field.state": {"en": "State or prefecture", "ja": "都道府県・州"},
+    "card.sent.field.city": {"en": "City", "ja": "市区町村"},
+    "card.sent.field.department": {"en": "Department", "ja": "部署"},
+    "card.sent.field.industry": {"en": "Industry", "ja": "業種"},
+    "card.sent.field.employees": {"en": "Employees", "ja": "従業員数"},
+    "card.sent.field.revenue": {"en": "Annual revenue", "ja": "年間売上"},
+    "card.sent.field.website": {"en": "Website", "ja": "Web サイト"},
+    "card.sent.field.lead_source": {"en": "Lead source", "ja": "リードソース"},
+    "card.sent.field.original_source": {"en": "Original source", "ja": "初回の流入経路"},
+    "card.sent.field.lifecycle_stage": {"en": "Lifecycle stage", "ja": "ライフサイクルステージ"},
+    "card.sent.field.crm_status": {"en": "Status in the CRM", "ja": "CRM 上のステータス"},
+    "card.sent.field.rating": {"en": "Rating", "ja": "評価"},
+    "card.sent.field.crm_owner": {"en": "Owner in the CRM", "ja": "CRM 上の所有者"},
+    "card.sent.field.salesforce_object": {
+        "en": "Salesforce object",
+        "ja": "Salesforce のオブジェクト",
+    },
+    "card.sent.field.hubspot_portal": {"en": "HubSpot account ID", "ja": "HubSpot のアカウント ID"},
 }

@@ -25,6 +25,7 @@ from slack_sdk.models.blocks import (
 from bot.core.i18n import t
 from bot.slack.ids import ActionId, BlockId
 from bot.slack.render import Message, to_dicts
+from bot.slack.render.handed_over import handed_over_blocks
 from bot.slack.render.text import (
     BUTTON_TEXT,
     CONTEXT_TEXT,
@@ -67,7 +68,7 @@ def lead_name(lead: Lead, locale: str) -> str:
 
 def lead_card(lead: Lead, *, locale: str, tz: ZoneInfo) -> Message:
     """The card in the channel: the lead, its state, and the buttons its state allows."""
-    blocks = lead_blocks(lead, locale, tz)
+    blocks = lead_blocks(lead, locale, tz, sent=True)
     buttons = _buttons(lead, locale)
     if buttons:
         blocks.append(ActionsBlock(block_id=BlockId.CARD_ACTIONS, elements=buttons))
@@ -127,8 +128,9 @@ def _date(at: datetime | None, tz: ZoneInfo, locale: str) -> str:
     return slack_date(at, tz, locale=locale) if at is not None else "—"
 
 
-def lead_blocks(lead: Lead, locale: str, tz: ZoneInfo) -> list[Block]:
-    """Header, fields, reason, state and context: the card without its buttons."""
+def lead_blocks(lead: Lead, locale: str, tz: ZoneInfo, *, sent: bool = False) -> list[Block]:
+    """Header, fields, reason, state and context: the card without its buttons; with
+    `sent`, also what marketing sent after the reason (notes, fields, CRM link)."""
     title = t("card.header", locale, lead_id=lead.id, name=lead_name(lead, locale))
     blocks: list[Block] = [HeaderBlock(text=one_line(title, HEADER_TEXT, mrkdwn=False))]
     fields = _fields(lead, locale)
@@ -138,6 +140,8 @@ def lead_blocks(lead: Lead, locale: str, tz: ZoneInfo) -> list[Block]:
         label = t("card.field.reason", locale)
         text = f"*{label}*\n{fit(lead.reason, SECTION_TEXT - 100)}"
         blocks.append(SectionBlock(text=MarkdownTextObject(text=text)))
+    if sent:
+        blocks += handed_over_blocks(lead, locale)
     state = status_line(lead, locale=locale, tz=tz)
     if lead.outcome_note and lead.outcome_note.strip() and lead.lead_status.is_closed:
         state += "\n>" + fit(lead.outcome_note, 1500).replace("\n", "\n>")

@@ -125,7 +125,7 @@ def _hint(locale: str) -> ContextBlock:
 
 def history_message(history: LeadHistory, *, locale: str, tz: ZoneInfo) -> Message:
     lead = history.lead
-    blocks = lead_blocks(lead, locale, tz)
+    blocks = lead_blocks(lead, locale, tz, sent=True)
     blocks.append(DividerBlock())
     lines = [f"*{t('report.timeline', locale)}*"]
     if history.more:
