@@ -2,7 +2,9 @@
 
 Every query is bounded by an index (see the EXPLAIN checks in tests/db/test_reports.py):
 counts by status use the (status, due) indexes, windows use created_at, lookups use
-the primary key, email, company_key and (owner_id, status).
+the primary key, email, company_key and (owner_id, status), campaigns use
+(campaign, created_at). A company is also found by a part of its name: that one
+condition no btree can serve, so it reads only the newest leads (see `by_company`).
 """
 
 from __future__ import annotations
@@ -26,6 +28,11 @@ WINDOW = timedelta(days=7)
 # costs the same with a million leads in a week as with a thousand (the answer says so).
 WINDOW_CAP = 20_000
 LIST_LIMIT = 20
+# A part of a company's name inside it (`%x%`) is looked for among this many of the
+# newest leads only (the usage text says so): a few milliseconds with a million leads.
+SUBSTRING_SCAN = 10_000
+# At most this many distinct campaign names are compared with what was typed.
+MAX_CAMPAIGNS = 10_000
 TIMELINE_LIMIT = 25
 TOP_REASONS = 3
 _MAX_ID = 2**31 - 1
@@ -75,6 +82,13 @@ class OverdueLead:
 class OverdueList:
     leads: list[OverdueLead]
     total: int
+
+
+@dataclass(frozen=True)
+class LeadList:
+    leads: list[Lead]  # at most LIST_LIMIT, newest first
+    total: int  # how many there are in all
+    name: str | None = None  # the campaign's name as stored (the newest lead's spelling)
 
 
 class Reports:
@@ -207,7 +221,63 @@ class Reports:
         return self._leads(Lead.email == email.strip().lower())
 
     def by_company(self, company: str) -> list[Lead]:
-        return self._leads(Lead.company_key == search_key(company))
+        """Leads whose company's name holds `company` (compared as `search_key` makes
+        both: width, case and spaces do not matter): those named exactly so first, newest
+        first; then names that start with it; then names that hold it elsewhere.
+
+        `%x%` cannot use a btree index, so the search goes from the cheapest stage to the
+        dearest and stops as soon as the list is full:
+        1. `company_key = key`: an equality on the company_key index.
+        2. names starting with the key: a range of that index, read in its order (so at
+           most LIST_LIMIT entries), not a `LIKE 'x%'`, which neither SQLite (its LIKE
+           ignores ASCII case) nor PostgreSQL (unless the collation is "C") serves from
+           an index.
+        3. the key anywhere in the name: LIKE with the user's `%`, `_` and the escape
+           character escaped, over the SUBSTRING_SCAN newest leads only, read through
+           the created_at index: a bounded cost whatever the table's size. A part of the
+           name of an older lead's company is not found; its full name or its start is.
+        """
+        key = search_key(company)
+        if key is None:
+            return []
+        with self.db.read() as session:
+            found = list(session.scalars(company_query(key)))
+            if len(found) < LIST_LIMIT:
+                found += session.scalars(company_prefix_query(key, LIST_LIMIT - len(found)))
+            if len(found) < LIST_LIMIT:
+                since = session.scalar(newest_leads_start())
+                found += session.scalars(
+                    company_substring_query(
+                        key, since, [lead.id for lead in found], LIST_LIMIT - len(found)
+                    )
+                )
+        return found
+
+    def by_campaign(self, campaign: str) -> LeadList:
+        """The leads of a campaign, newest first. The name is compared as `search_key`
+        makes it, which no column holds for campaigns: the distinct stored names are
+        read with one index seek each (`campaign_names`), compared here, and the leads
+        of each name that matches are read from the (campaign, created_at) index."""
+        key = search_key(campaign)
+        if key is None:
+            return LeadList([], 0)
+        with self.db.read() as session:
+            names = [n for n in session.scalars(campaign_names()) if search_key(n) == key]
+            found: list[Lead] = []
+            total = 0
+            for name in names:
+                found += session.scalars(campaign_query(name))
+                total += _count(session, Lead.campaign == name)
+        found.sort(key=lambda lead: (lead.created_at, lead.id), reverse=True)
+        found = found[:LIST_LIMIT]
+        return LeadList(found, total, found[0].campaign if found else None)
+
+    def returned(self) -> LeadList:
+        """Leads returned to marketing, the most recently returned first."""
+        with self.db.read() as session:
+            total = _count(session, Lead.status == S.RETURNED)
+            leads = list(session.scalars(returned_query())) if total else []
+        return LeadList(leads, total)
 
     def _leads(self, condition: ColumnElement[bool]) -> list[Lead]:
         with self.db.read() as session:
@@ -269,6 +339,103 @@ def top_reasons_query(since: datetime) -> Select[str | None, int]:
         .order_by(disqualified.desc(), Lead.disqualify_reason)
         .limit(TOP_REASONS)
     )
+
+
+def company_query(key: str) -> Select[Lead]:
+    """Leads of the company named exactly `key` (a search_key), newest first."""
+    return select(Lead).where(Lead.company_key == key).order_by(Lead.id.desc()).limit(LIST_LIMIT)
+
+
+def company_prefix_query(key: str, limit: int = LIST_LIMIT) -> Select[Lead]:
+    """Leads whose company's name starts with `key` and is longer, by name.
+
+    A range of the company_key index: every string that starts with `key` sorts after it
+    and before `key` with its last character's successor, in code point order (SQLite's
+    BINARY, PostgreSQL's "C" and "C.UTF-8"). The LIKE keeps the answer right should a
+    database sort otherwise (a linguistic collation), where the range may then miss
+    some names; stage 3 of `by_company` still finds those among the newest leads.
+    """
+    where = [Lead.company_key > key, Lead.company_key.startswith(key, autoescape=True)]
+    upper = _successor(key)
+    if upper is not None:
+        where.append(Lead.company_key < upper)
+    return select(Lead).where(*where).order_by(Lead.company_key, Lead.id.desc()).limit(limit)
+
+
+def newest_leads_start() -> Select[datetime]:
+    """When the SUBSTRING_SCAN-th newest lead was handed off (none: fewer leads)."""
+    return (
+        select(Lead.created_at).order_by(Lead.created_at.desc()).offset(SUBSTRING_SCAN - 1).limit(1)
+    )
+
+
+def company_substring_query(
+    key: str, since: datetime | None, skip: list[int], limit: int = LIST_LIMIT
+) -> Select[Lead]:
+    """Leads handed off since `since` whose company's name holds `key`, newest first,
+    but those in `skip` (found already)."""
+    where = [Lead.company_key.contains(key, autoescape=True)]
+    if since is not None:
+        where.append(Lead.created_at >= since)
+    if skip:
+        where.append(Lead.id.not_in(skip))
+    return select(Lead).where(*where).order_by(Lead.created_at.desc(), Lead.id.desc()).limit(limit)
+
+
+def campaign_names() -> Select[str]:
+    """The distinct campaign names, in order: a loose index scan of the (campaign,
+    created_at) index, one seek per name, however many leads each campaign has."""
+    first = select(Lead.campaign).where(Lead.campaign.is_not(None))
+    names = select(first.order_by(Lead.campaign).limit(1).scalar_subquery().label("name")).cte(
+        "campaign_names", recursive=True
+    )
+    after = (
+        select(Lead.campaign)
+        .where(Lead.campaign > names.c.name)
+        .order_by(Lead.campaign)
+        .limit(1)
+        .scalar_subquery()
+    )
+    names = names.union_all(select(after).where(names.c.name.is_not(None)))
+    return select(names.c.name).where(names.c.name.is_not(None)).limit(MAX_CAMPAIGNS)
+
+
+def campaign_query(name: str) -> Select[Lead]:
+    """The newest leads of the campaign stored as `name`."""
+    return (
+        select(Lead)
+        .where(Lead.campaign == name)
+        .order_by(Lead.created_at.desc(), Lead.id.desc())
+        .limit(LIST_LIMIT)
+    )
+
+
+def returned_query() -> Select[Lead]:
+    """The leads returned to marketing, the most recently returned first.
+
+    Bounded by the status index (every lead returned, then sorted) or by the outcome_at
+    index read from the newest (until LIST_LIMIT returned leads are found), as the
+    planner judges; the IS NOT NULL keeps PostgreSQL's descending scan off the leads
+    without an outcome, which it would read first.
+    """
+    return (
+        select(Lead)
+        .where(Lead.status == S.RETURNED, Lead.outcome_at.is_not(None))
+        .order_by(Lead.outcome_at.desc(), Lead.id.desc())
+        .limit(LIST_LIMIT)
+    )
+
+
+def _successor(key: str) -> str | None:
+    """The least string after every string that starts with `key` (code point order);
+    None if there is none."""
+    for i in range(len(key) - 1, -1, -1):
+        point = ord(key[i]) + 1
+        if 0xD800 <= point <= 0xDFFF:  # surrogates are not text
+            point = 0xE000
+        if point <= 0x10FFFF:
+            return key[:i] + chr(point)
+    return None
 
 
 def next_deadline(lead: Lead) -> datetime | None:

@@ -10,7 +10,17 @@ from sqlalchemy import text
 from bot.core.policy import Policy
 from bot.leads.handoff import LeadInput
 from bot.leads.lifecycle import LeadService
-from bot.leads.reports import Reports, top_reasons_query
+from bot.leads.reports import (
+    Reports,
+    campaign_names,
+    campaign_query,
+    company_prefix_query,
+    company_query,
+    company_substring_query,
+    newest_leads_start,
+    returned_query,
+    top_reasons_query,
+)
 from bot.store.database import Database
 from tests.support.clock import FakeClock
 
@@ -89,6 +99,126 @@ def test_a_crowded_window_reads_only_its_newest_leads(
     assert summary.handed_off_today == 5 and summary.unclaimed == 5
 
 
+def companies(reports: Reports, query: str) -> list[str | None]:
+    return [x.company for x in reports.by_company(query)]
+
+
+def test_a_part_of_a_company_name_finds_it(service: LeadService, reports: Reports) -> None:
+    lead(service, 1, company="株式会社木村ソフト")
+    lead(service, 2, company="キムラ商事")
+    lead(service, 3, company="abc inc")
+    lead(service, 4, company="Other KK")
+    assert companies(reports, "木村") == ["株式会社木村ソフト"]
+    assert companies(reports, "ｷﾑﾗ") == ["キムラ商事"]  # half-width kana
+    assert companies(reports, "ＡＢＣ") == ["abc inc"]  # full-width letters, any case
+    assert companies(reports, "INC") == ["abc inc"]
+    assert companies(reports, "c   i") == ["abc inc"]  # spaces as one
+    assert companies(reports, "zzz") == []
+    assert companies(reports, "   ") == []
+
+
+def test_an_exact_match_comes_first_then_starts_then_parts(
+    service: LeadService, reports: Reports
+) -> None:
+    inside = lead(service, 1, company="株式会社木村")
+    starts = lead(service, 2, company="木村ソフト")
+    exact_old = lead(service, 3, company="木村")
+    later = lead(service, 4, company="The 木村 Group")
+    exact_new = lead(service, 5, company=" 木村 ")
+    ids = [x.id for x in reports.by_company("木村")]
+    assert ids[:3] == [exact_new, exact_old, starts]
+    assert ids[3:] == [later, inside]  # the newest first
+
+
+def test_wildcards_typed_are_matched_literally(service: LeadService, reports: Reports) -> None:
+    lead(service, 1, company="100% Natural KK")
+    lead(service, 2, company="1000 Natural KK")
+    lead(service, 3, company="Super 50% Off")
+    lead(service, 4, company="Super 500 Off")
+    lead(service, 5, company="a_b Systems")
+    lead(service, 6, company="axb Systems")
+    lead(service, 7, company="Back/slash \\ Ltd")
+    assert companies(reports, "100%") == ["100% Natural KK"]
+    assert companies(reports, "50%") == ["Super 50% Off"]
+    assert companies(reports, "%") == ["Super 50% Off", "100% Natural KK"]
+    assert companies(reports, "a_b") == ["a_b Systems"]
+    assert companies(reports, "_b sys") == ["a_b Systems"]
+    assert companies(reports, "/") == ["Back/slash \\ Ltd"]
+    assert companies(reports, "\\") == ["Back/slash \\ Ltd"]
+
+
+def test_a_full_list_stops_before_the_dearer_stages(
+    service: LeadService, reports: Reports, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("bot.leads.reports.LIST_LIMIT", 3)
+    for n in range(2):
+        lead(service, n, company="Acme")
+    for n in range(2, 5):
+        lead(service, n, company=f"Acme {n}")
+    lead(service, 9, company="Big Acme")
+    found = companies(reports, "acme")
+    assert found == ["Acme", "Acme", "Acme 2"]
+
+
+def test_a_part_of_a_name_is_looked_for_among_the_newest_leads_only(
+    service: LeadService, reports: Reports, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("bot.leads.reports.SUBSTRING_SCAN", 2)
+    old = lead(service, 1, company="Old Kimura KK")
+    clock.advance(minutes=1)
+    lead(service, 2, company="Other")
+    clock.advance(minutes=1)
+    new = lead(service, 3, company="New Kimura KK")
+    assert [x.id for x in reports.by_company("kimura")] == [new]
+    assert [x.id for x in reports.by_company("old kimura")] == [old]  # its start: any age
+
+
+def test_a_campaign_by_its_name_in_any_width_or_case(
+    service: LeadService, reports: Reports, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    a = lead(service, 1, campaign="秋のウェビナー ＡＢＣ")
+    clock.advance(minutes=1)
+    b = lead(service, 2, campaign="秋のウェビナー abc")
+    clock.advance(minutes=1)
+    lead(service, 3, campaign="秋のウェビナー abcd")
+    lead(service, 4, campaign="Spring")
+    lead(service, 5)
+    found = reports.by_campaign("秋のウェビナー  Abc")
+    assert [x.id for x in found.leads] == [b, a]
+    assert (found.total, found.name) == (2, "秋のウェビナー abc")
+    assert reports.by_campaign("ウェビナー").total == 0  # the whole name, not a part
+    assert reports.by_campaign("spring").total == 1
+    monkeypatch.setattr("bot.leads.reports.LIST_LIMIT", 1)
+    found = reports.by_campaign("秋のウェビナー abc")
+    assert [x.id for x in found.leads] == [b] and found.total == 2
+
+
+def test_campaign_names_are_each_distinct_name_once(db: Database, service: LeadService) -> None:
+    for n, name in enumerate(["b", "a", "b", None, "c", "a"]):
+        lead(service, n, campaign=name)
+    with db.read() as session:
+        assert list(session.scalars(campaign_names())) == ["a", "b", "c"]
+
+
+def test_returned_leads_with_the_most_recently_returned_first(
+    service: LeadService, reports: Reports, clock: FakeClock
+) -> None:
+    assert reports.returned().total == 0
+    ids = [lead(service, n) for n in range(3)]
+    for i in ids:
+        service.claim(i, "U0REP1")
+    service.set_outcome(ids[1], "U0REP1", "returned", note="Not ready until April")
+    clock.advance(minutes=1)
+    service.set_outcome(ids[0], "U0REP1", "returned", note="Wrong contact")
+    service.set_outcome(ids[2], "U0REP1", "disqualified", reason="no_need")
+    found = reports.returned()
+    assert [(x.id, x.outcome_note) for x in found.leads] == [
+        (ids[0], "Wrong contact"),
+        (ids[1], "Not ready until April"),
+    ]
+    assert found.total == 2
+
+
 # --- every query is served by an index ------------------------------------------------
 
 QUERIES = {
@@ -106,7 +236,6 @@ QUERIES = {
         "ORDER BY created_at DESC LIMIT 1 OFFSET 19999"
     ),
     "email": "SELECT id FROM leads WHERE email = 'a@example.com' ORDER BY id DESC LIMIT 20",
-    "company": "SELECT id FROM leads WHERE company_key = 'acme' ORDER BY id DESC LIMIT 20",
     "mine": "SELECT id FROM leads WHERE owner_id = 'U0REP1' AND status IN ('claimed', 'contacted')",
     "timeline": "SELECT id FROM lead_events WHERE lead_id = 1 ORDER BY id DESC LIMIT 25",
 }
@@ -131,15 +260,62 @@ def test_the_query_plan_uses_an_index(db: Database, clock: FakeClock, name: str)
         assert "SCAN leads\n" not in plan + "\n" and not plan.rstrip().endswith("SCAN leads"), plan
 
 
-def test_top_reasons_read_only_the_window(db: Database, clock: FakeClock) -> None:
-    """Not every lead ever disqualified: the window's created_at index bounds the query."""
-    statement = top_reasons_query(clock() - timedelta(days=7))
-    compiled = statement.compile(db.engine, compile_kwargs={"literal_binds": True})
+def plan_of(db: Database, statement: object) -> str:
+    """The plan of a statement of bot.leads.reports, as the database would run it at scale."""
+    compiled = statement.compile(db.engine, compile_kwargs={"literal_binds": True})  # type: ignore[attr-defined]
     with db.read() as session:
         if db.dialect == "postgresql":
+            # An empty table's statistics make any plan look cheap: no full scans, and no
+            # bitmap scans (which read a whole range and sort it), as with many leads.
             session.execute(text("SET LOCAL enable_seqscan = off"))
+            session.execute(text("SET LOCAL enable_bitmapscan = off"))
             rows = session.execute(text(f"EXPLAIN {compiled}")).all()
         else:
             rows = session.execute(text(f"EXPLAIN QUERY PLAN {compiled}")).all()
-    plan = "\n".join(" ".join(str(c) for c in row) for row in rows)
+    return "\n".join(" ".join(str(c) for c in row) for row in rows)
+
+
+def test_top_reasons_read_only_the_window(db: Database, clock: FakeClock) -> None:
+    """Not every lead ever disqualified: the window's created_at index bounds the query."""
+    plan = plan_of(db, top_reasons_query(clock() - timedelta(days=7)))
     assert "ix_leads_created_at" in plan, plan
+
+
+def lead_queries(clock: FakeClock) -> dict[str, tuple[object, str]]:
+    """Each query of a company, campaign and returned list, and the index that bounds it."""
+    return {
+        "company": (company_query("株式会社木村"), "ix_leads_company_key"),
+        "company start": (company_prefix_query("木村"), "ix_leads_company_key"),
+        "newest leads": (newest_leads_start(), "ix_leads_created_at"),
+        # the one condition no index serves: bounded by the newest leads instead
+        "company part": (
+            company_substring_query("50%_x", clock(), [1, 2]),
+            "ix_leads_created_at",
+        ),
+        "campaign names": (campaign_names(), "ix_leads_campaign_created_at"),
+        "campaign": (campaign_query("Autumn webinar"), "ix_leads_campaign_created_at"),
+        "returned": (returned_query(), "ix_leads_"),
+    }
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "company",
+        "company start",
+        "newest leads",
+        "company part",
+        "campaign names",
+        "campaign",
+        "returned",
+    ],
+)
+def test_lead_lists_are_bounded_by_an_index(db: Database, clock: FakeClock, name: str) -> None:
+    statement, index = lead_queries(clock)[name]
+    plan = plan_of(db, statement)
+    assert index in plan, plan
+    if db.dialect == "postgresql":
+        assert "Seq Scan" not in plan, plan
+    else:
+        assert "SCAN leads\n" not in plan + "\n" and not plan.rstrip().endswith("SCAN leads"), plan
+        assert "SCAN leads USING INDEX ix_leads_company_key" not in plan, plan
