@@ -24,6 +24,7 @@ from bot.leads.reports import Reports
 from bot.leads.states import ALLOWED, DISQUALIFY_REASONS, Action, Outcome
 from bot.slack.ids import BlockId, InputId
 from bot.slack.render import Message
+from bot.slack.render.lead_lists import campaign_message, returned_message
 from bot.slack.render.outcome import NOTE_MAX, message_modal, outcome_modal
 from bot.slack.render.status import (
     empty_message,
@@ -170,6 +171,12 @@ class SlackService:
             return list_message(t("report.mine_title", loc, n=len(leads)), leads, locale=loc, tz=tz)
         if query.kind is QueryKind.OVERDUE:
             return overdue_message(self.reports.overdue(), locale=loc, tz=tz)
+        if query.kind is QueryKind.RETURNED:
+            return returned_message(self.reports.returned(), locale=loc, tz=tz)
+        if query.kind is QueryKind.CAMPAIGN:
+            assert isinstance(query.value, str)
+            found = self.reports.by_campaign(query.value)
+            return campaign_message(found, query.value, locale=loc, tz=tz)
         if query.kind is QueryKind.LEAD:
             assert isinstance(query.value, int)
             history = self.reports.history(query.value)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import enum
 import re
+import unicodedata
 from dataclasses import dataclass
 
 _MAILTO = re.compile(r"^<mailto:([^|>]+)(?:\|[^>]*)?>$")
@@ -19,6 +20,8 @@ class QueryKind(enum.StrEnum):
     COMPANY = "company"
     MINE = "mine"
     OVERDUE = "overdue"
+    RETURNED = "returned"  # returned to marketing
+    CAMPAIGN = "campaign"  # value: the campaign's name as typed
     HELP = "help"
     LANGUAGE = "language"  # value: "en", "ja", AUTO, "" (show it) or what was not understood
 
@@ -30,6 +33,8 @@ _WORDS = {
     QueryKind.HELP: ("help", "?", "ヘルプ", "使い方"),
     QueryKind.MINE: ("mine", "me", "my", "自分", "私", "わたし"),
     QueryKind.OVERDUE: ("overdue", "late", "遅延", "期限切れ", "期限超過"),
+    QueryKind.RETURNED: ("returned", "差し戻し", "差戻し", "マーケティングへ差し戻し"),
+    QueryKind.CAMPAIGN: ("campaign", "キャンペーン"),
     QueryKind.LANGUAGE: ("lang", "language", "言語", "表示言語"),
 }
 _LANGUAGES = {
@@ -52,13 +57,17 @@ def parse_status_query(text: str | None) -> StatusQuery:
         return StatusQuery(QueryKind.SUMMARY)
     if len(words) > MAX_QUERY:
         return StatusQuery(QueryKind.HELP)
-    folded = words.casefold()
-    for kind in (QueryKind.HELP, QueryKind.MINE, QueryKind.OVERDUE):
+    # NFKC: ｷｬﾝﾍﾟｰﾝ and ＭＩＮＥ are the words too
+    folded = unicodedata.normalize("NFKC", words).casefold()
+    for kind in (QueryKind.HELP, QueryKind.MINE, QueryKind.OVERDUE, QueryKind.RETURNED):
         if folded in _WORDS[kind]:
             return StatusQuery(kind)
     first, _, rest = folded.partition(" ")
     if first in _WORDS[QueryKind.LANGUAGE]:
         return StatusQuery(QueryKind.LANGUAGE, _language(rest))
+    if first in _WORDS[QueryKind.CAMPAIGN]:
+        name = words.partition(" ")[2]
+        return StatusQuery(QueryKind.CAMPAIGN, name) if name else StatusQuery(QueryKind.HELP)
     if match := _LEAD_ID.match(words):
         return StatusQuery(QueryKind.LEAD, int(match.group(1)))
     if match := _MAILTO.match(words):

@@ -101,6 +101,105 @@ def test_a_company_with_one_lead_shows_that_lead(slack: SlackClientSim, team: Te
     assert body["text"] == f"Lead #{team.overdue}: B Kato"
 
 
+def test_a_part_of_a_company_name_finds_its_leads(slack: SlackClientSim, hand_off: HandOff) -> None:
+    kimura = hand_off(company="株式会社木村ソフト", name="木村 一郎", email="k@example.co.jp")
+    kana = hand_off(company="キムラ商事", name="Kana Kimura", email="kana@example.co.jp")
+    abc = hand_off(company="abc inc", name="Ann Bell", email="ann@example.com")
+    _, body = ask(slack, "木村")
+    assert body["text"] == f"Lead #{kimura.id}: 木村 一郎"  # one match: that lead
+    _, body = ask(slack, "ｷﾑﾗ")
+    assert body["text"] == f"Lead #{kana.id}: Kana Kimura"
+    _, body = ask(slack, "ＡＢＣ")
+    assert body["text"] == f"Lead #{abc.id}: Ann Bell"
+
+
+def test_an_exact_company_comes_before_partial_matches(
+    slack: SlackClientSim, hand_off: HandOff
+) -> None:
+    exact = hand_off(company="Kimura", name="Exact Match", email="x@example.com")
+    inside = hand_off(company="Big Kimura KK", name="Inside Match", email="i@example.com")
+    start = hand_off(company="KIMURA Soft", name="Start Match", email="s@example.com")
+    shown, _ = ask(slack, "kimura")
+    lines = shown.splitlines()
+    assert lines[0] == "*Leads matching “kimura” (3)*"
+    assert [line.split("*")[1] for line in lines[1:4]] == [
+        f"#{exact.id}",
+        f"#{start.id}",
+        f"#{inside.id}",
+    ]
+
+
+def test_wildcards_in_a_company_query_are_literal(slack: SlackClientSim, hand_off: HandOff) -> None:
+    percent = hand_off(company="Save 50% KK", name="Per Cent", email="p@example.com")
+    hand_off(company="Save 500 KK", name="Five Hundred", email="f@example.com")
+    under = hand_off(company="a_b Systems", name="Under Score", email="u@example.com")
+    hand_off(company="axb Systems", name="Ax Bee", email="a@example.com")
+    _, body = ask(slack, "50%")
+    assert body["text"] == f"Lead #{percent.id}: Per Cent"
+    _, body = ask(slack, "a_b")
+    assert body["text"] == f"Lead #{under.id}: Under Score"
+    shown, _ = ask(slack, "%%")
+    assert "No lead matches “%%”." in shown
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["campaign autumn webinar", "CAMPAIGN  Ａｕｔｕｍｎ  WEBINAR", "キャンペーン autumn webinar"],
+)
+def test_a_campaigns_leads_newest_first(slack: SlackClientSim, team: Team, text: str) -> None:
+    shown, _ = ask(slack, text)
+    lines = shown.splitlines()
+    assert lines[0] == "*Leads of the campaign “Autumn webinar” (4)*"
+    assert [line.split("*")[1] for line in lines[1:5]] == [
+        f"#{i}" for i in (team.claimed_late, team.disqualified, team.overdue, team.contacted)
+    ]
+    assert lines[1].startswith(f"*#{team.claimed_late}* E Abe · Late Ltd — 🙋 Claimed by")
+
+
+def test_a_campaign_with_many_leads_shows_the_newest(
+    slack: SlackClientSim, hand_off: HandOff, clock: FakeClock
+) -> None:
+    ids = []
+    for n in range(22):
+        ids.append(hand_off(campaign="Spring ＥＸＰＯ", email=f"s{n}@example.com").id)
+        clock.advance(minutes=1)
+    hand_off(campaign="Spring EXPO 2", email="other@example.com")
+    shown, _ = ask(slack, "campaign spring expo")
+    lines = shown.splitlines()
+    assert lines[0] == "*Leads of the campaign “Spring ＥＸＰＯ”: the newest 20 of 22*"
+    assert lines[1].startswith(f"*#{ids[-1]}* ")
+
+
+def test_a_campaign_unknown_or_not_named(slack: SlackClientSim, team: Team) -> None:
+    shown, _ = ask(slack, "campaign Winter fair")
+    assert "No lead comes from a campaign named “Winter fair”." in shown
+    shown, _ = ask(slack, "campaign")
+    assert "*How to use /lead-status*" in shown
+    assert "`/lead-status campaign Autumn webinar`" in shown
+
+
+def test_leads_returned_to_marketing_with_the_reps_note(
+    slack: SlackClientSim, runtime: Runtime, team: Team, clock: FakeClock
+) -> None:
+    shown, _ = ask(slack, "returned")
+    assert "No lead has been returned to marketing." in shown
+    runtime.leads.set_outcome(
+        team.contacted, "U0REP1", "returned", note="Budget comes in April:\nask again then"
+    )
+    clock.advance(minutes=1)
+    runtime.leads.set_outcome(team.claimed_late, "U0REP1", "returned", note="Wrong person")
+    shown, _ = ask(slack, "returned")
+    assert shown.splitlines()[:5] == [
+        "*Leads returned to marketing (2)*",
+        f"*#{team.claimed_late}* E Abe · Late Ltd — ↩️ *Returned to marketing* by <@U0REP1> · "
+        "<!date^1795140060^{date_short_pretty} {time}|2026-11-20 11:01 JST>",
+        ">Wrong person",
+        f"*#{team.contacted}* A Ito · Example KK — ↩️ *Returned to marketing* by <@U0REP1> · "
+        "<!date^1795140000^{date_short_pretty} {time}|2026-11-20 11:00 JST>",
+        ">Budget comes in April: ask again then",
+    ]
+
+
 def test_mine(slack: SlackClientSim, team: Team) -> None:
     shown, _ = ask(slack, "mine", user="U0REP1")
     lines = shown.splitlines()
@@ -168,3 +267,21 @@ class TestJapanese:
         assert "*/lead-status の使い方*" in shown
         shown, _ = ask(slack, "該当なし株式会社")
         assert "「該当なし株式会社」に該当するリードは見つかりませんでした。" in shown
+        assert "`/lead-status キャンペーン 秋のウェビナー`" in shown
+        assert "`/lead-status 差し戻し`" in shown
+        shown, _ = ask(slack, "キャンペーン ａｕｔｕｍｎ webinar")
+        assert shown.startswith("*キャンペーン「Autumn webinar」のリード（4件）*")
+        shown, _ = ask(slack, "キャンペーン 冬の展示会")
+        assert "キャンペーン「冬の展示会」のリードは見つかりませんでした。" in shown
+        shown, _ = ask(slack, "差し戻し")
+        assert "マーケティングへ差し戻しのリードはありません。" in shown
+
+    def test_returned_leads_in_japanese(
+        self, slack: SlackClientSim, runtime: Runtime, team: Team
+    ) -> None:
+        runtime.leads.set_outcome(team.contacted, "U0REP1", "returned", note="4月に再検討")
+        shown, _ = ask(slack, "差し戻し")
+        lines = shown.splitlines()
+        assert lines[0] == "*マーケティングへ差し戻しのリード（1件）*"
+        assert "*マーケティングへ差し戻し*（<@U0REP1> さん・" in lines[1]
+        assert lines[2] == ">4月に再検討"

@@ -233,6 +233,30 @@ MESSAGES: dict[str, dict[Locale, str]] = {
         "ja": "初回接触期限（{due}）を{late}超過・担当者：{owner}",
     },
     "report.more_overdue": {"en": "…and {n} more", "ja": "…ほか{n}件"},
+    "report.campaign_title": {
+        "en": "Leads of the campaign “{campaign}” ({n})",
+        "ja": "キャンペーン「{campaign}」のリード（{n}件）",
+    },
+    "report.campaign_title_more": {
+        "en": "Leads of the campaign “{campaign}”: the newest {shown} of {n}",
+        "ja": "キャンペーン「{campaign}」のリード（全{n}件のうち新しい{shown}件）",
+    },
+    "report.campaign_not_found": {
+        "en": "No lead comes from a campaign named “{campaign}”.",
+        "ja": "キャンペーン「{campaign}」のリードは見つかりませんでした。",
+    },
+    "report.returned_title": {
+        "en": "Leads returned to marketing ({n})",
+        "ja": "マーケティングへ差し戻しのリード（{n}件）",
+    },
+    "report.returned_title_more": {
+        "en": "Leads returned to marketing: the latest {shown} of {n}",
+        "ja": "マーケティングへ差し戻しのリード（全{n}件のうち新しい{shown}件）",
+    },
+    "report.returned_empty": {
+        "en": "No lead has been returned to marketing.",
+        "ja": "マーケティングへ差し戻しのリードはありません。",
+    },
     "report.not_found": {
         "en": "No lead matches “{query}”.",
         "ja": "「{query}」に該当するリードは見つかりませんでした。",
@@ -242,18 +266,24 @@ MESSAGES: dict[str, dict[Locale, str]] = {
             "*How to use /lead-status*\n"
             "`/lead-status` — the team summary\n"
             "`/lead-status #42` — one lead's state and timeline\n"
-            "`/lead-status name@example.com` or `/lead-status Acme` — find leads by email or company\n"
+            "`/lead-status name@example.com` or `/lead-status Acme` — find leads by email or company "
+            "(all or part of its name; a part from the middle is looked for among the newest 10,000 leads)\n"
+            "`/lead-status campaign Autumn webinar` — a campaign's leads, newest first\n"
             "`/lead-status mine` — your open leads\n"
             "`/lead-status overdue` — every overdue lead and how late it is\n"
+            "`/lead-status returned` — leads returned to marketing, with the rep's note\n"
             "`/lead-status lang ja` or `lang en` — the language Baton writes to you in"
         ),
         "ja": (
             "*/lead-status の使い方*\n"
             "`/lead-status` — チーム全体の状況\n"
             "`/lead-status #42` — リードの状況とこれまでの経緯\n"
-            "`/lead-status name@example.com` または `/lead-status 会社名` — メールアドレスや会社名でリードを検索\n"
+            "`/lead-status name@example.com` または `/lead-status 会社名` — メールアドレスや会社名でリードを検索"
+            "（会社名は一部でも可。名前の途中の一部は新しいリード1万件から検索）\n"
+            "`/lead-status キャンペーン 秋のウェビナー` — キャンペーンのリード（新しい順）\n"
             "`/lead-status mine` — ご自身が担当中のリード\n"
             "`/lead-status overdue` — 期限を過ぎたリードと超過時間\n"
+            "`/lead-status 差し戻し` — マーケティングへ差し戻しのリードと担当者のメモ\n"
             "`/lead-status 言語 英語` または `言語 日本語` — Baton がご自身に表示する言語"
         ),
     },
