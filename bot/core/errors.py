@@ -31,6 +31,15 @@ class LeadNotFound(DomainError):
         super().__init__(lead_id=lead_id)
 
 
+class ExternalLeadNotFound(DomainError):
+    """No lead came from `source` with the CRM's id `external_id`."""
+
+    key = "error.external_lead_not_found"
+
+    def __init__(self, source: str, external_id: str) -> None:
+        super().__init__(source=source, external_id=external_id)
+
+
 class AlreadyClaimed(DomainError):
     key = "error.already_claimed"
 
@@ -70,3 +79,19 @@ class InvalidInput(DomainError):
     def __init__(self, key: str, **params: Any) -> None:
         self.key = key
         super().__init__(**params)
+
+
+class StageConflict(DomainError):
+    """A stage update that would move a lead backwards, or on from a final stage."""
+
+    def __init__(self, key: str, *, lead_id: int, status: str, stage: str | None = None) -> None:
+        self.key = key
+        super().__init__(lead_id=lead_id, status=status, stage=stage or "")
+
+    def _rendered_params(self, locale: str) -> dict[str, Any]:
+        stage = self.params["stage"]
+        return {
+            "lead_id": self.params["lead_id"],
+            "status": t(f"status.{self.params['status']}", locale),
+            "stage": t(f"status.{stage}", locale) if stage else "",
+        }

@@ -218,6 +218,8 @@ class IntakePolicy(_Strict):
 class Policy(_Strict):
     locale: Literal["en", "ja"] = "en"
     timezone: str = "UTC"
+    # The currency of won deals whose amount comes without one (ISO 4217).
+    currency: str = "JPY"
     calendars: dict[str, CalendarPolicy] = Field(default_factory=dict)
     roles: Roles = Field(default_factory=Roles)
     routes: list[Route] = Field(min_length=1)
@@ -228,6 +230,13 @@ class Policy(_Strict):
     digest_after: Duration | None = timedelta(minutes=2)
 
     _check_tz = field_validator("timezone")(_timezone)
+
+    @field_validator("currency")
+    @classmethod
+    def _check_currency(cls, value: str) -> str:
+        if not re.fullmatch(r"[A-Za-z]{3}", value.strip()):
+            raise ValueError(f'"{value}" is not a currency code like JPY or USD')
+        return value.strip().upper()
 
     @model_validator(mode="after")
     def _check_references(self) -> Policy:

@@ -22,6 +22,7 @@ from werkzeug.exceptions import HTTPException
 
 from bot.core.i18n import t
 from bot.core.settings import Settings
+from bot.intake import stage
 from bot.intake.auth import AuthFailure, IntakeCredentials, authenticate
 from bot.intake.formats import BATON, FORMATS, FormatProblem
 from bot.intake.openapi import openapi_document
@@ -69,6 +70,16 @@ def intake_blueprint(settings: Settings, leads: LeadService) -> Blueprint:
         except Refusal as refusal:
             return refusal.response(locale)
 
+    @blueprint.post("/leads/stage")
+    def receive_stage() -> tuple[Response, int, dict[str, str]]:
+        locale = _locale(request)
+        try:
+            body = parse_json(read_authenticated(request, credentials), locale)
+        except Refusal as refusal:
+            return refusal.response(locale)
+        answer, status = stage.receive(body, request.args.get("format", BATON), leads, locale)
+        return jsonify(answer), status, {}
+
     @blueprint.get("/leads/openapi.json")
     def describe() -> Response:
         return jsonify(openapi_document())
@@ -91,16 +102,7 @@ def _locale(req: Request) -> str:
 def receive(
     req: Request, credentials: IntakeCredentials, leads: LeadService, locale: str
 ) -> tuple[Response, int, dict[str, str]]:
-    if not credentials.configured:
-        raise Refusal(503, "intake.http.not_configured")
-    if req.content_length is not None and req.content_length > MAX_BODY:
-        raise Refusal(413, "intake.http.too_large", {"size": req.content_length, "limit": MAX_BODY})
-    _check_content_type(req)
-    raw = _read_capped(req)
-    try:
-        authenticate(req.headers, raw, credentials, time.time())
-    except AuthFailure as failure:
-        raise Refusal(401, failure.key, failure.params) from None
+    raw = read_authenticated(req, credentials)
     fmt = req.args.get("format", BATON)
     if fmt not in FORMATS:
         known = ", ".join(FORMATS)
@@ -111,7 +113,7 @@ def receive(
             fields={"format": t("intake.http.unknown_format", locale, given=fmt[:40], known=known)},
         )
     key = _idempotency_key(req, locale)
-    body = _parse_json(raw, locale)
+    body = parse_json(raw, locale)
     try:
         mapped = FORMATS[fmt](body)
     except FormatProblem as problem:
@@ -143,6 +145,23 @@ def receive(
     if not result.created:
         return jsonify(id=lead.id, duplicate=True), 200, {}
     return jsonify(id=lead.id, status=lead.status, route=lead.route), 201, {}
+
+
+def read_authenticated(req: Request, credentials: IntakeCredentials) -> bytes:
+    """The body of an authenticated request; else a Refusal saying what is wrong, the
+    cheapest check first: intake off (503), too large (413), not JSON (415), not signed
+    or without the token (401). Shared by every intake endpoint."""
+    if not credentials.configured:
+        raise Refusal(503, "intake.http.not_configured")
+    if req.content_length is not None and req.content_length > MAX_BODY:
+        raise Refusal(413, "intake.http.too_large", {"size": req.content_length, "limit": MAX_BODY})
+    _check_content_type(req)
+    raw = _read_capped(req)
+    try:
+        authenticate(req.headers, raw, credentials, time.time())
+    except AuthFailure as failure:
+        raise Refusal(401, failure.key, failure.params) from None
+    return raw
 
 
 def _check_content_type(req: Request) -> None:
@@ -192,7 +211,7 @@ def _reject_constant(name: str) -> Any:
     raise ValueError(name)
 
 
-def _parse_json(raw: bytes, locale: str) -> dict[str, Any]:
+def parse_json(raw: bytes, locale: str) -> dict[str, Any]:
     def bad(key: str, **params: Any) -> Refusal:
         return Refusal(400, key, params, fields={"body": t(key, locale, **params)})
 

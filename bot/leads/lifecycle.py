@@ -9,6 +9,7 @@ No Slack here: callers are Slack listeners, the intake endpoint, the CLI and tes
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from decimal import Decimal
 from typing import Any, NoReturn
 
 from sqlalchemy import bindparam, select, update
@@ -23,10 +24,10 @@ from bot.core.errors import (
     NotAllowed,
 )
 from bot.core.policy import Policy, Route
-from bot.leads import sla
+from bot.leads import funnel, sla
 from bot.leads.handoff import HandOff, HandOffs, LeadInput, NoRoute
 from bot.leads.in_flight import InFlight, Turn
-from bot.leads.states import ALLOWED, DISQUALIFY_REASONS, OUTCOME_FROM, OWNED, Action, Outcome
+from bot.leads.states import ALLOWED, OUTCOME_FROM, OWNED, Action, Outcome
 from bot.leads.timeline import LeadTimes, record_event
 from bot.store import outbox
 from bot.store.database import Database
@@ -51,6 +52,7 @@ class LeadService:
         self.dedupe_window = dedupe_window
         self._hand_offs = HandOffs(db, policy, clock, dedupe_window)
         self._claims = InFlight()
+        self._stages = funnel.StageUpdates(db, policy, clock)
 
     # --- hand off ----------------------------------------------------------------
 
@@ -163,35 +165,25 @@ class LeadService:
         *,
         reason: str | None = None,
         note: str | None = None,
+        amount: Decimal | None = None,
+        currency: str | None = None,
     ) -> Lead:
-        outcome = Outcome(outcome)
-        if outcome is Outcome.DISQUALIFIED:
-            if not reason:
-                raise InvalidInput("error.reason_required", lead_id=lead_id)
-            if reason not in DISQUALIFY_REASONS:
-                raise InvalidInput(
-                    "error.unknown_reason", reason=reason, choices=", ".join(DISQUALIFY_REASONS)
-                )
+        """The owner (or a manager) records how far the lead got (bot.leads.funnel)."""
         now = self.now()
+        change = funnel.StageChange(Outcome(outcome), now, amount, currency, reason, note)
+        funnel.check(change, lead_id)
         with self.db.transaction() as session:
             lead = self._load(session, lead_id, Action.OUTCOME, user_id)
-            if lead.lead_status not in OUTCOME_FROM[outcome]:
+            if lead.lead_status not in OUTCOME_FROM[change.stage]:
                 raise InvalidTransition(lead_id, lead.status, Action.OUTCOME)
-            if lead.first_touch_at is None and outcome in (
-                Outcome.MEETING_BOOKED,
-                Outcome.OPPORTUNITY,
-            ):
-                lead.first_touch_at = now  # a meeting or an opportunity means they talked
-            lead.status = LeadStatus(outcome.value)
-            lead.outcome_at = now
-            lead.disqualify_reason = reason if outcome is Outcome.DISQUALIFIED else None
-            lead.outcome_note = note
+            detail = funnel.apply(lead, change, self.policy.currency)
             sla.cancel_pending(session, lead_id, now)
-            detail: dict[str, Any] = {"outcome": outcome.value, "note": note}
-            if reason and outcome is Outcome.DISQUALIFIED:
-                detail["reason"] = reason
             self._event(session, lead, "outcome", user_id, now, **detail)
             return lead
+
+    def update_stage(self, change: funnel.StageChange, **lead: Any) -> funnel.StageResult:
+        """A stage update from the CRM; `lead` is `lead_id=` or `source=`, `external_id=`."""
+        return self._stages.update(change, **lead)
 
     def reassign(self, lead_id: int, user_id: str, new_owner: str) -> Lead:
         """Give the lead to someone else; their first-touch clock starts now."""

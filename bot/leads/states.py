@@ -23,8 +23,12 @@ class Action(enum.StrEnum):
 
 
 class Outcome(enum.StrEnum):
+    """What a rep may record from the card, and a CRM may report (bot.leads.funnel)."""
+
     MEETING_BOOKED = "meeting_booked"
     OPPORTUNITY = "opportunity"
+    WON = "won"
+    LOST = "lost"
     DISQUALIFIED = "disqualified"
     RETURNED = "returned"
 
@@ -41,7 +45,11 @@ DISQUALIFY_REASONS = (
     "other",
 )
 
-OWNED = (S.CLAIMED, S.CONTACTED, S.MEETING_BOOKED)
+# Why a deal was lost (a lost lead's reason); `other` wants a note.
+LOST_REASONS = ("price", "competitor", "no_decision", "timing", "product_fit", "other")
+
+WORKED = (S.CLAIMED, S.CONTACTED, S.MEETING_BOOKED)  # owned, not yet an opportunity
+OWNED = (*WORKED, S.OPPORTUNITY)
 # The state machine: from which states each action may start.
 ALLOWED: dict[Action, tuple[LeadStatus, ...]] = {
     Action.CLAIM: (S.UNCLAIMED,),
@@ -53,7 +61,10 @@ ALLOWED: dict[Action, tuple[LeadStatus, ...]] = {
 }
 OUTCOME_FROM: dict[Outcome, tuple[LeadStatus, ...]] = {
     Outcome.MEETING_BOOKED: (S.CLAIMED, S.CONTACTED),
-    Outcome.OPPORTUNITY: OWNED,
-    Outcome.DISQUALIFIED: OWNED,
-    Outcome.RETURNED: OWNED,
+    Outcome.OPPORTUNITY: WORKED,
+    Outcome.WON: OWNED,
+    Outcome.LOST: OWNED,
+    # An opportunity that goes nowhere is lost, not disqualified or sent back.
+    Outcome.DISQUALIFIED: WORKED,
+    Outcome.RETURNED: WORKED,
 }

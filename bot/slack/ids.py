@@ -37,6 +37,7 @@ class BlockId(enum.StrEnum):
     OUTCOME_KIND = "outcome_kind"
     OUTCOME_REASON = "outcome_reason"
     OUTCOME_NOTE = "outcome_note"
+    OUTCOME_AMOUNT = "outcome_amount"
 
 
 class InputId(enum.StrEnum):
@@ -45,6 +46,7 @@ class InputId(enum.StrEnum):
     OUTCOME_KIND = "outcome_kind_select"
     OUTCOME_REASON = "outcome_reason_select"
     OUTCOME_NOTE = "outcome_note_text"
+    OUTCOME_AMOUNT = "outcome_amount_number"
 
 
 class Command(enum.StrEnum):

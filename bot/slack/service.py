@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import uuid
 from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -19,13 +20,14 @@ from slack_sdk.errors import SlackApiError
 from bot.core.errors import AlreadyClaimed, DomainError, InvalidInput, InvalidTransition, NotAllowed
 from bot.core.i18n import t
 from bot.core.policy import Policy
+from bot.leads.funnel import MAX_AMOUNT
 from bot.leads.lifecycle import LeadService
 from bot.leads.reports import Reports
-from bot.leads.states import ALLOWED, DISQUALIFY_REASONS, Action, Outcome
+from bot.leads.states import ALLOWED, DISQUALIFY_REASONS, LOST_REASONS, Action, Outcome
 from bot.slack.ids import BlockId, InputId
 from bot.slack.render import Message
 from bot.slack.render.lead_lists import campaign_message, returned_message
-from bot.slack.render.outcome import NOTE_MAX, message_modal, outcome_modal
+from bot.slack.render.outcome import LOST_PREFIX, NOTE_MAX, message_modal, outcome_modal
 from bot.slack.render.status import (
     empty_message,
     help_message,
@@ -53,6 +55,7 @@ class OutcomeForm:
     outcome: str | None
     reason: str | None
     note: str | None
+    amount: str | None = None
 
 
 @dataclass(frozen=True)
@@ -111,7 +114,8 @@ class SlackService:
             raise InvalidTransition(lead.id, lead.status, Action.OUTCOME)
         if user_id != lead.owner_id and not self.policy.is_manager(user_id):
             raise NotAllowed("error.outcome_forbidden", lead_id=lead.id)
-        return outcome_modal(lead, locale=self.locale_for(user_id), tz=self.tz)
+        locale = self.locale_for(user_id)
+        return outcome_modal(lead, locale=locale, tz=self.tz, currency=self.policy.currency)
 
     def open_modal(
         self, trigger_id: str, view: dict[str, Any], user_id: str, channel: str | None
@@ -126,28 +130,19 @@ class SlackService:
     def submit_outcome(self, user_id: str, form: OutcomeForm) -> dict[str, str] | None:
         """Save the outcome; or the modal's field errors (block id -> message), saving nothing."""
         loc = self.locale_for(user_id)
-        errors: dict[str, str] = {}
-        note = (form.note or "").strip() or None
-        if form.outcome not in {o.value for o in Outcome}:
-            errors[BlockId.OUTCOME_KIND] = t("outcome.error.choose", loc)
-        elif form.outcome == Outcome.DISQUALIFIED:
-            if not form.reason:
-                errors[BlockId.OUTCOME_REASON] = t("outcome.error.reason_required", loc)
-            elif form.reason not in DISQUALIFY_REASONS:
-                errors[BlockId.OUTCOME_REASON] = t("outcome.error.reason_unknown", loc)
-            elif form.reason == "other" and not note:
-                errors[BlockId.OUTCOME_NOTE] = t("outcome.error.note_for_other", loc)
-        elif form.outcome == Outcome.RETURNED and not note:
-            errors[BlockId.OUTCOME_NOTE] = t("outcome.error.note_for_return", loc)
-        if note and len(note) > NOTE_MAX:
-            errors[BlockId.OUTCOME_NOTE] = t("outcome.error.note_too_long", loc, limit=NOTE_MAX)
-        if errors:
-            return errors
+        checked = check_outcome_form(form)
+        if checked.errors:
+            return {block: t(key, loc, limit=NOTE_MAX) for block, key in checked.errors.items()}
         assert form.outcome is not None
-        reason = form.reason if form.outcome == Outcome.DISQUALIFIED else None
         try:
             self.leads.set_outcome(
-                lead_id(form.lead), user_id, form.outcome, reason=reason, note=note
+                lead_id(form.lead),
+                user_id,
+                form.outcome,
+                reason=checked.reason,
+                note=checked.note,
+                amount=checked.amount,
+                currency=self.policy.currency if checked.amount is not None else None,
             )
         except DomainError as exc:  # the lead moved on while the modal was open
             return {BlockId.OUTCOME_KIND: exc.message(loc)}
@@ -275,6 +270,67 @@ def lead_id(value: str | None) -> int:
     return int(text)
 
 
+@dataclass(frozen=True)
+class CheckedOutcome:
+    """A submitted outcome modal read and checked: catalog keys of its errors by block
+    id, or the values to save."""
+
+    errors: dict[str, str]
+    reason: str | None = None
+    note: str | None = None
+    amount: Decimal | None = None
+
+
+def check_outcome_form(form: OutcomeForm) -> CheckedOutcome:
+    errors: dict[str, str] = {}
+    note = (form.note or "").strip() or None
+    reason, lost = form.reason, False
+    if reason and reason.startswith(LOST_PREFIX):
+        reason, lost = reason.removeprefix(LOST_PREFIX), True
+    amount = _amount(form.amount)
+    if form.outcome not in {o.value for o in Outcome}:
+        errors[BlockId.OUTCOME_KIND] = "outcome.error.choose"
+    elif form.outcome == Outcome.DISQUALIFIED:
+        if not reason:
+            errors[BlockId.OUTCOME_REASON] = "outcome.error.reason_required"
+        elif lost:
+            errors[BlockId.OUTCOME_REASON] = "outcome.error.reason_for_disqualified"
+        elif reason not in DISQUALIFY_REASONS:
+            errors[BlockId.OUTCOME_REASON] = "outcome.error.reason_unknown"
+        elif reason == "other" and not note:
+            errors[BlockId.OUTCOME_NOTE] = "outcome.error.note_for_other"
+    elif form.outcome == Outcome.LOST and reason:
+        if not lost:
+            errors[BlockId.OUTCOME_REASON] = "outcome.error.reason_for_lost"
+        elif reason not in LOST_REASONS:
+            errors[BlockId.OUTCOME_REASON] = "outcome.error.reason_unknown"
+        elif reason == "other" and not note:
+            errors[BlockId.OUTCOME_NOTE] = "outcome.error.note_for_other"
+    elif form.outcome == Outcome.RETURNED and not note:
+        errors[BlockId.OUTCOME_NOTE] = "outcome.error.note_for_return"
+    if form.amount and amount is None:
+        errors[BlockId.OUTCOME_AMOUNT] = "outcome.error.amount"
+    elif amount is not None and form.outcome != Outcome.WON:
+        errors[BlockId.OUTCOME_AMOUNT] = "outcome.error.amount_not_won"
+    if note and len(note) > NOTE_MAX:
+        errors[BlockId.OUTCOME_NOTE] = "outcome.error.note_too_long"
+    if form.outcome not in (Outcome.DISQUALIFIED, Outcome.LOST):
+        reason = None
+    return CheckedOutcome(errors, reason, note, amount)
+
+
+def _amount(text: str | None) -> Decimal | None:
+    """A typed amount ("1200000", "1,200,000", "1200000.5"); None if it is not one."""
+    cleaned = (text or "").replace(",", "").strip()
+    try:
+        amount = Decimal(cleaned)
+    except InvalidOperation:
+        return None
+    if not amount.is_finite() or amount < 0 or amount > MAX_AMOUNT:
+        return None
+    return amount.quantize(Decimal("0.01"))
+
+
 def outcome_form(
     private_metadata: str, values: dict[str, dict[str, dict[str, Any]]]
 ) -> OutcomeForm:
@@ -285,10 +341,13 @@ def outcome_form(
         option = element.get("selected_option") or {}
         return option.get("value")
 
-    note = values.get(BlockId.OUTCOME_NOTE, {}).get(InputId.OUTCOME_NOTE, {}).get("value")
+    def typed(block: str, action: str) -> str | None:
+        return (values.get(block, {}).get(action) or {}).get("value")
+
     return OutcomeForm(
         lead=private_metadata,
         outcome=picked(BlockId.OUTCOME_KIND, InputId.OUTCOME_KIND),
         reason=picked(BlockId.OUTCOME_REASON, InputId.OUTCOME_REASON),
-        note=note,
+        note=typed(BlockId.OUTCOME_NOTE, InputId.OUTCOME_NOTE),
+        amount=typed(BlockId.OUTCOME_AMOUNT, InputId.OUTCOME_AMOUNT),
     )

@@ -73,6 +73,8 @@ class LeadStatus(enum.StrEnum):
     CONTACTED = "contacted"  # first touch logged
     MEETING_BOOKED = "meeting_booked"
     OPPORTUNITY = "opportunity"
+    WON = "won"
+    LOST = "lost"
     DISQUALIFIED = "disqualified"
     RETURNED = "returned"  # sent back to marketing
 
@@ -85,8 +87,29 @@ class LeadStatus(enum.StrEnum):
         return self in OWNED_STATUSES
 
 
-CLOSED_STATUSES = frozenset({LeadStatus.OPPORTUNITY, LeadStatus.DISQUALIFIED, LeadStatus.RETURNED})
-OWNED_STATUSES = frozenset({LeadStatus.CLAIMED, LeadStatus.CONTACTED, LeadStatus.MEETING_BOOKED})
+# Closed: the SLA clocks are over for good. An opportunity is closed for the clocks but
+# still its owner's until it is won or lost (it stays in "mine" and in App Home).
+CLOSED_STATUSES = frozenset(
+    {
+        LeadStatus.OPPORTUNITY,
+        LeadStatus.WON,
+        LeadStatus.LOST,
+        LeadStatus.DISQUALIFIED,
+        LeadStatus.RETURNED,
+    }
+)
+OWNED_STATUSES = frozenset(
+    {
+        LeadStatus.CLAIMED,
+        LeadStatus.CONTACTED,
+        LeadStatus.MEETING_BOOKED,
+        LeadStatus.OPPORTUNITY,
+    }
+)
+# Final: nothing moves a lead on from here (a returned lead comes back as a new hand-off).
+FINAL_STATUSES = frozenset(
+    {LeadStatus.WON, LeadStatus.LOST, LeadStatus.DISQUALIFIED, LeadStatus.RETURNED}
+)
 
 
 def search_key(text: str | None) -> str | None:

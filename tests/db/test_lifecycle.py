@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from decimal import Decimal
 
 import pytest
 from sqlalchemy import select
@@ -199,9 +200,36 @@ def test_first_touch_then_outcomes(service: LeadService, db: Database) -> None:
         service.set_outcome(lead_id, "U0REP1", "meeting_booked").status == LeadStatus.MEETING_BOOKED
     )
     assert service.set_outcome(lead_id, MANAGER, "opportunity").status == LeadStatus.OPPORTUNITY
-    with pytest.raises(InvalidTransition, match="opportunity, so you can't claim"):
+    with pytest.raises(AlreadyClaimed):  # an opportunity is still its owner's
         service.claim(lead_id, "U0REP2")
-    assert events(db, lead_id) == ["handed_off", "claimed", "first_touch", "outcome", "outcome"]
+    with pytest.raises(InvalidTransition, match="opportunity, so you can't set an outcome"):
+        service.set_outcome(lead_id, "U0REP1", "disqualified", reason="no_budget")
+    won = service.set_outcome(lead_id, "U0REP1", "won", amount=Decimal("1200000"))
+    assert (won.status, won.amount, won.currency) == (LeadStatus.WON, Decimal("1200000"), "JPY")
+    assert won.meeting_booked_at and won.opportunity_at and won.won_at
+    assert won.meeting_booked_at <= won.opportunity_at <= won.won_at
+    with pytest.raises(InvalidTransition, match="won, so you can't claim"):
+        service.claim(lead_id, "U0REP2")
+    with pytest.raises(InvalidTransition):
+        service.set_outcome(lead_id, "U0REP1", "lost")
+    assert events(db, lead_id) == [
+        "handed_off",
+        "claimed",
+        "first_touch",
+        "outcome",
+        "outcome",
+        "outcome",
+    ]
+
+
+def test_a_lost_deal_keeps_its_reason(service: LeadService) -> None:
+    lead_id = service.hand_off(enterprise_lead()).lead.id
+    service.claim(lead_id, "U0REP1")
+    with pytest.raises(InvalidInput, match="'no_budget' is not"):
+        service.set_outcome(lead_id, "U0REP1", "lost", reason="no_budget")
+    lead = service.set_outcome(lead_id, "U0REP1", "lost", reason="price", note="Went with B")
+    assert (lead.status, lead.lost_reason, lead.disqualify_reason) == ("lost", "price", None)
+    assert lead.first_touch_at == lead.lost_at  # a lost deal means they talked
 
 
 def test_disqualify_needs_a_known_reason(service: LeadService) -> None:

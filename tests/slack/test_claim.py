@@ -150,11 +150,11 @@ def test_a_button_on_a_closed_lead_explains_why_nothing_happens(
 ) -> None:
     lead = hand_off()
     runtime.leads.claim(lead.id, "U0REP1")
-    runtime.leads.set_outcome(lead.id, "U0REP1", "opportunity")
+    runtime.leads.set_outcome(lead.id, "U0REP1", "won")
     slack.click("lead_claim", str(lead.id), user="U0REP2")
     drain(runtime)
     [note] = slack_api.calls("chat.postEphemeral")
-    assert note.args["text"] == f"Lead #{lead.id} is opportunity, so you can't claim it."
+    assert note.args["text"] == f"Lead #{lead.id} is won, so you can't claim it."
 
 
 def test_unknown_buttons_and_values_get_a_plain_answer(

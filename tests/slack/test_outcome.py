@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -65,9 +66,14 @@ def test_the_owner_gets_the_modal_right_after_the_ack(
         str(claimed.id),
     )
     choices = [o["value"] for o in view["blocks"][1]["element"]["options"]]
-    assert choices == ["meeting_booked", "opportunity", "disqualified", "returned"]
-    reasons = [o["value"] for o in view["blocks"][2]["element"]["options"]]
-    assert "no_budget" in reasons and "other" in reasons
+    assert choices == ["meeting_booked", "opportunity", "won", "lost", "disqualified", "returned"]
+    groups = view["blocks"][2]["element"]["option_groups"]
+    disqualified, lost = ([o["value"] for o in g["options"]] for g in groups)
+    assert "no_budget" in disqualified and "other" in disqualified
+    assert "lost:price" in lost and "lost:other" in lost
+    amount = view["blocks"][3]
+    assert (amount["block_id"], amount["element"]["type"]) == ("outcome_amount", "number_input")
+    assert amount["label"]["text"] == "Amount won (JPY)"
 
 
 @pytest.mark.parametrize(
@@ -173,3 +179,53 @@ class TestJapanese:
         assert opened.args["view"]["title"]["text"] == "結果の登録"
         answer = submit(slack, claimed, form("returned"))
         assert answer["errors"] == {"outcome_note": "差し戻す理由をメモに記入してください。"}
+
+
+def amount(values: dict[str, Any], typed: str) -> dict[str, Any]:
+    """`values` with the amount typed into the modal's number input."""
+    number = {"outcome_amount_number": {"type": "number_input", "value": typed}}
+    return {**values, "outcome_amount": number}
+
+
+def test_a_won_deal_keeps_its_amount_in_the_policy_currency(
+    slack: SlackClientSim, runtime: Runtime, claimed: Lead
+) -> None:
+    assert submit(slack, claimed, amount(form("won"), "1,200,000")) is None
+    lead = runtime.leads.get(claimed.id)
+    assert (lead.status, lead.amount, lead.currency) == ("won", Decimal("1200000"), "JPY")
+
+
+@pytest.mark.parametrize(
+    ("values", "block", "message"),
+    [
+        (amount(form("won"), "a lot"), "outcome_amount", "Enter the amount as a number"),
+        (amount(form("opportunity"), "5000"), "outcome_amount", "won deal only"),
+        (form("lost", "no_budget"), "outcome_reason", "“Lost because” group"),
+        (form("disqualified", "lost:price"), "outcome_reason", "“Disqualified because” group"),
+        (form("lost", "lost:other"), "outcome_note", "Describe the reason in the note"),
+    ],
+)
+def test_funnel_mistakes_show_under_their_field(
+    slack: SlackClientSim,
+    runtime: Runtime,
+    claimed: Lead,
+    values: dict[str, Any],
+    block: str,
+    message: str,
+) -> None:
+    answer = submit(slack, claimed, values)
+    assert answer["response_action"] == "errors"
+    assert list(answer["errors"]) == [block] and message in answer["errors"][block]
+    assert runtime.leads.get(claimed.id).status == LeadStatus.CLAIMED
+
+
+def test_a_lost_deal_keeps_its_reason(
+    slack: SlackClientSim, runtime: Runtime, claimed: Lead
+) -> None:
+    assert submit(slack, claimed, form("lost", "lost:competitor", "Went with B")) is None
+    lead = runtime.leads.get(claimed.id)
+    assert (lead.status, lead.lost_reason, lead.outcome_note) == (
+        "lost",
+        "competitor",
+        "Went with B",
+    )

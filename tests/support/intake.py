@@ -39,8 +39,10 @@ def post_lead(
     headers: dict[str, str] | None = None,
     sign: bool = True,
     content_type: str | None = JSON,
+    path: str = "/leads",
 ) -> TestResponse:
-    """POST /leads the way a marketing system does: JSON, signed unless told otherwise."""
+    """POST /leads (or `path`) the way a marketing system does: JSON, signed unless told
+    otherwise."""
     body = body_of(payload)
     sent: dict[str, str] = {}
     if content_type is not None:
@@ -48,7 +50,7 @@ def post_lead(
     if sign:
         sent.update(signed(body))
     sent.update(headers or {})
-    return http.post(f"/leads{query}", data=body, headers=sent)
+    return http.post(f"{path}{query}", data=body, headers=sent)
 
 
 def row_counts(db: Database) -> dict[str, int]:

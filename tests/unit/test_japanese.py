@@ -166,8 +166,9 @@ def test_the_thread_and_the_modal_name_outcomes_as_the_glossary() -> None:
 
     assert outcome("opportunity") == "🏁 <@U0REP1> さんがリードを商談化しました"
     assert outcome("meeting_booked") == "🏁 <@U0REP1> さんがアポを獲得しました"
-    modal = str(outcome_modal(lead(LeadStatus.CONTACTED), locale="ja", tz=TZ))
+    modal = str(outcome_modal(lead(LeadStatus.CONTACTED), locale="ja", tz=TZ, currency="JPY"))
     assert "'アポ獲得'" in modal and "'商談化'" in modal
+    assert "'受注'" in modal and "'失注'" in modal and "受注金額（JPY）" in modal
 
 
 def test_an_escalation_dm_reads_as_written_in_japanese() -> None:

@@ -11,6 +11,8 @@ MESSAGES: dict[str, dict[Locale, str]] = {
     "status.opportunity": {"en": "opportunity", "ja": "商談化"},
     "status.disqualified": {"en": "disqualified", "ja": "対象外"},
     "status.returned": {"en": "returned to marketing", "ja": "マーケティングへ差し戻し"},
+    "status.won": {"en": "won", "ja": "受注"},
+    "status.lost": {"en": "lost", "ja": "失注"},
     # --- disqualification reasons --------------------------------------------------
     "reason.no_budget": {"en": "No budget", "ja": "予算なし"},
     "reason.no_need": {"en": "No need", "ja": "ニーズなし"},
@@ -21,7 +23,26 @@ MESSAGES: dict[str, dict[Locale, str]] = {
     "reason.not_target": {"en": "Not our target customer", "ja": "対象外の企業"},
     "reason.duplicate": {"en": "Duplicate of another lead", "ja": "重複"},
     "reason.other": {"en": "Other", "ja": "その他"},
+    # --- why a deal was lost -----------------------------------------------------------
+    "lost_reason.price": {"en": "Price", "ja": "価格"},
+    "lost_reason.competitor": {"en": "Chose a competitor", "ja": "競合採用"},
+    "lost_reason.no_decision": {"en": "No decision made", "ja": "検討見送り"},
+    "lost_reason.timing": {"en": "Timing", "ja": "導入時期の延期"},
+    "lost_reason.product_fit": {"en": "Product did not fit", "ja": "要件不一致"},
+    "lost_reason.other": {"en": "Other", "ja": "その他"},
     # --- domain errors ---------------------------------------------------------------
+    "error.external_lead_not_found": {
+        "en": "No lead from {source} has the id {external_id}.",
+        "ja": "{source} の ID {external_id} のリードは見つかりませんでした。",
+    },
+    "error.stage_final": {
+        "en": "Lead #{lead_id} is already {status}, which is final: its stage cannot change.",
+        "ja": "リード #{lead_id} は「{status}」で確定しているため、ステージを変更できません。",
+    },
+    "error.stage_backwards": {
+        "en": "Lead #{lead_id} is {status}; it cannot go back to {stage}.",
+        "ja": "リード #{lead_id} は「{status}」のため、「{stage}」に戻すことはできません。",
+    },
     "error.lead_not_found": {
         "en": "Lead #{lead_id} does not exist.",
         "ja": "リード #{lead_id} は見つかりませんでした。",

@@ -341,10 +341,10 @@ MESSAGES: dict[str, dict[Locale, str]] = {
     "outcome.choice.opportunity": {"en": "Opportunity", "ja": "商談化"},
     "outcome.choice.disqualified": {"en": "Disqualified", "ja": "対象外"},
     "outcome.choice.returned": {"en": "Return to marketing", "ja": "マーケティングへ差し戻し"},
-    "outcome.reason": {"en": "Reason for disqualifying", "ja": "対象外の理由"},
+    "outcome.reason": {"en": "Reason", "ja": "理由"},
     "outcome.reason_hint": {
-        "en": "Needed when the lead is disqualified.",
-        "ja": "「対象外」を選んだ場合は必須です。",
+        "en": "Needed when the lead is disqualified; for a lost deal, if you know it.",
+        "ja": "「対象外」の場合は必須です。「失注」の場合もわかる範囲で選んでください。",
     },
     "outcome.reason_placeholder": {"en": "Choose a reason", "ja": "理由を選択"},
     "outcome.note": {"en": "Note", "ja": "メモ"},

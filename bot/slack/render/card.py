@@ -33,6 +33,7 @@ from bot.slack.render.text import (
     HEADER_TEXT,
     SECTION_TEXT,
     fit,
+    money,
     one_line,
     parts,
     slack_date,
@@ -49,7 +50,9 @@ _STATUS_ICON = {
     S.CLAIMED: "🙋",
     S.CONTACTED: "📞",
     S.MEETING_BOOKED: "📅",
-    S.OPPORTUNITY: "🏆",
+    S.OPPORTUNITY: "💼",
+    S.WON: "🏆",
+    S.LOST: "🥀",
     S.DISQUALIFIED: "🚫",
     S.RETURNED: "↩️",
 }
@@ -116,7 +119,15 @@ def status_line(lead: Lead, *, locale: str, tz: ZoneInfo) -> str:
         reason = t(f"reason.{lead.disqualify_reason or 'other'}", locale)
         line = t("card.state.disqualified", locale, owner=owner, reason=reason, at=outcome_at)
         return f"{icon} {line}"
+    if status is S.WON and lead.amount is not None:
+        amount = money(lead.amount, lead.currency, locale)
+        return f"{icon} {t('card.state.won_amount', locale, owner=owner, at=outcome_at, amount=amount)}"
+    if status is S.LOST and lead.lost_reason:
+        reason = t(f"lost_reason.{lead.lost_reason}", locale)
+        return f"{icon} {t('card.state.lost_reason', locale, owner=owner, at=outcome_at, reason=reason)}"
     key = {
+        S.WON: "card.state.won",
+        S.LOST: "card.state.lost",
         S.MEETING_BOOKED: "card.state.meeting_booked",
         S.OPPORTUNITY: "card.state.opportunity",
         S.RETURNED: "card.state.returned",

@@ -1,4 +1,11 @@
-"""The outcome modal: meeting booked, opportunity, disqualified (with a reason), returned."""
+"""The outcome modal: meeting booked, opportunity, won (with its amount), lost or
+disqualified (with a reason), returned.
+
+One reason list for both reasons a lead can have, in two groups: Slack's modals do not
+change as the person picks an outcome (short of a views.update round trip per click).
+A lost reason's value is prefixed `lost:` (LOST_PREFIX): "competitor" and "other" are
+in both groups, and an option's value must be unique in its menu.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +15,9 @@ from zoneinfo import ZoneInfo
 from slack_sdk.models.blocks import (
     InputBlock,
     MarkdownTextObject,
+    NumberInputElement,
     Option,
+    OptionGroup,
     PlainTextInputElement,
     PlainTextObject,
     RadioButtonsElement,
@@ -18,12 +27,13 @@ from slack_sdk.models.blocks import (
 from slack_sdk.models.views import View
 
 from bot.core.i18n import t
-from bot.leads.states import DISQUALIFY_REASONS, OUTCOME_FROM, Outcome
+from bot.leads.states import DISQUALIFY_REASONS, LOST_REASONS, OUTCOME_FROM, Outcome
 from bot.slack.ids import BlockId, InputId, ViewId
 from bot.slack.render.status import lead_line
 from bot.store.models import Lead
 
 NOTE_MAX = 2000
+LOST_PREFIX = "lost:"
 
 
 def outcome_choices(lead: Lead) -> list[Outcome]:
@@ -31,7 +41,7 @@ def outcome_choices(lead: Lead) -> list[Outcome]:
     return [o for o in Outcome if lead.lead_status in OUTCOME_FROM[o]]
 
 
-def outcome_modal(lead: Lead, *, locale: str, tz: ZoneInfo) -> dict[str, Any]:
+def outcome_modal(lead: Lead, *, locale: str, tz: ZoneInfo, currency: str) -> dict[str, Any]:
     def text(key: str) -> PlainTextObject:
         return PlainTextObject(text=t(key, locale))
 
@@ -39,7 +49,26 @@ def outcome_modal(lead: Lead, *, locale: str, tz: ZoneInfo) -> dict[str, Any]:
         Option(value=o.value, text=t(f"outcome.choice.{o.value}", locale))
         for o in outcome_choices(lead)
     ]
-    reasons = [Option(value=r, text=t(f"reason.{r}", locale)) for r in DISQUALIFY_REASONS]
+    choices = outcome_choices(lead)
+    groups = []
+    if Outcome.DISQUALIFIED in choices:
+        options = [Option(value=r, text=t(f"reason.{r}", locale)) for r in DISQUALIFY_REASONS]
+        groups.append(OptionGroup(label=text("outcome.reasons.disqualified"), options=options))
+    if Outcome.LOST in choices:
+        options = [
+            Option(value=f"{LOST_PREFIX}{r}", text=t(f"lost_reason.{r}", locale))
+            for r in LOST_REASONS
+        ]
+        groups.append(OptionGroup(label=text("outcome.reasons.lost"), options=options))
+    amount = InputBlock(
+        block_id=BlockId.OUTCOME_AMOUNT,
+        label=PlainTextObject(text=t("outcome.amount", locale, currency=currency)),
+        hint=text("outcome.amount_hint"),
+        optional=True,
+        element=NumberInputElement(
+            action_id=InputId.OUTCOME_AMOUNT, is_decimal_allowed=True, min_value="0"
+        ),
+    )
     view = View(
         type="modal",
         callback_id=ViewId.OUTCOME,
@@ -62,9 +91,10 @@ def outcome_modal(lead: Lead, *, locale: str, tz: ZoneInfo) -> dict[str, Any]:
                 element=StaticSelectElement(
                     action_id=InputId.OUTCOME_REASON,
                     placeholder=text("outcome.reason_placeholder"),
-                    options=reasons,
+                    option_groups=groups,
                 ),
             ),
+            *([amount] if Outcome.WON in choices else []),
             InputBlock(
                 block_id=BlockId.OUTCOME_NOTE,
                 label=text("outcome.note"),

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime, timedelta
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from bot.core.i18n import date_text, join, t
@@ -136,3 +137,17 @@ def people(actors: list[str], locale: str) -> str:
 def parts(items: list[str], locale: str) -> str:
     """Parts of one line side by side: "a · b" in English, 「a・b」 in Japanese."""
     return t("sep.parts", locale).join(items)
+
+
+# Currencies written without minor units (ISO 4217 exponent 0) among those Baton's users
+# meet; every other amount shows its two decimals.
+_NO_DECIMALS = frozenset({"JPY", "KRW", "VND", "CLP", "ISK"})
+
+
+def money(amount: Decimal, currency: str | None, locale: str) -> str:
+    """An amount as a sales team writes it: "¥1,200,000" / 「1,200,000円」, "USD 1,250.50"."""
+    code = (currency or "").upper()
+    digits = f"{amount:,.0f}" if code in _NO_DECIMALS else f"{amount:,.2f}"
+    if code == "JPY":
+        return t("money.JPY", locale, amount=digits)
+    return t("money.other", locale, amount=digits, currency=code or "?")

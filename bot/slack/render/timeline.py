@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from decimal import Decimal, InvalidOperation
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.core.i18n import CATALOG, t
-from bot.slack.render.text import duration, fit, people, slack_date, who
+from bot.slack.render.text import duration, fit, money, people, slack_date, who
 from bot.store.models import LeadEvent
 
 NOTE_LIMIT = 500
@@ -17,6 +18,7 @@ _ICON = {
     "released": "↩️",
     "first_touch": "📞",
     "outcome": "🏁",
+    "stage": "📈",
     "reassigned": "🔀",
     "snoozed": "😴",
     "nudged": "⏰",
@@ -31,11 +33,9 @@ def event_text(event: LeadEvent, *, locale: str, tz: ZoneInfo) -> str:
     actor = who(event.actor, locale)
     key = f"event.{event.kind}"
     params: dict[str, Any] = {"actor": actor}
-    if event.kind == "outcome":
-        outcome = str(detail.get("outcome") or "")
-        key = f"event.outcome.{outcome}" if f"event.outcome.{outcome}" in CATALOG else key
-        params["outcome"] = t(f"status.{outcome}", locale) if outcome else "?"
-        params["reason"] = t(f"reason.{detail.get('reason') or 'other'}", locale)
+    if event.kind in ("outcome", "stage"):
+        key, more = _outcome(event.kind, detail, locale)
+        params.update(more)
     elif event.kind == "handed_off":
         params["route"] = fit(detail.get("route") or "", 100)
     elif event.kind == "released":
@@ -61,6 +61,36 @@ def event_text(event: LeadEvent, *, locale: str, tz: ZoneInfo) -> str:
     if note and str(note).strip():
         line += "\n>" + fit(note, NOTE_LIMIT).replace("\n", "\n>")
     return line
+
+
+def _outcome(kind: str, detail: dict[str, Any], locale: str) -> tuple[str, dict[str, Any]]:
+    """A rep's outcome or a CRM's stage update: the key and what it names (the amount of
+    a won deal, the reason of a lost or disqualified one)."""
+    outcome = str(detail.get("outcome") or "")
+    params: dict[str, Any] = {
+        "outcome": t(f"status.{outcome}", locale) if f"status.{outcome}" in CATALOG else "?",
+    }
+    params["stage"] = params["outcome"]
+    reason = detail.get("reason")
+    reasons = "lost_reason" if outcome == "lost" else "reason"
+    if f"{reasons}.{reason}" in CATALOG:
+        params["reason"] = t(f"{reasons}.{reason}", locale)
+    amount = detail.get("amount")
+    if amount is not None:
+        try:
+            params["amount"] = money(Decimal(str(amount)), detail.get("currency"), locale)
+        except InvalidOperation:
+            amount = None
+    base = "event.stage" if kind == "stage" else f"event.outcome.{outcome}"
+    if base not in CATALOG:
+        return "event.outcome", params
+    if amount is not None and f"{base}_amount" in CATALOG:
+        return f"{base}_amount", params
+    if "reason" in params and f"{base}_reason" in CATALOG:
+        return f"{base}_reason", params
+    if outcome == "disqualified" and kind == "outcome":
+        params.setdefault("reason", t("reason.other", locale))
+    return base, params
 
 
 def timeline_line(event: LeadEvent, *, locale: str, tz: ZoneInfo) -> str:

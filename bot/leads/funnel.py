@@ -1,0 +1,182 @@
+"""The funnel after the first touch: meeting booked, opportunity, then won or lost.
+
+Two ways in, one set of rules: a rep's outcome from the card (LeadService.set_outcome)
+and a stage update from the CRM (`POST /leads/stage`, `StageUpdates`). Each stage
+keeps the time it was reached, so cycle times can be measured (hand-off → claim →
+first touch → meeting → opportunity → won). A CRM may skip stages (claimed → won is
+common) but never go back, and won, lost, disqualified and returned are final.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bot.core.clock import Now
+from bot.core.errors import ExternalLeadNotFound, InvalidInput, LeadNotFound, StageConflict
+from bot.core.policy import Policy
+from bot.leads import sla
+from bot.leads.states import DISQUALIFY_REASONS, LOST_REASONS, Outcome
+from bot.leads.timeline import LeadTimes, record_event
+from bot.store.database import Database
+from bot.store.models import FINAL_STATUSES, Lead, LeadStatus
+
+S = LeadStatus
+# How far along the funnel each status is; a move to a lower rank goes backwards.
+RANK = {
+    S.UNCLAIMED: 0,
+    S.CLAIMED: 1,
+    S.CONTACTED: 2,
+    S.MEETING_BOOKED: 3,
+    S.OPPORTUNITY: 4,
+    S.WON: 5,
+    S.LOST: 5,
+    S.DISQUALIFIED: 5,
+    S.RETURNED: 5,
+}
+# The column that keeps when each stage was reached.
+_REACHED_AT = {
+    Outcome.MEETING_BOOKED: "meeting_booked_at",
+    Outcome.OPPORTUNITY: "opportunity_at",
+    Outcome.WON: "won_at",
+    Outcome.LOST: "lost_at",
+}
+REASONS = {Outcome.DISQUALIFIED: DISQUALIFY_REASONS, Outcome.LOST: LOST_REASONS}
+MAX_AMOUNT = Decimal("9999999999999999.99")  # what leads.amount (18 digits, 2 decimals) holds
+
+
+@dataclass(frozen=True)
+class StageChange:
+    """A lead reaching `stage`: from the card's outcome modal or from the CRM."""
+
+    stage: Outcome
+    at: datetime
+    amount: Decimal | None = None  # won (or an opportunity's expected amount)
+    currency: str | None = None  # ISO 4217; the policy's when an amount comes without one
+    reason: str | None = None  # disqualified: DISQUALIFY_REASONS; lost: LOST_REASONS
+    note: str | None = None
+
+
+def check(change: StageChange, lead_id: int | None = None) -> None:
+    """The change's own values, before any lead is looked at (InvalidInput)."""
+    choices = REASONS.get(change.stage)
+    if choices is None:
+        return
+    if change.stage is Outcome.DISQUALIFIED and not change.reason:
+        raise InvalidInput("error.reason_required", lead_id=lead_id)
+    if change.reason and change.reason not in choices:
+        raise InvalidInput("error.unknown_reason", reason=change.reason, choices=", ".join(choices))
+
+
+def is_repeat(lead: Lead, change: StageChange) -> bool:
+    """The lead already stands where `change` puts it, with the same values."""
+    return (
+        lead.status == change.stage
+        and (change.amount is None or lead.amount == change.amount)
+        and (change.currency is None or lead.currency == change.currency)
+        and (change.reason is None or change.reason in (lead.disqualify_reason, lead.lost_reason))
+        and (change.note is None or lead.outcome_note == change.note)
+    )
+
+
+def check_order(lead: Lead, change: StageChange) -> None:
+    """A CRM's update may skip stages, never go back, never leave a final stage."""
+    if lead.lead_status in FINAL_STATUSES:
+        raise StageConflict("error.stage_final", lead_id=lead.id, status=lead.status)
+    if RANK[LeadStatus(change.stage.value)] < RANK[lead.lead_status]:
+        raise StageConflict(
+            "error.stage_backwards", lead_id=lead.id, status=lead.status, stage=change.stage
+        )
+
+
+def apply(lead: Lead, change: StageChange, default_currency: str) -> dict[str, Any]:
+    """Move `lead` to the change's stage (its row locked by the caller); the timeline
+    event's detail."""
+    stage = change.stage
+    if lead.first_touch_at is None and stage in _REACHED_AT:
+        lead.first_touch_at = change.at  # a meeting, a deal or a lost deal: they talked
+    lead.status = LeadStatus(stage.value)
+    lead.outcome_at = change.at
+    if stage in _REACHED_AT:
+        setattr(lead, _REACHED_AT[stage], change.at)
+    if change.amount is not None:
+        lead.amount = change.amount
+        lead.currency = change.currency or lead.currency or default_currency
+    lead.disqualify_reason = change.reason if stage is Outcome.DISQUALIFIED else None
+    lead.lost_reason = change.reason if stage is Outcome.LOST else None
+    if change.note is not None or stage != lead.status:
+        lead.outcome_note = change.note
+    detail: dict[str, Any] = {"outcome": stage.value, "note": change.note}
+    if change.reason:
+        detail["reason"] = change.reason
+    if change.amount is not None:
+        detail["amount"] = str(change.amount)
+        detail["currency"] = lead.currency
+    return detail
+
+
+@dataclass(frozen=True)
+class StageResult:
+    lead_id: int
+    stage: str
+    duplicate: bool
+
+
+class StageUpdates:
+    """Stage updates from a CRM (`POST /leads/stage`), by Baton's id or the CRM's."""
+
+    def __init__(self, db: Database, policy: Policy, clock: Now) -> None:
+        self.db = db
+        self.policy = policy
+        self.now = clock
+
+    def update(
+        self,
+        change: StageChange,
+        *,
+        lead_id: int | None = None,
+        source: str | None = None,
+        external_id: str | None = None,
+        actor: str = "crm",
+    ) -> StageResult:
+        check(change, lead_id)
+        with self.db.transaction() as session:
+            lead = self._find(session, lead_id, source, external_id)
+            if is_repeat(lead, change):
+                return StageResult(lead.id, lead.status, duplicate=True)
+            check_order(lead, change)
+            detail = apply(lead, change, self.policy.currency)
+            sla.cancel_pending(session, lead.id, self.now())
+            record_event(
+                session,
+                "stage",
+                lead_id=lead.id,
+                route=lead.route,
+                actor=actor,
+                at=self.now(),
+                detail=detail,
+                times=LeadTimes.of(lead),
+            )
+            return StageResult(lead.id, lead.status, duplicate=False)
+
+    @staticmethod
+    def _find(
+        session: Session, lead_id: int | None, source: str | None, external_id: str | None
+    ) -> Lead:
+        query = select(Lead).with_for_update()
+        if lead_id is not None:
+            lead = session.scalar(query.where(Lead.id == lead_id))
+        else:
+            lead = session.scalar(
+                query.where(Lead.source == source, Lead.external_id == external_id)
+            )
+        if lead is None and lead_id is not None:
+            raise LeadNotFound(lead_id)
+        if lead is None:
+            raise ExternalLeadNotFound(source or "", external_id or "")
+        return lead
