@@ -22,11 +22,21 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from bot.core.catalog import LOCALES, Locale, core, delivery, funnel, intake, sla, slack
+from bot.core.catalog import (
+    LOCALES,
+    Locale,
+    core,
+    delivery,
+    funnel,
+    intake,
+    reporting,
+    sla,
+    slack,
+)
 from bot.core.clock import utcnow
 
 CATALOG: dict[str, dict[Locale, str]] = {}
-for _area in (core, slack, funnel, intake, sla, delivery):
+for _area in (core, slack, funnel, reporting, intake, sla, delivery):
     _clash = CATALOG.keys() & _area.MESSAGES.keys()
     assert not _clash, f"message keys defined twice: {sorted(_clash)}"
     CATALOG.update(_area.MESSAGES)

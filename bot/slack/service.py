@@ -21,6 +21,7 @@ from bot.core.errors import AlreadyClaimed, DomainError, InvalidInput, InvalidTr
 from bot.core.i18n import t
 from bot.core.policy import Policy
 from bot.leads.funnel import MAX_AMOUNT
+from bot.leads.funnel_report import funnel_report, period_of
 from bot.leads.lifecycle import LeadService
 from bot.leads.reports import Reports
 from bot.leads.states import ALLOWED, DISQUALIFY_REASONS, LOST_REASONS, Action, Outcome
@@ -39,7 +40,8 @@ from bot.slack.render.status import (
 )
 from bot.slack.render.text import ago, one_line, who
 from bot.slack.senders import open_view
-from bot.slack.status_query import AUTO, QueryKind, parse_status_query
+from bot.slack.render.funnel_report import report_message
+from bot.slack.status_query import AUTO, QueryKind, ReportQuery, parse_status_query
 from bot.store import outbox, people
 from bot.store.database import Database
 from bot.store.outbox import Intent
@@ -154,6 +156,8 @@ class SlackService:
         query = parse_status_query(text)
         if query.kind is QueryKind.LANGUAGE:
             return self._language(user_id, str(query.value))
+        if query.kind is QueryKind.REPORT and query.report is not None:
+            return self._report(user_id, query.report)
         loc, tz = self.locale_for(user_id), self.tz
         if query.kind is QueryKind.SUMMARY:
             return summary_message(self.reports.summary(), locale=loc, tz=tz)
@@ -191,6 +195,20 @@ class SlackService:
                 return history_message(history, locale=loc, tz=tz)
         title = t("report.matches_title", loc, query=one_line(query.value, 200), n=len(leads))
         return list_message(title, leads, locale=loc, tz=tz)
+
+    def _report(self, user_id: str, asked: ReportQuery) -> Message:
+        """`/lead-status report …`: the funnel report, in the ack like every answer."""
+        loc = self.locale_for(user_id)
+        if asked.unknown is not None:
+            unknown = t("report.funnel.unknown", loc, word=one_line(asked.unknown, 40))
+            return notice_message(unknown, t("report.funnel.usage", loc))
+        now = self.leads.now()
+        period = period_of(asked.period, now, self.tz)
+        with self.db.read() as session:
+            report = funnel_report(
+                session, period, asked.by, now=now, currency=self.policy.currency
+            )
+        return report_message(report, locale=loc, tz=self.tz)
 
     def _language(self, user_id: str, wanted: str) -> Message:
         """`/lead-status lang [ja|en|auto]`: set, or show, the language Baton writes to

@@ -7,6 +7,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from bot.leads.funnel_report import DEFAULT_PERIOD, GroupBy, period_named
+
 _MAILTO = re.compile(r"^<mailto:([^|>]+)(?:\|[^>]*)?>$")
 _EMAIL = re.compile(r"^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+$")
 _LEAD_ID = re.compile(r"^#?(\d{1,12})$")
@@ -24,6 +26,7 @@ class QueryKind(enum.StrEnum):
     CAMPAIGN = "campaign"  # value: the campaign's name as typed
     HELP = "help"
     LANGUAGE = "language"  # value: "en", "ja", AUTO, "" (show it) or what was not understood
+    REPORT = "report"  # the funnel report: `report` holds what was asked
 
 
 # `/lead-status lang auto`: no choice of one's own, follow Slack's language again.
@@ -36,7 +39,16 @@ _WORDS = {
     QueryKind.RETURNED: ("returned", "差し戻し", "差戻し", "マーケティングへ差し戻し"),
     QueryKind.CAMPAIGN: ("campaign", "キャンペーン"),
     QueryKind.LANGUAGE: ("lang", "language", "言語", "表示言語"),
+    QueryKind.REPORT: ("report", "レポート", "実績"),
 }
+_GROUPS = {
+    GroupBy.CAMPAIGN: ("campaign", "キャンペーン"),
+    GroupBy.SOURCE: ("source", "ソース", "流入元"),
+    GroupBy.ROUTE: ("route", "ルート"),
+    GroupBy.SEGMENT: ("segment", "セグメント"),
+    GroupBy.REP: ("rep", "reps", "担当者", "営業"),
+}
+_CHART = ("chart", "グラフ")
 _LANGUAGES = {
     "ja": ("ja", "japanese", "日本語", "にほんご"),
     "en": ("en", "english", "英語", "えいご"),
@@ -45,9 +57,20 @@ _LANGUAGES = {
 
 
 @dataclass(frozen=True)
+class ReportQuery:
+    """`/lead-status report [period] [by GROUP] [chart]`; `unknown`: a word not understood."""
+
+    period: str = DEFAULT_PERIOD
+    by: GroupBy = GroupBy.CAMPAIGN
+    chart: bool = False
+    unknown: str | None = None
+
+
+@dataclass(frozen=True)
 class StatusQuery:
     kind: QueryKind
     value: str | int | None = None
+    report: ReportQuery | None = None
 
 
 def parse_status_query(text: str | None) -> StatusQuery:
@@ -63,6 +86,8 @@ def parse_status_query(text: str | None) -> StatusQuery:
         if folded in _WORDS[kind]:
             return StatusQuery(kind)
     first, _, rest = folded.partition(" ")
+    if first in _WORDS[QueryKind.REPORT]:
+        return StatusQuery(QueryKind.REPORT, report=_report(rest.split()))
     if first in _WORDS[QueryKind.LANGUAGE]:
         return StatusQuery(QueryKind.LANGUAGE, _language(rest))
     if first in _WORDS[QueryKind.CAMPAIGN]:
@@ -75,6 +100,27 @@ def parse_status_query(text: str | None) -> StatusQuery:
     if _EMAIL.match(words):
         return StatusQuery(QueryKind.EMAIL, words.lower())
     return StatusQuery(QueryKind.COMPANY, words)
+
+
+def _report(words: list[str]) -> ReportQuery:
+    """The words after `report`, in any order: a period (30d, 今月…), `by GROUP` or
+    「GROUP別」, `chart`/グラフ."""
+    period, by, chart = DEFAULT_PERIOD, GroupBy.CAMPAIGN, False
+    words = list(words)
+    while words:
+        word = words.pop(0)
+        if word in ("by", "ごと", "別") and words:
+            word = words.pop(0)
+        word = word.removesuffix("別").removesuffix("ごと")
+        if named := period_named(word):
+            period = named
+        elif group := next((g for g, names in _GROUPS.items() if word in names), None):
+            by = group
+        elif word in _CHART:
+            chart = True
+        else:
+            return ReportQuery(period, by, chart, unknown=word[:40])
+    return ReportQuery(period, by, chart)
 
 
 def _language(word: str) -> str:

@@ -1,0 +1,89 @@
+"""`/lead-status report`: the funnel report in the ack, in the asker's language."""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from typing import Any
+
+import pytest
+
+from bot.runtime import Runtime
+from tests.slack.conftest import HandOff
+from tests.slack.test_cards import text_of
+from tests.support.clock import FakeClock
+from tests.support.slack_api import SlackStandIn
+from tests.support.slack_app import SlackClientSim
+
+
+def ask(slack: SlackClientSim, text: str, user: str = "U0MKT1") -> tuple[str, dict[str, Any]]:
+    answer = slack.command("/lead-status", text, user=user)
+    assert answer.status_code == 200
+    body = json.loads(answer.data)
+    assert body["response_type"] == "ephemeral" and len(body["blocks"]) <= 50
+    return text_of(body["blocks"]), body
+
+
+@pytest.fixture
+def funnel(runtime: Runtime, hand_off: HandOff, clock: FakeClock) -> None:
+    """Three autumn-webinar leads and one from the expo, handed off today."""
+    leads = runtime.leads
+    a, b, c = (hand_off(campaign="秋ウェビナー", email=f"{n}@example.com") for n in "abc")
+    expo = hand_off(campaign="Expo", source="expo", email="e@example.com")
+    clock.advance(minutes=10)
+    leads.claim(a.id, "U0REP1")
+    leads.claim(b.id, "U0REP1")
+    leads.claim(expo.id, "U0REP2")
+    leads.set_outcome(a.id, "U0REP1", "won", amount=Decimal("1200000"))
+    leads.set_outcome(b.id, "U0REP1", "disqualified", reason="no_budget")
+    leads.set_outcome(expo.id, "U0REP2", "opportunity")
+    clock.advance(hours=1)
+    del c
+
+
+def test_by_campaign_in_english(
+    slack: SlackClientSim, funnel: None, slack_api: SlackStandIn
+) -> None:
+    shown, body = ask(slack, "report")
+    assert body["text"] == "Leads handed off the last 30 days, by campaign"
+    assert "*All leads*\nHanded off 4 · claimed within SLA 75%" in shown
+    assert "*秋ウェビナー*\nHanded off 3 · claimed within SLA 67%" in shown
+    assert "opportunities 1 (rate 33%) · won 1 (¥1,200,000)" in shown
+    assert "disqualified 1 (mostly No budget)" in shown
+    assert shown.index("秋ウェビナー") < shown.index("*Expo*")  # most handed off first
+    assert slack_api.calls() == []  # answered in the ack
+
+
+def test_in_japanese_by_source(slack: SlackClientSim, runtime: Runtime, funnel: None) -> None:
+    slack.command("/lead-status", "言語 日本語", user="U0MKT1")
+    shown, body = ask(slack, "レポート 先月 流入元別")
+    assert body["text"] == "先月に引き渡したリード（流入元別）"
+    assert "この期間に引き渡されたリードはありません。" in shown
+    shown, _ = ask(slack, "レポート 7日 流入元別")
+    assert "*web*\n引き渡し3件・期限内の担当決定67%" in shown
+    assert "受注1件（1,200,000円）" in shown and "対象外1件（主な理由：予算なし）" in shown
+
+
+def test_changes_against_the_period_before(
+    slack: SlackClientSim, funnel: None, clock: FakeClock, hand_off: HandOff
+) -> None:
+    shown, _ = ask(slack, "report 7d")
+    assert "*秋ウェビナー*\nHanded off 3 · " in shown  # nothing the week before: no change
+    clock.advance(days=7)
+    hand_off(campaign="秋ウェビナー", email="d@example.com")
+    clock.advance(minutes=1)
+    shown, _ = ask(slack, "report 7d")
+    assert "*秋ウェビナー*\nHanded off 1 ▼2 · claimed within SLA — · " in shown
+    assert "opportunities 0 ▼1 (rate 0% ▼33 pt) · won 0 ▼1" in shown
+    assert "*Expo*" not in shown  # no leads this week
+
+
+def test_an_unknown_word_gets_the_usage(slack: SlackClientSim, funnel: None) -> None:
+    shown, _ = ask(slack, "report by weekday")
+    assert shown.startswith("“weekday” is not a period or a grouping Baton knows.")
+    assert "`/lead-status report 90d by source`" in shown
+
+
+def test_by_rep_mentions_the_reps(slack: SlackClientSim, funnel: None) -> None:
+    shown, _ = ask(slack, "report by rep")
+    assert "*<@U0REP1>*" in shown and "*(unclaimed)*" in shown
