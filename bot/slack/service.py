@@ -27,6 +27,7 @@ from bot.leads.reports import Reports
 from bot.leads.states import ALLOWED, DISQUALIFY_REASONS, LOST_REASONS, Action, Outcome
 from bot.slack.ids import BlockId, InputId
 from bot.slack.render import Message
+from bot.slack.render.funnel_report import report_message
 from bot.slack.render.lead_lists import campaign_message, returned_message
 from bot.slack.render.outcome import LOST_PREFIX, NOTE_MAX, message_modal, outcome_modal
 from bot.slack.render.status import (
@@ -40,7 +41,6 @@ from bot.slack.render.status import (
 )
 from bot.slack.render.text import ago, one_line, who
 from bot.slack.senders import open_view
-from bot.slack.render.funnel_report import report_message
 from bot.slack.status_query import AUTO, QueryKind, ReportQuery, parse_status_query
 from bot.store import outbox, people
 from bot.store.database import Database
