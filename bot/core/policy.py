@@ -130,6 +130,10 @@ class Route(_Strict):
     # The language of what Baton posts in the route's channel (cards, thread replies,
     # flood lists); absent: the policy's. Messages to one person follow that person.
     locale: Literal["en", "ja"] | None = None
+    # Who hears why sales disqualified, returned or lost a lead that a system (webhook,
+    # CSV) handed off: user ids, role names or a channel id. Absent: nobody. A lead
+    # handed off in Slack tells the person who handed it off instead.
+    notify_marketing: list[str] | None = None
 
     _check_channel = field_validator("channel")(_check_channel_id)
 
@@ -269,6 +273,17 @@ class Policy(_Strict):
                         f'{where}.remind: "{target}" is neither a role ({", ".join(ROLE_NAMES)}), '
                         "a Slack user id like U0123ABCD nor a user group id like S0123ABCD"
                     )
+            for target in route.notify_marketing or []:
+                if not (
+                    target in ROLE_NAMES
+                    or _SLACK_USER.match(target)
+                    or _SLACK_CHANNEL.match(target)
+                ):
+                    raise ValueError(
+                        f'{where}.notify_marketing: "{target}" is neither a role '
+                        f"({', '.join(ROLE_NAMES)}), a Slack user id like U0123ABCD "
+                        "nor a channel id like C0123ABCD"
+                    )
         digest = self.digest
         if digest and digest.calendar and digest.calendar not in (ALWAYS, *self.calendars):
             known = ", ".join([ALWAYS, *self.calendars])
@@ -319,6 +334,11 @@ class Policy(_Strict):
         """Who the claim nudge mentions: the route's `remind` list, else the reps."""
         return self.members(route.remind if route.remind is not None else ["reps"])
 
+    def marketing_targets(self, route: Route | None) -> list[str]:
+        """Who hears about a system's lead that sales turned down: the route's
+        `notify_marketing` (user and channel ids), else nobody."""
+        return self.members(route.notify_marketing or []) if route is not None else []
+
     def members(self, targets: list[str]) -> list[str]:
         """User ids for a list of user ids and role names, in order, without repeats."""
         users: list[str] = []
@@ -338,6 +358,11 @@ class Policy(_Strict):
         return (
             not self.roles.marketers or user_id in self.roles.marketers or self.is_manager(user_id)
         )
+
+
+def is_slack_user(value: str | None) -> bool:
+    """A Slack user id (U…, W…), not one of Baton's own actors (`intake`, `import`…)."""
+    return bool(value and _SLACK_USER.match(value))
 
 
 # --- loading -----------------------------------------------------------------------

@@ -8,10 +8,12 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from bot.core.errors import InvalidInput, NotAllowed
 from bot.intake import modal
 from bot.intake.schema import field_problems, validate_lead
 from bot.leads.handoff import NoRoute
 from bot.leads.lifecycle import LeadService
+from bot.store.models import LeadStatus
 
 SLACK_SOURCE = "slack"
 
@@ -31,6 +33,18 @@ def open_handoff(leads: LeadService, user_id: str, locale: str, text: str = "") 
     if not policy.may_hand_off(user_id):
         return modal.not_allowed_view(locale)
     return modal.handoff_modal(policy, locale, initial=modal.initial_values(text))
+
+
+def handoff_again(leads: LeadService, user_id: str, locale: str, lead_id: int) -> dict[str, Any]:
+    """The form filled in with a lead sales returned, for someone who may hand off (else
+    a DomainError, told to them as a note). Submitted, it is a new hand-off like any
+    other: a new lead, and the returned one stays as it is."""
+    if not leads.policy.may_hand_off(user_id):
+        raise NotAllowed("intake.not_a_marketer")
+    lead = leads.get(lead_id)  # LeadNotFound for an id Baton never gave
+    if lead.lead_status is not LeadStatus.RETURNED:
+        raise InvalidInput("feedback.not_returned", lead_id=lead.id)
+    return modal.handoff_modal(leads.policy, locale, initial=modal.lead_values(lead))
 
 
 def submit_handoff(

@@ -77,6 +77,22 @@ def initial_values(text: str) -> dict[Field, str]:
     return {Field.NAME: text}
 
 
+def lead_values(lead: Lead) -> dict[Field, str]:
+    """A returned lead's data, to hand it off again with what sales asked for fixed."""
+    notes = (lead.extras or {}).get("notes")
+    given = {
+        Field.NAME: lead.name,
+        Field.EMAIL: lead.email,
+        Field.COMPANY: lead.company,
+        Field.TITLE: lead.title,
+        Field.SCORE: None if lead.score is None else f"{lead.score:g}",
+        Field.SEGMENT: lead.segment,
+        Field.REASON: lead.reason,
+        Field.NOTES: notes if isinstance(notes, str) else None,
+    }
+    return {field: value for field, value in given.items() if value}
+
+
 def handoff_modal(
     policy: Policy, locale: str, *, initial: Mapping[Field, str] | None = None
 ) -> dict[str, Any]:
@@ -102,10 +118,14 @@ def handoff_modal(
     segments = segment_choices(policy)
     segment_element: Any
     if segments:
+        options = [Option(value=s, text=s[:75]) for s in segments]
         segment_element = StaticSelectElement(
             action_id=ACTION_ID,
             placeholder=t("intake.modal.segment_pick", locale),
-            options=[Option(value=s, text=s[:75]) for s in segments],
+            options=options,
+            initial_option=next(
+                (o for o in options if o.value == initial.get(Field.SEGMENT)), None
+            ),
         )
     else:
         segment_element = text_input(Field.SEGMENT, 100)
@@ -140,6 +160,7 @@ def handoff_modal(
                 is_decimal_allowed=True,
                 min_value=SCORE_MIN,
                 max_value=SCORE_MAX,
+                initial_value=initial.get(Field.SCORE),
             ),
             optional=True,
         ),

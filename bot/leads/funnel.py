@@ -19,12 +19,14 @@ from sqlalchemy.orm import Session
 
 from bot.core.clock import Now
 from bot.core.errors import ExternalLeadNotFound, InvalidInput, LeadNotFound, StageConflict
-from bot.core.policy import Policy
+from bot.core.policy import Policy, is_slack_user
 from bot.leads import sla
 from bot.leads.states import DISQUALIFY_REASONS, LOST_REASONS, Outcome
 from bot.leads.timeline import LeadTimes, record_event
+from bot.store import outbox
 from bot.store.database import Database
 from bot.store.models import FINAL_STATUSES, Lead, LeadStatus
+from bot.store.outbox import Intent
 
 S = LeadStatus
 # How far along the funnel each status is; a move to a lower rank goes backwards.
@@ -120,6 +122,31 @@ def apply(lead: Lead, change: StageChange, default_currency: str) -> dict[str, A
     return detail
 
 
+# The ends marketing hears about, with the reason: the lead came back to them.
+TOLD_TO_MARKETING = frozenset({S.DISQUALIFIED, S.RETURNED, S.LOST})
+
+
+def tell_marketing(session: Session, policy: Policy, lead: Lead, actor: str, now: datetime) -> None:
+    """Queue, with the change, why sales turned the lead down, for whoever handed it off:
+    the marketer in Slack (`handed_off_by` is their user id), else the route's
+    `notify_marketing` (a webhook or CSV lead's `handed_off_by` is `intake`, `import`…).
+    Rendered when sent, from the lead as it then stands."""
+    if lead.lead_status not in TOLD_TO_MARKETING:
+        return
+    if is_slack_user(lead.handed_off_by):
+        targets = [lead.handed_off_by]
+    else:
+        targets = policy.marketing_targets(policy.route_of_lead(lead.route))
+    # Whoever turned it down knows why; a manager who handed off and closed a lead
+    # hears nothing from themselves.
+    messages = [
+        outbox.message(Intent.MARKETING_FEEDBACK, now, lead_id=lead.id, to=to, by=actor)
+        for to in targets
+        if to != actor
+    ]
+    outbox.queue(session, *messages)
+
+
 @dataclass(frozen=True)
 class StageResult:
     lead_id: int
@@ -162,6 +189,7 @@ class StageUpdates:
                 detail=detail,
                 times=LeadTimes.of(lead),
             )
+            tell_marketing(session, self.policy, lead, actor, self.now())
             return StageResult(lead.id, lead.status, duplicate=False)
 
     @staticmethod

@@ -210,12 +210,15 @@ class HandOffs:
                 select(Lead).where(Lead.source == data.source, Lead.external_id == data.external_id)
             )
         if data.email:
+            # A lead sales returned to marketing is handed off again on purpose (the
+            # "Hand off again" button): a new lead, not a re-send of the returned one.
             return session.scalar(
                 select(Lead)
                 .where(
                     Lead.source == data.source,
                     Lead.email == data.email.lower(),
                     Lead.created_at >= now - self.dedupe_window,
+                    Lead.status != LeadStatus.RETURNED,
                 )
                 .order_by(Lead.id)
                 .limit(1)

@@ -179,6 +179,7 @@ class LeadService:
             detail = funnel.apply(lead, change, self.policy.currency)
             sla.cancel_pending(session, lead_id, now)
             self._event(session, lead, "outcome", user_id, now, **detail)
+            funnel.tell_marketing(session, self.policy, lead, user_id, now)
             return lead
 
     def update_stage(self, change: funnel.StageChange, **lead: Any) -> funnel.StageResult:

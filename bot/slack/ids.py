@@ -22,6 +22,9 @@ class ActionId(enum.StrEnum):
     # A link to the lead's CRM record (a `url` button): Slack still sends
     # block_actions for it, which is acknowledged and does nothing else.
     OPEN_CRM = "lead_open_crm"
+    # On the DM telling marketing a lead was returned: the /handoff modal, filled in
+    # with the returned lead, to hand it off again as a new lead.
+    HANDOFF_AGAIN = "lead_handoff_again"
 
 
 class ViewId(enum.StrEnum):

@@ -20,6 +20,7 @@ from slack_sdk.errors import SlackApiError
 from bot.core.errors import AlreadyClaimed, DomainError, InvalidInput, InvalidTransition, NotAllowed
 from bot.core.i18n import t
 from bot.core.policy import Policy
+from bot.intake.manual import handoff_again
 from bot.leads.funnel import MAX_AMOUNT
 from bot.leads.funnel_report import funnel_report, period_of
 from bot.leads.lifecycle import LeadService
@@ -118,6 +119,11 @@ class SlackService:
             raise NotAllowed("error.outcome_forbidden", lead_id=lead.id)
         locale = self.locale_for(user_id)
         return outcome_modal(lead, locale=locale, tz=self.tz, currency=self.policy.currency)
+
+    def handoff_again_modal(self, value: str, user_id: str) -> dict[str, Any]:
+        """The /handoff modal filled in with a returned lead (a "Hand off again" click), if
+        this user may hand off (else a DomainError)."""
+        return handoff_again(self.leads, user_id, self.locale_for(user_id), lead_id(value))
 
     def open_modal(
         self, trigger_id: str, view: dict[str, Any], user_id: str, channel: str | None

@@ -106,4 +106,36 @@ MESSAGES: dict[str, dict[Locale, str]] = {
         "en": "Give the lead's id as a whole number, like 42.",
         "ja": "リードの id は 42 のような整数で指定してください。",
     },
+    # --- why a lead came back: the message to marketing, and handing it off again ---------
+    "feedback.title.disqualified": {
+        "en": "Sales disqualified this lead",
+        "ja": "営業がこのリードを対象外と判断しました",
+    },
+    "feedback.title.returned": {
+        "en": "Sales returned this lead to marketing",
+        "ja": "営業がこのリードをマーケティングへ差し戻しました",
+    },
+    "feedback.title.lost": {
+        "en": "This lead's deal was lost",
+        "ja": "このリードは失注となりました",
+    },
+    "feedback.company": {"en": "Company", "ja": "会社名"},
+    "feedback.reason": {"en": "Reason", "ja": "理由"},
+    "feedback.by": {"en": "By", "ja": "登録者"},
+    "feedback.by_crm": {"en": "the CRM", "ja": "CRM"},
+    "feedback.note": {"en": "Their note", "ja": "営業からのメモ"},
+    "feedback.card": {"en": "<{permalink}|Open the card>", "ja": "<{permalink}|カードを開く>"},
+    "feedback.card_channel": {
+        "en": "The card is in <#{channel}>",
+        "ja": "カードは <#{channel}>にあります",
+    },
+    "feedback.again_hint": {
+        "en": "Fix what sales asked for, then hand it off again: it becomes a new lead.",
+        "ja": "営業からの指摘を反映して、もう一度引き渡してください（新しいリードとして登録されます）。",
+    },
+    "feedback.again_button": {"en": "Hand off again", "ja": "もう一度引き渡す"},
+    "feedback.not_returned": {
+        "en": "Lead #{lead_id} was not returned to marketing, so it cannot be handed off again.",
+        "ja": "リード #{lead_id} はマーケティングへ差し戻されていないため、再度引き渡すことはできません。",
+    },
 }
