@@ -11,12 +11,15 @@ from pathlib import Path
 from pydantic import ValidationError
 from sqlalchemy.exc import OperationalError
 
+from bot.cli_common import EXIT_NOT_READY, EXIT_USAGE, schema_problem
 from bot.core import logs
 from bot.core.policy import PolicyError, load_policy
 from bot.core.settings import Settings
 from bot.demo.run import DemoOptions, run_demo
 from bot.intake.csv_import import ImportProblem, run_import
+from bot.leads.funnel_report import GroupBy
 from bot.leads.lifecycle import LeadService
+from bot.report_command import cmd_report, parse_day
 from bot.runtime import Runtime, build_runtime
 from bot.server import run_worker, serve_http
 from bot.slack_app import create_bolt_app
@@ -25,9 +28,6 @@ from bot.store import schema
 from bot.store.database import Database
 from bot.store.engine import make_engine
 from bot.web import create_web_app
-
-EXIT_USAGE = 2
-EXIT_NOT_READY = 3
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -130,6 +130,29 @@ def _parser() -> argparse.ArgumentParser:
     )
     imp.add_argument("--encoding", help="read the file in this encoding instead of detecting it")
     imp.set_defaults(run=cmd_import)
+
+    report = sub.add_parser(
+        "report",
+        help="the funnel report by campaign, source, route, segment or rep",
+        description="What became of the leads handed off in a period: handed off, claimed "
+        "within SLA, meetings, opportunities and their rate, won and amount, disqualified, "
+        "returned; for spreadsheets (CSV is UTF-8 with a BOM, for Excel).",
+    )
+    report.add_argument(
+        "--since",
+        default="30d",
+        help="a period ending now: 7d, 30d, 90d, this-month, "
+        "last-month, quarter or any Nd (default: 30d)",
+    )
+    report.add_argument("--from", dest="start", type=parse_day, help="first day (YYYY-MM-DD)")
+    report.add_argument("--to", dest="end", type=parse_day, help="last day, included (YYYY-MM-DD)")
+    report.add_argument(
+        "--by", choices=[g.value for g in GroupBy], default="campaign", help="one row per …"
+    )
+    report.add_argument("--format", choices=("table", "csv", "json"), default="table")
+    report.add_argument("--chart", type=Path, metavar="FILE.png", help="also draw a chart")
+    report.add_argument("--output", "-o", type=Path, help="write to this file, not stdout")
+    report.set_defaults(run=cmd_report)
     return parser
 
 
@@ -145,7 +168,7 @@ def _prepared_runtime(
     command: str, settings: Settings, problems: list[str] | None = None
 ) -> Runtime | int:
     """Check the database schema and the Slack settings, then build the runtime."""
-    not_ready = _schema_problem(command, settings)
+    not_ready = schema_problem(command, settings)
     if not_ready is not None:
         return not_ready
     policy = load_policy(settings.baton_config)
@@ -295,7 +318,7 @@ def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
     database: Database | None = None
     leads: LeadService | None = None
     if not args.dry_run:
-        problem = _schema_problem("import", settings)
+        problem = schema_problem("import", settings)
         if problem is not None:
             return problem
         database = Database(settings.database_url)
@@ -315,22 +338,6 @@ def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
     finally:
         if database is not None:
             database.dispose()
-
-
-def _schema_problem(command: str, settings: Settings) -> int | None:
-    """None when the database is ready; else say why and return the exit code."""
-    engine = make_engine(settings.database_url)
-    try:
-        schema.ensure_schema(engine)
-    except schema.SchemaNotReady as exc:
-        print(f"baton {command}: {exc}", file=sys.stderr)
-        return EXIT_NOT_READY
-    except OperationalError as exc:
-        print(f"baton {command}: cannot reach the database: {exc.orig}", file=sys.stderr)
-        return EXIT_NOT_READY
-    finally:
-        engine.dispose()
-    return None
 
 
 if __name__ == "__main__":

@@ -65,4 +65,16 @@ MESSAGES: dict[str, dict[Locale, str]] = {
         " [キャンペーン別｜流入元別｜ルート別｜セグメント別｜担当者別] [グラフ]`"
         "（例：`/lead-status レポート 90日 流入元別`）",
     },
+    # --- charts ---------------------------------------------------------------------------
+    "chart.funnel_title": {
+        "en": "Leads handed off and opportunity rate by {by}",
+        "ja": "{by}別の引き渡し件数と商談化率",
+    },
+    "chart.handed_off": {"en": "Leads handed off", "ja": "引き渡し件数"},
+    "chart.opportunity_rate": {"en": "Opportunity rate (%)", "ja": "商談化率（%）"},
+    "chart.sla_title": {
+        "en": "Claimed within the SLA, week by week",
+        "ja": "期限内に担当決定した割合（週別）",
+    },
+    "chart.sla_pct": {"en": "Claimed within SLA (%)", "ja": "期限内の担当決定（%）"},
 }
