@@ -63,6 +63,7 @@ def build_runtime(
         settings.baton_intake_token,
     )
     policy = policy or load_policy(settings.baton_config)
+    logs.register_secret(*(hook.secret for hook in policy.webhooks))
     db = Database(settings.database_url)
     pacer = Pacer(settings.baton_post_interval_seconds)
     foreground = Foreground()

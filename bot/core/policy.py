@@ -12,6 +12,7 @@ from datetime import date, time, timedelta
 from functools import cached_property
 from pathlib import Path
 from typing import Annotated, Any, Literal
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
@@ -213,6 +214,56 @@ class WeeklyReportPolicy(_Strict):
         return time(int(hours), int(minutes))
 
 
+# The timeline events a webhook may subscribe to (`record_event` kinds; `stage` is a
+# CRM's stage update, `outcome` a rep's).
+WEBHOOK_EVENTS = (
+    "handed_off",
+    "claimed",
+    "released",
+    "first_touch",
+    "outcome",
+    "stage",
+    "escalated",
+    "reassigned",
+)
+
+
+class WebhookPolicy(_Strict):
+    """Where Baton POSTs a lead's events as signed JSON (bot/delivery/webhooks.py)."""
+
+    url: str
+    events: list[str] = Field(min_length=1)
+    # The HMAC key of X-Baton-Signature, shared with the receiver (kept out of reprs).
+    secret: str = Field(repr=False)
+
+    @field_validator("url")
+    @classmethod
+    def _check_url(cls, value: str) -> str:
+        parts = urlsplit(value.strip())
+        if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+            raise ValueError(
+                f'"{value}" is not an http(s) URL like https://hooks.example.com/baton'
+            )
+        return value.strip()
+
+    @field_validator("events")
+    @classmethod
+    def _check_events(cls, value: list[str]) -> list[str]:
+        for event in value:
+            if event not in WEBHOOK_EVENTS:
+                raise ValueError(
+                    f"{_show(event)} is not an event Baton sends (one of {', '.join(WEBHOOK_EVENTS)})"
+                )
+        return value
+
+    @field_validator("secret")
+    @classmethod
+    def _check_secret(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("must not be empty: the receiver checks the signature with it")
+        return value
+
+
 class IntakePolicy(_Strict):
     # A lead without external_id counts as a re-send of one with the same source and
     # email handed off within this window.
@@ -232,6 +283,8 @@ class Policy(_Strict):
     # A channel's waiting cards go out as one flood list once posting them one by one
     # (about a second each) would hold the last back longer than this; null: never.
     digest_after: Duration | None = timedelta(minutes=2)
+    # Other systems told of each lead event they subscribe to, through the outbox.
+    webhooks: list[WebhookPolicy] = Field(default_factory=list)
 
     _check_tz = field_validator("timezone")(_timezone)
 

@@ -1,4 +1,5 @@
-"""Dead letters: messages Slack refused for a reason a person must fix.
+"""Dead letters: messages Slack (or a webhook's receiver) refused for a reason a person
+must fix.
 
 `problems(db)` groups them by cause and target, each with a sentence a manager can act
 on ("Baton cannot post to #sales: it is not in the channel — invite it with /invite
@@ -18,7 +19,7 @@ from sqlalchemy import select, update
 
 from bot.core.i18n import t
 from bot.core.policy import Policy
-from bot.delivery.failures import MESSAGE_ERRORS, Failure
+from bot.delivery.failures import MESSAGE_ERRORS, WEBHOOK_ERROR, Failure
 from bot.delivery.leases import in_slack_after
 from bot.store import outbox
 from bot.store.database import Database
@@ -59,12 +60,16 @@ def problem_key(error: str) -> str:
         return "delivery.problem.message"
     if error.startswith("no_sender:"):
         return "delivery.problem.no_sender"
+    if error.startswith(WEBHOOK_ERROR):
+        return "delivery.problem.webhook"
     return "delivery.problem.other"
 
 
 def _target(channel: str | None) -> str:
     if not channel:
         return "Slack"
+    if channel.startswith(("http://", "https://")):  # a webhook's receiver
+        return f"<{channel}>"
     return f"<@{channel}>" if channel[:1] in ("U", "W") else f"<#{channel}>"
 
 
@@ -208,9 +213,13 @@ def bury(
                     now,
                     to=manager,
                     lines=[
-                        {"key": "delivery.alert", "params": {}},
+                        {"key": _alert_key(failure), "params": {}},
                         {"key": problem.key, "params": problem.params()},
                         {"key": "delivery.retry_hint", "params": {}},
                     ],
                 ),
             )
+
+
+def _alert_key(failure: Failure) -> str:
+    return "delivery.webhook_alert" if failure.error.startswith(WEBHOOK_ERROR) else "delivery.alert"

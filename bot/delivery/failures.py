@@ -4,6 +4,8 @@ Slack answers in three ways that matter here: 429 with Retry-After (wait exactly
 long), a 5xx or no answer at all (back off with jitter and try again), and `ok: false`
 with an error code, which is either temporary or needs a person to fix something
 (invite Baton to the channel, reinstall the app). The last kind goes to dead letters.
+Webhook receivers' answers are classified where they are sent (bot/delivery/webhooks.py)
+and reach delivery as a `DeliveryFailed`.
 """
 
 from __future__ import annotations
@@ -93,6 +95,9 @@ BACKOFF_CAP_SECONDS = 300.0
 # An error code Baton does not know is retried this many times before it is a dead letter.
 MAX_UNKNOWN_FAILURES = 8
 DEFAULT_RETRY_AFTER = 1.0
+# How the failures of a webhook's receiver begin (bot/delivery/webhooks.py):
+# "webhook_http_400", "webhook_network".
+WEBHOOK_ERROR = "webhook_"
 
 
 class Verdict(enum.StrEnum):
@@ -110,31 +115,39 @@ class Failure:
     channel: str | None = None
     status: int | None = None
     retry_after: float | None = None
+    detail: str | None = None  # the start of a webhook receiver's answer
 
     def describe(self) -> str:
         where = " ".join(part for part in (self.method, self.channel) if part)
-        return f"{where}: {self.error}" if where else self.error
+        error = f"{self.error} ({self.detail})" if self.detail else self.error
+        return f"{where}: {error}" if where else error
 
     def as_record(self) -> dict[str, Any]:
-        return {
+        record = {
             "method": self.method,
             "channel": self.channel,
             "error": self.error,
             "status": self.status,
         }
+        return record | {"detail": self.detail} if self.detail else record
 
 
-class SlackCallFailed(Exception):
-    """A Slack call failed; carries the classified failure (raised by Baton's client)."""
+class DeliveryFailed(Exception):
+    """A send failed and whoever raised it already classified it (a Slack call through
+    Baton's client, a webhook receiver's answer): delivery takes the verdict as it is."""
 
     def __init__(self, failure: Failure) -> None:
         super().__init__(failure.describe())
         self.failure = failure
 
 
+class SlackCallFailed(DeliveryFailed):
+    """A Slack call failed; carries the classified failure (raised by Baton's client)."""
+
+
 def classify(exc: BaseException, method: str | None = None, channel: str | None = None) -> Failure:
     """The verdict on an exception raised by a Slack call."""
-    if isinstance(exc, SlackCallFailed):
+    if isinstance(exc, DeliveryFailed):
         return exc.failure
     if isinstance(exc, SlackApiError):
         response = exc.response

@@ -41,7 +41,7 @@ from slack_sdk import WebClient
 from bot.core import logs
 from bot.core.clock import Now, utcnow
 from bot.core.policy import Policy
-from bot.delivery import flood_list, notices, people  # noqa: F401  (people: its sender)
+from bot.delivery import flood_list, notices, people, webhooks  # noqa: F401  (their senders)
 from bot.delivery.attempt import Steps
 from bot.delivery.foreground import Foreground
 from bot.delivery.lane_queue import LaneItem, Lanes

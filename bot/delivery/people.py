@@ -1,15 +1,18 @@
-"""Asking Slack which language a person reads (`users.info` with `include_locale`).
+"""Asking Slack which language a person reads (`users.info` with `include_locale`), and
+their email (with the `users:read.email` scope), which outgoing webhooks tell a CRM.
 
 Two callers, one look-up: the outbox row `Intent.LOOK_UP_PERSON`, queued when someone
 Baton has not met lately clicks or types (bot.store.people: no Slack call on the path
 a click waits for), and `reader_locale`, which the senders of messages to one person
 (DMs, App Home, receipts) call at send time, where a look-up costs nobody a wait, so
-even the first escalation DM to a manager is in the manager's language.
+even the first escalation DM to a manager is in the manager's language. The webhook
+sender reads a lead owner's email the same way (`owner_email`).
 """
 
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 
 from slack_sdk.errors import SlackApiError, SlackRequestError
 from sqlalchemy.orm import Session
@@ -24,11 +27,18 @@ from bot.store.outbox import Intent
 log = logging.getLogger(__name__)
 
 
-def _ask_slack(ctx: SendContext, user_id: str) -> str | None:
-    """The person's Slack locale; None when Slack will not say (no such user, or the
-    app lacks `users:read`: then everyone reads the policy's language until it is
-    reinstalled with that scope). A failure worth retrying (a rate limit, an outage) is
-    raised as it came, for the caller to retry or do without."""
+@dataclass(frozen=True)
+class SlackPerson:
+    locale: str | None = None
+    email: str | None = None  # only with the `users:read.email` scope
+
+
+def _ask_slack(ctx: SendContext, user_id: str) -> SlackPerson:
+    """The person's Slack locale and email; None for what Slack will not say (no such
+    user, or the app lacks `users:read`: then everyone reads the policy's language until
+    it is reinstalled with that scope; or `users:read.email`). A failure worth retrying
+    (a rate limit, an outage) is raised as it came, for the caller to retry or do
+    without."""
     try:
         answer = ctx.client.users_info(user=user_id, include_locale=True)
     except SlackApiError as exc:
@@ -36,21 +46,21 @@ def _ask_slack(ctx: SendContext, user_id: str) -> str | None:
         if failure.verdict in (Verdict.RATE_LIMITED, Verdict.TRANSIENT):
             raise
         log.warning("users.info for %s: %s; writing in the policy's language", user_id, failure)
-        return None
+        return SlackPerson()
     user = answer.get("user") or {}
-    return user.get("locale")
+    return SlackPerson(user.get("locale"), (user.get("profile") or {}).get("email") or None)
 
 
 @sender(Intent.LOOK_UP_PERSON)
 def look_up_person(row: OutboxMessage, ctx: SendContext) -> Sent:
     user_id = str(row.payload["user"])
-    slack_locale = _ask_slack(ctx, user_id)
+    person = _ask_slack(ctx, user_id)
     now = ctx.now
 
     def record(session: Session) -> None:
-        people.remember(session, user_id, slack_locale, now)
+        people.remember(session, user_id, person.locale, now, person.email)
 
-    return Sent(result={"user": user_id, "locale": slack_locale}, record=record)
+    return Sent(result={"user": user_id, "locale": person.locale}, record=record)
 
 
 def reader_locale(ctx: SendContext, user_id: str) -> str:
@@ -60,11 +70,29 @@ def reader_locale(ctx: SendContext, user_id: str) -> str:
     known = people.reader(ctx.db, user_id, ctx.policy.locale, ctx.now)
     if not known.stale or known.source == "chosen":
         return known.locale
+    person = _ask_now(ctx, user_id)
+    if person is None:
+        return known.locale
+    return people.locale_from_slack(person.locale) or known.locale
+
+
+def owner_email(ctx: SendContext, user_id: str) -> str | None:
+    """`user_id`'s email for a webhook's body, asking Slack first if what Baton knows is
+    older than a day (as `reader_locale` does); None when Slack will not say."""
+    known = people.email_of(ctx.db, user_id, ctx.now)
+    if not known.stale:
+        return known.email
+    person = _ask_now(ctx, user_id)
+    return known.email if person is None else person.email
+
+
+def _ask_now(ctx: SendContext, user_id: str) -> SlackPerson | None:
+    """Ask Slack and record the answer; None when it did not answer (asked again later)."""
     try:
-        slack_locale = _ask_slack(ctx, user_id)
+        person = _ask_slack(ctx, user_id)
     except (SlackApiError, SlackRequestError, NotReady, OSError) as exc:
         log.info("users.info for %s not answered (%s); asking again later", user_id, exc)
-        return known.locale
+        return None
     with ctx.db.transaction() as session:
-        people.remember(session, user_id, slack_locale, ctx.now)
-    return people.locale_from_slack(slack_locale) or known.locale
+        people.remember(session, user_id, person.locale, ctx.now, person.email)
+    return person

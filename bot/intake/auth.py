@@ -8,15 +8,32 @@ than the tolerance; within it, a replay is only a duplicate (answered 200).
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-TIMESTAMP_HEADER = "X-Baton-Timestamp"
-SIGNATURE_HEADER = "X-Baton-Signature"
+# The scheme is shared with outgoing webhooks, which sign the same way.
+from bot.core.signing import (
+    SIGNATURE_HEADER,
+    SIGNATURE_VERSION,
+    TIMESTAMP_HEADER,
+    signature,
+    signed_headers,
+)
+
+__all__ = [
+    "SIGNATURE_HEADER",
+    "SIGNATURE_VERSION",
+    "TIMESTAMP_HEADER",
+    "TOLERANCE_SECONDS",
+    "AuthFailure",
+    "IntakeCredentials",
+    "authenticate",
+    "signature",
+    "signed_headers",
+]
+
 TOLERANCE_SECONDS = 300
-SIGNATURE_VERSION = "v1"
 
 
 class Headers(Protocol):
@@ -41,17 +58,6 @@ class AuthFailure(Exception):
 
     key: str
     params: dict[str, Any] = field(default_factory=dict)
-
-
-def signature(secret: str, timestamp: str | int, body: bytes) -> str:
-    """The X-Baton-Signature value for `body` sent at `timestamp`."""
-    message = f"{SIGNATURE_VERSION}:{timestamp}:".encode() + body
-    digest = hmac.new(secret.encode(), message, hashlib.sha256).hexdigest()
-    return f"{SIGNATURE_VERSION}={digest}"
-
-
-def signed_headers(secret: str, body: bytes, timestamp: int) -> dict[str, str]:
-    return {TIMESTAMP_HEADER: str(timestamp), SIGNATURE_HEADER: signature(secret, timestamp, body)}
 
 
 def authenticate(headers: Headers, body: bytes, credentials: IntakeCredentials, now: float) -> str:

@@ -23,7 +23,7 @@ from bot.core.clock import Now
 from bot.core.errors import DomainError
 from bot.core.policy import Policy, Route
 from bot.leads import sla
-from bot.leads.timeline import Announce, record_event
+from bot.leads.timeline import Announce, record_event, subscribe_webhooks
 from bot.store import outbox
 from bot.store.database import Database
 from bot.store.models import LEADS_TABLE, Clock, Lead, LeadStatus, search_key
@@ -83,6 +83,10 @@ class HandOffs:
         self.policy = policy
         self.now = now
         self.dedupe_window = dedupe_window
+        # Every process that changes leads builds its LeadService, and with it this
+        # (`baton serve`, `worker`, `import`, the demo): from here on the events its
+        # transactions write are queued for the policy's webhooks.
+        subscribe_webhooks(db, policy)
 
     def hand_off(
         self,

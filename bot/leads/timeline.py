@@ -6,7 +6,10 @@ Every change to a lead writes its event in the transaction that makes the change
   every path that changes a lead (Slack, intake, the CLI, the scheduler) is counted
   once and a rolled-back change never is;
 - queues what Slack must show of it: the card re-rendered and the event as a reply in
-  the card's thread (`Announce`).
+  the card's thread (`Announce`);
+- queues one POST per policy webhook subscribed to its kind (`Intent.WEBHOOK`, sent by
+  bot/delivery/webhooks.py). The webhooks reach this code, which is handed only a
+  session, on the database's sessions (`subscribe_webhooks`).
 
 Core INSERTs, not ORM objects: nothing reads an event back in its own transaction, and
 the unit of work's flush cost more than the rest of a click's database work.
@@ -24,8 +27,9 @@ from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
 from bot.core import metrics
+from bot.core.policy import Policy, WebhookPolicy
 from bot.store import outbox
-from bot.store.database import after_commit, insert_at_commit
+from bot.store.database import Database, after_commit, insert_at_commit
 from bot.store.models import LEAD_EVENTS_TABLE, Lead
 from bot.store.outbox import Intent
 
@@ -33,6 +37,8 @@ _INSERT = insert(LEAD_EVENTS_TABLE).returning(LEAD_EVENTS_TABLE.c.id)
 # Each event's own after-commit key: every event counts once, however many a transaction
 # writes.
 _METRIC_KEYS = itertools.count()
+# The policy's webhooks, in `session.info` of every session of a subscribed database.
+_WEBHOOKS = "baton.webhooks"
 
 
 class Announce(enum.Enum):
@@ -88,8 +94,40 @@ def record_event(
         outbox.queue(
             session, outbox.message(Intent.THREAD_EVENT, at, lead_id=lead_id, event_id=event_id)
         )
+    _queue_webhooks(session, kind, lead_id, event_id, at, at_commit=at_commit)
     moments = vars(times or LeadTimes())
     counted = (kind, route, dict(detail))
     key = f"metrics.event.{next(_METRIC_KEYS)}"
     after_commit(session, key, lambda _db: metrics.observe_event(*counted, **moments))
     return event_id
+
+
+def subscribe_webhooks(db: Database, policy: Policy) -> None:
+    """Make `record_event` queue each event for the webhooks of `policy` subscribed to its
+    kind, in every transaction of `db` from now on (the last policy given wins)."""
+    db.share(_WEBHOOKS, tuple(policy.webhooks))
+
+
+def _queue_webhooks(
+    session: Session,
+    kind: str,
+    lead_id: int,
+    event_id: int | None,
+    at: datetime,
+    *,
+    at_commit: bool,
+) -> None:
+    hooks: tuple[WebhookPolicy, ...] = session.info.get(_WEBHOOKS, ())
+    # No lead_id on the row: a lead's rows go out in order, so a receiver that is down
+    # would hold back the lead's Slack messages behind its retries. The row names the
+    # lead in its payload instead, and the webhook by index and url (the policy may have
+    # changed by the time it is sent). An event held to the commit has no id yet: its
+    # sender finds it by lead and kind (only `handed_off` is written that way, once a lead).
+    rows = [
+        outbox.message(
+            Intent.WEBHOOK, at, event_id=event_id, lead=lead_id, event=kind, webhook=i, url=hook.url
+        )
+        for i, hook in enumerate(hooks)
+        if kind in hook.events
+    ]
+    outbox.queue(session, *rows, at_commit=at_commit)

@@ -282,7 +282,8 @@ class Workspace:
 
     def _user(self, user_id: str) -> dict[str, Any]:
         name, real = user_id.lower(), f"User {user_id}"
-        profile = {"real_name": real, "display_name": name}
+        # Slack tells profile.email to an app with the users:read.email scope.
+        profile = {"real_name": real, "display_name": name, "email": f"{name}@example.com"}
         user = {"id": user_id, "name": name, "real_name": real, "profile": profile}
         return user | _USER_DEFAULTS | {"locale": self.locale} | self.users.get(user_id, {})
 

@@ -17,6 +17,7 @@
 - `Database.together(work)`: `work(session)` in a write transaction shared with the
   work other threads ask for at the same moment (bot.store.batching); the same hooks.
 - `Database.read_one(statement, params)`: one row of one statement, without a session.
+- `Database.share(key, value)`: a value every session carries in its `info`.
 """
 
 from __future__ import annotations
@@ -88,8 +89,10 @@ class Database:
             if self.dialect == "sqlite"
             else self.engine
         )
-        self._reader = sessionmaker(self.engine, expire_on_commit=False)
-        self._writer = sessionmaker(writer, expire_on_commit=False)
+        # Copied into every new session's `info` (see `share`).
+        self._shared: dict[str, Any] = {}
+        self._reader = sessionmaker(self.engine, expire_on_commit=False, info=self._shared)
+        self._writer = sessionmaker(writer, expire_on_commit=False, info=self._shared)
         self._group = GroupCommit(self.transaction)
         self._listeners: dict[str, list[Callable[[Any], None]]] = {}
         # SQLite has one writer at a time. Threads of this process wait for it here, in
@@ -110,6 +113,12 @@ class Database:
     def tell(self, topic: str, value: Any = None) -> None:
         for listener in self._listeners.get(topic, ()):
             listener(value)
+
+    def share(self, key: str, value: Any) -> None:
+        """Give every session opened from now on `value` as `session.info[key]`: for what
+        code that holds only a session needs to know of the process (the policy's
+        webhooks, for bot.leads.timeline), without this layer knowing what it is."""
+        self._shared[key] = value
 
     # --- sessions ---------------------------------------------------------------------
 

@@ -354,13 +354,17 @@ class JobRun(Base):
 class Person(Base):
     """What Baton knows of a Slack user, so messages addressed to one person are in their
     language: the locale Slack reports (`users.info` with `include_locale`), kept for a
-    day (bot/store/people.py), and the one they chose with `/lead-status lang`."""
+    day (bot/store/people.py), and the one they chose with `/lead-status lang`; and the
+    email Slack reports with it."""
 
     __tablename__ = "people"
 
     user_id: Mapped[str] = mapped_column(String(40), primary_key=True)
     slack_locale: Mapped[str | None] = mapped_column(String(20))  # e.g. "ja-JP"
     chosen_locale: Mapped[str | None] = mapped_column(String(5))  # "en" | "ja"; None: Slack's
+    # Slack's profile.email (with the users:read.email scope), looked up with the locale:
+    # what outgoing webhooks tell a CRM of a lead's owner.
+    email: Mapped[str | None] = mapped_column(String(320))
     checked_at: Mapped[datetime | None]  # when Slack last answered about them
     asked_at: Mapped[datetime | None]  # when a look-up was last queued
 

@@ -33,6 +33,8 @@ class Intent(enum.StrEnum):
     HOME_PUBLISH = "home.publish"  # re-render a user's App Home: {user}
     NOTICE = "notice.post"  # a catalog message to a channel or person (delivery alerts)
     LOOK_UP_PERSON = "person.look_up"  # ask Slack a user's locale: {user} (bot.store.people)
+    # a lead's timeline event POSTed to a policy webhook: {event_id, lead, event, webhook, url}
+    WEBHOOK = "webhook.post"
     # why sales disqualified, returned or lost a lead, to marketing: {to (user or channel), by}
     MARKETING_FEEDBACK = "marketing.feedback"
 

@@ -6,7 +6,8 @@ no Slack call may sit on the path a click waits for (Slack wants its answer with
 3 s). So the answer is kept in the `people` table for a day: a person Baton has not
 met yet, or met more than a day ago, is answered in what Baton knows (at first the
 policy's language) and a look-up is queued in the outbox (`Intent.LOOK_UP_PERSON`);
-the sender that runs it (bot/delivery/people.py) records Slack's answer here.
+the sender that runs it (bot/delivery/people.py) records Slack's answer here, with the
+person's email (`users:read.email`), which outgoing webhooks tell a CRM.
 """
 
 from __future__ import annotations
@@ -91,9 +92,37 @@ def ask(session: Session, user_id: str, now: datetime) -> None:
     outbox.queue(session, outbox.message(Intent.LOOK_UP_PERSON, now, user=user_id))
 
 
-def remember(session: Session, user_id: str, slack_locale: str | None, now: datetime) -> None:
-    """Record Slack's answer (None: Slack could not say; asked again after the lifetime)."""
-    _upsert(session, {"user_id": user_id, "slack_locale": slack_locale, "checked_at": now})
+def remember(
+    session: Session,
+    user_id: str,
+    slack_locale: str | None,
+    now: datetime,
+    email: str | None = None,
+) -> None:
+    """Record Slack's answer (None: Slack could not say, or, for the email, the app lacks
+    `users:read.email`; asked again after the lifetime)."""
+    _upsert(
+        session,
+        {"user_id": user_id, "slack_locale": slack_locale, "email": email, "checked_at": now},
+    )
+
+
+@dataclass(frozen=True)
+class KnownEmail:
+    email: str | None
+    stale: bool  # Slack's answer is missing or older than LOOKUP_LIFETIME
+
+
+_READ_EMAIL = select(Person.email, Person.checked_at).where(Person.user_id == bindparam("user_id"))
+
+
+def email_of(db: Database, user_id: str, now: datetime) -> KnownEmail:
+    """The email Slack last gave for `user_id`, and whether to ask again."""
+    row = db.read_one(_READ_EMAIL, {"user_id": user_id})
+    if row is None:
+        return KnownEmail(None, stale=True)
+    stale = row.checked_at is None or now - row.checked_at >= LOOKUP_LIFETIME
+    return KnownEmail(row.email, stale=stale)
 
 
 def choose(session: Session, user_id: str, locale: Locale | None) -> None:

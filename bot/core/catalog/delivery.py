@@ -1,4 +1,5 @@
-"""Messages about delivery to Slack: dead letters and what to fix, and lead flood lists."""
+"""Messages about delivery to Slack and to webhooks: dead letters and what to fix, and lead
+flood lists."""
 
 from bot.core.catalog import Locale
 
@@ -44,6 +45,10 @@ MESSAGES: dict[str, dict[Locale, str]] = {
         "en": "Baton cannot deliver messages to {target}: Slack answered {error}.",
         "ja": "Baton が {target}にメッセージを届けられません（Slack の応答：{error}）。",
     },
+    "delivery.problem.webhook": {
+        "en": "The webhook receiver at {target} refused Baton's lead events ({error}) — fix the receiver, or that webhook's url or secret in baton.yml.",
+        "ja": "Webhook の送信先 {target}が Baton のリードのイベントを受け付けませんでした（{error}）。受信側の設定か、baton.yml のその Webhook の url・secret を修正してください。",
+    },
     "delivery.problem.count": {
         "en": "({count} {count:message|messages} waiting)",
         "ja": "（未送信：{count}件）",
@@ -55,6 +60,10 @@ MESSAGES: dict[str, dict[Locale, str]] = {
     "delivery.alert": {
         "en": ":warning: Baton could not deliver a message to Slack.",
         "ja": ":warning: Baton から Slack へのメッセージを送信できませんでした。",
+    },
+    "delivery.webhook_alert": {
+        "en": ":warning: Baton could not deliver a lead event to a webhook.",
+        "ja": ":warning: Baton から Webhook へリードのイベントを送信できませんでした。",
     },
     # --- digest: many leads at once in one channel ------------------------------------
     "digest.header": {
