@@ -70,7 +70,7 @@ class HealthCheck:
             if figures.dead:
                 warnings.append(
                     f"{figures.dead} {'message' if figures.dead == 1 else 'messages'} could not "
-                    "be delivered to Slack; see "
+                    "be delivered (to Slack or a webhook); see "
                     "/lead-status, fix the cause, then run `baton retry-failed`"
                 )
         for name in ("delivery", "scheduler"):
