@@ -7,6 +7,7 @@ from bench.scenarios import (  # noqa: F401
     claim_http,
     deadlines,
     demo,
+    funnel_report,
     intake,
     lead_status,
 )
@@ -20,6 +21,7 @@ ORDER = (
     "escalation",
     "deadlines",
     "lead_status",
+    "funnel_report",
     "burst",
     "demo",
 )

@@ -272,6 +272,8 @@ MESSAGES: dict[str, dict[Locale, str]] = {
             "`/lead-status mine` — your open leads\n"
             "`/lead-status overdue` — every overdue lead and how late it is\n"
             "`/lead-status returned` — leads returned to marketing, with the rep's note\n"
+            "`/lead-status report 90d by source` — the funnel report (periods 7d, 30d, 90d, "
+            "this-month, last-month, quarter; by campaign, source, route, segment or rep)\n"
             "`/lead-status lang ja` or `lang en` — the language Baton writes to you in"
         ),
         "ja": (
@@ -284,6 +286,8 @@ MESSAGES: dict[str, dict[Locale, str]] = {
             "`/lead-status mine` — ご自身が担当中のリード\n"
             "`/lead-status overdue` — 期限を過ぎたリードと超過時間\n"
             "`/lead-status 差し戻し` — マーケティングへ差し戻しのリードと担当者のメモ\n"
+            "`/lead-status レポート 90日 流入元別` — 引き渡したリードの成果（期間：7日・30日・90日・"
+            "今月・先月・四半期、集計：キャンペーン別・流入元別・ルート別・セグメント別・担当者別）\n"
             "`/lead-status 言語 英語` または `言語 日本語` — Baton がご自身に表示する言語"
         ),
     },
