@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import io
 from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import date
 
 import matplotlib
 
@@ -21,17 +19,11 @@ import matplotlib_fontja  # noqa: F401  (registers IPAex Gothic as the font)
 from matplotlib.figure import Figure
 
 from bot.core.i18n import t
-from bot.leads.funnel_report import FunnelReport, GroupBy
+from bot.leads.funnel_report import FunnelReport, GroupBy, WeekAttainment
 
 MAX_BARS = 12  # more would not be legible; the table lists them all
 _VOLUME = "#457b9d"
 _RATE = "#e63946"
-
-
-@dataclass(frozen=True)
-class WeekAttainment:
-    week_of: date
-    claimed_in_sla_pct: int | None
 
 
 def funnel_chart(

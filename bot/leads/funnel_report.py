@@ -269,6 +269,38 @@ def _top_reasons(
     return top
 
 
+@dataclass(frozen=True)
+class WeekAttainment:
+    """Of the leads handed off in the week starting `week_of` (a Monday), the share
+    claimed within the SLA (of those whose claim clock is decided)."""
+
+    week_of: date
+    claimed_in_sla_pct: int | None
+
+
+def weekly_attainment(
+    session: Session, now: datetime, tz: ZoneInfo, weeks: int = 8
+) -> list[WeekAttainment]:
+    """The last `weeks` weeks, oldest first, the current one included (one query per week,
+    each on the created_at index)."""
+    monday = now.astimezone(tz).date() - timedelta(days=now.astimezone(tz).weekday())
+    found = []
+    for back in range(weeks - 1, -1, -1):
+        start = monday - timedelta(weeks=back)
+        window = and_(
+            Lead.created_at >= _midnight(start, tz),
+            Lead.created_at < _midnight(start + timedelta(weeks=1), tz),
+        )
+        met, decided = session.execute(
+            select(
+                _sum_if(Lead.claimed_at.is_not(None) & (Lead.claimed_at <= Lead.claim_due_at)),
+                _sum_if(Lead.claimed_at.is_not(None) | (Lead.claim_due_at < now)),
+            ).where(window)
+        ).one()
+        found.append(WeekAttainment(start, _pct(int(met or 0), int(decided or 0))))
+    return found
+
+
 def _total(rows: Iterable[FunnelRow]) -> FunnelRow:
     """All groups together. Medians and top reasons do not add up: the total has none."""
     rows = list(rows)

@@ -214,7 +214,14 @@ class SlackService:
             report = funnel_report(
                 session, period, asked.by, now=now, currency=self.policy.currency
             )
-        return report_message(report, locale=loc, tz=self.tz)
+        note = None
+        if asked.chart:
+            # Drawn and uploaded by delivery (a second of work and three Slack calls): the
+            # acknowledgement cannot wait for it.
+            chart = outbox.message(Intent.CHART, now, to=user_id, period=asked.period, by=asked.by)
+            self.db.together(lambda session: outbox.queue(session, chart, at_commit=True))
+            note = t("report.funnel.chart_coming", loc)
+        return report_message(report, locale=loc, tz=self.tz, note=note)
 
     def _language(self, user_id: str, wanted: str) -> Message:
         """`/lead-status lang [ja|en|auto]`: set, or show, the language Baton writes to

@@ -19,6 +19,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from bot.delivery.people import reader_locale
 from bot.delivery.registry import SendContext, Sent, sender
@@ -28,6 +29,7 @@ from bot.leads.weekly_report import weekly_report
 from bot.slack.render import Message
 from bot.slack.render import escalation as render
 from bot.slack.render import weekly_report as render_weekly_report
+from bot.store import outbox
 from bot.store.models import DueWork, Lead, OutboxMessage, SlackMessage
 from bot.store.outbox import Intent
 
@@ -143,4 +145,21 @@ def send_weekly_report(row: OutboxMessage, ctx: SendContext) -> Sent:
     message = render_weekly_report.digest(
         report, ctx.policy.locale, ctx.policy.weekly_report_timezone()
     )
-    return Sent(post(ctx, message, channel=spec.channel))
+    posted = post(ctx, message, channel=spec.channel)
+    now = ctx.now
+
+    def record(session: Session) -> None:
+        # The week's chart follows the report into the channel: leads and 商談化率 by
+        # campaign, and the last 8 weeks' SLA attainment (bot/slack/report_senders.py).
+        chart = outbox.message(
+            Intent.CHART,
+            now,
+            to=spec.channel,
+            start=row.payload["start"],
+            end=row.payload["end"],
+            period="week",
+            weeks=True,
+        )
+        outbox.queue(session, chart)
+
+    return Sent(posted, record=record)

@@ -95,6 +95,7 @@ class SlackStandIn:
             daemon=True,
         )
         self._thread.start()
+        self._workspace.base = self.base
         return self
 
     def stop(self) -> None:
@@ -343,6 +344,16 @@ class SlackStandIn:
                 self.held.append(call)
             self._record(call)
             return reply
+
+    def _handle_upload(self, file_id: str, data: bytes, at: float) -> Reply:
+        """The bytes of a file, posted to the URL files.getUploadURLExternal handed out."""
+        with self._cond:
+            status, text = self._workspace.files.receive(file_id, data)
+            if status != 200:
+                self.violations.append(f"upload to an unknown file id {file_id}")
+            args = {"file_id": file_id, "bytes": len(data)}
+            self._record(Call("upload", args, at, status, None, None, file_id))
+            return text_reply(status, text)
 
     def _handle_response_url(self, name: str, args: dict[str, Any], at: float) -> Reply:
         with self._cond:

@@ -19,7 +19,9 @@ if TYPE_CHECKING:
 Answer = dict[str, Any]
 
 # Slack's form encoding carries these structured arguments as JSON strings.
-_JSON_ARGS = frozenset({"blocks", "attachments", "view", "metadata", "unfurls", "user_auth_blocks"})
+_JSON_ARGS = frozenset(
+    {"blocks", "attachments", "view", "metadata", "unfurls", "user_auth_blocks", "files"}
+)
 # A held answer is given anyway after this long, so a forgotten release() cannot hang a
 # run for good (pytest's own timeout is 300 s).
 HOLD_LIMIT_SECONDS = 240.0
@@ -100,6 +102,9 @@ class Handler(BaseHTTPRequestHandler):
             # complete call, so neither does the stand-in.
             self.close_connection = True
             return
+        if parts.path.startswith("/upload/"):  # a file's bytes, not form fields
+            self._answer(owner._handle_upload(parts.path[len("/upload/") :], raw, at))
+            return
         ctype = (self.headers.get("Content-Type") or "").split(";")[0].strip().lower()
         bad: str | None = None
         if raw and ctype == "application/json":
@@ -128,6 +133,9 @@ class Handler(BaseHTTPRequestHandler):
             owner._not_an_endpoint(f"{self.command} {parts.path}: not a Slack endpoint")
             reply = text_reply(404, "not found")
 
+        self._answer(reply)
+
+    def _answer(self, reply: Reply) -> None:
         try:
             self.send_response(reply.status)
             self.send_header("Content-Type", reply.content_type)

@@ -11,6 +11,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+from bot.slack_standin.files import Files, shared_file
 from bot.slack_standin.wire import Answer, truthy
 
 BOT_USER_ID = "UBATONBOT"
@@ -55,6 +56,8 @@ class Workspace:
         self.homes: dict[str, dict[str, Any]] = {}  # user -> their App Home view
         # trigger id -> the user whose click made it (views.open and views.push need one)
         self.triggers: dict[str, str] = {}
+        self.files = Files()
+        self.base = ""  # the stand-in's own address, for the upload URLs it hands out
         self._listeners: list[Callable[[Change], None]] = []
         self._last_ts = 0
         self._view_ids = itertools.count(1)
@@ -74,6 +77,10 @@ class Workspace:
             return dict(_AUTH_TEST)
         if method in ("chat.postMessage", "chat.update"):
             return self._post(method, args, channel)
+        if method == "files.getUploadURLExternal":
+            return self.files.upload_url(self.base, args)
+        if method == "files.completeUploadExternal":
+            return self._share_files(args)
         if method in ("conversations.history", "conversations.replies"):
             # Reading needs the conversation's id: Slack does not take a user id for
             # their DM here (a post to a user id answers with the DM's id; so does
@@ -230,6 +237,25 @@ class Workspace:
         answer = {"ok": True, "channel": channel, "ts": ts, "message": message}
         if method == "chat.update":
             answer["text"] = message["text"]
+        return answer
+
+    def _share_files(self, args: dict[str, Any]) -> Answer:
+        """Complete an upload; with a channel_id, share it there as a message of its own."""
+        answer, uploads = self.files.complete(args)
+        channel = str(args.get("channel_id") or "")
+        if not answer.get("ok") or not channel:
+            return answer
+        if is_user(channel):
+            return dict(_CHANNEL_NOT_FOUND)  # a DM is named by its id (conversations.open)
+        message: dict[str, Any] = {"type": "message", "user": BOT_USER_ID, "bot_id": BOT_ID}
+        message |= {"ts": self.next_ts(), "text": str(args.get("initial_comment") or "")}
+        message["files"] = [shared_file(u) for u in uploads]
+        if args.get("thread_ts"):
+            message["thread_ts"] = str(args["thread_ts"])
+        self.messages.setdefault(channel, []).append(message)
+        for upload in uploads:
+            upload.shared_in.append(channel)
+        self.notify(kind="message", conversation=channel, ts=message["ts"])
         return answer
 
     def _history(self, channel: str, args: dict[str, Any]) -> Answer:

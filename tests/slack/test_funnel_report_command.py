@@ -13,7 +13,7 @@ from tests.slack.conftest import HandOff
 from tests.slack.test_cards import text_of
 from tests.support.clock import FakeClock
 from tests.support.slack_api import SlackStandIn
-from tests.support.slack_app import SlackClientSim
+from tests.support.slack_app import SlackClientSim, drain
 
 
 def ask(slack: SlackClientSim, text: str, user: str = "U0MKT1") -> tuple[str, dict[str, Any]]:
@@ -45,7 +45,7 @@ def test_by_campaign_in_english(
     slack: SlackClientSim, funnel: None, slack_api: SlackStandIn
 ) -> None:
     shown, body = ask(slack, "report")
-    assert body["text"] == "Leads handed off the last 30 days, by campaign"
+    assert body["text"] == "Leads handed off in the last 30 days, by campaign"
     assert "*All leads*\nHanded off 4 · claimed within SLA 75%" in shown
     assert "*秋ウェビナー*\nHanded off 3 · claimed within SLA 67%" in shown
     assert "opportunities 1 (rate 33%) · won 1 (¥1,200,000)" in shown
@@ -87,3 +87,33 @@ def test_an_unknown_word_gets_the_usage(slack: SlackClientSim, funnel: None) -> 
 def test_by_rep_mentions_the_reps(slack: SlackClientSim, funnel: None) -> None:
     shown, _ = ask(slack, "report by rep")
     assert "*<@U0REP1>*" in shown and "*(unclaimed)*" in shown
+
+
+def test_chart_comes_as_a_file_in_a_dm_in_the_askers_language(
+    slack: SlackClientSim, runtime: Runtime, funnel: None, slack_api: SlackStandIn
+) -> None:
+    slack_api.users["U0MKT1"] = {"locale": "ja-JP"}
+    shown, _ = ask(slack, "report 90d by source chart")
+    assert "The chart is on its way to you in a direct message from Baton." in shown
+    assert slack_api.calls() == []  # nothing drawn or sent while Slack waits for the ack
+    drain(runtime)
+    [shared] = slack_api.successful_calls("files.completeUploadExternal")
+    assert shared.args["channel_id"] == "DU0MKT1"
+    assert shared.args["initial_comment"].startswith("直近90日に引き渡したリード（流入元別）（")
+    with slack_api.locked() as workspace:
+        [file] = workspace.files.uploads.values()
+        assert file.data is not None and file.data.startswith(b"\x89PNG")
+    [message] = [m for m in slack_api.messages("DU0MKT1") if m.get("files")]
+    assert message["files"][0]["name"] == "baton-funnel.png"
+
+
+def test_a_chart_slack_refuses_is_retried(
+    slack: SlackClientSim, runtime: Runtime, funnel: None, slack_api: SlackStandIn, clock: FakeClock
+) -> None:
+    slack_api.fail("files.completeUploadExternal", status=503)
+    ask(slack, "report chart")
+    drain(runtime)
+    assert not slack_api.successful_calls("files.completeUploadExternal")
+    clock.advance(minutes=5)
+    drain(runtime)
+    assert len(slack_api.successful_calls("files.completeUploadExternal")) == 1

@@ -266,6 +266,16 @@ def test_the_weekly_digest_is_posted_to_the_marketing_channel(
     text = json.dumps(digest.args["blocks"])
     assert "*enterprise*: 1 handed off" in text
     assert "Claimed on time: 100% (1 of 1)" in text and "Median time to claim: 5 min" in text
+    # The week's chart follows, as a file shared in the channel: a real PNG.
+    [upload] = slack_api.successful_calls("files.getUploadURLExternal")
+    assert upload.args["filename"] == "baton-funnel.png"
+    [shared] = slack_api.successful_calls("files.completeUploadExternal")
+    assert shared.args["channel_id"] == "C0MARKETING"
+    assert shared.args["initial_comment"].startswith("Leads handed off in the week, by campaign")
+    with slack_api.locked() as workspace:
+        [file] = workspace.files.uploads.values()
+        assert file.data is not None and file.data.startswith(b"\x89PNG")
+        assert file.shared_in == ["C0MARKETING"]
 
 
 # --- in the card's thread --------------------------------------------------------------

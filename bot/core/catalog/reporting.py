@@ -8,7 +8,8 @@ MESSAGES: dict[str, dict[Locale, str]] = {
     "report.by.route": {"en": "route", "ja": "ルート"},
     "report.by.segment": {"en": "segment", "ja": "セグメント"},
     "report.by.rep": {"en": "rep", "ja": "担当者"},
-    "report.period.days": {"en": "the last {days} days", "ja": "直近{days}日"},
+    "report.period.days": {"en": "in the last {days} days", "ja": "直近{days}日"},
+    "report.period.week": {"en": "in the week", "ja": "この1週間"},
     "report.period.this-month": {"en": "this month", "ja": "今月"},
     "report.period.last-month": {"en": "last month", "ja": "先月"},
     "report.period.quarter": {"en": "this quarter", "ja": "今四半期"},
@@ -77,4 +78,13 @@ MESSAGES: dict[str, dict[Locale, str]] = {
         "ja": "期限内に担当決定した割合（週別）",
     },
     "chart.sla_pct": {"en": "Claimed within SLA (%)", "ja": "期限内の担当決定（%）"},
+    "chart.alt": {
+        "en": "Chart of leads handed off and the opportunity rate by {by}",
+        "ja": "{by}別の引き渡し件数と商談化率のグラフ",
+    },
+    "report.funnel.chart_coming": {
+        "en": "The chart is on its way to you in a direct message from Baton.",
+        "ja": "グラフは Baton からの DM でお送りします。",
+    },
+    "report.funnel.chart_comment": {"en": "{title} ({dates})", "ja": "{title}（{dates}）"},
 }

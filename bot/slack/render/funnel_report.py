@@ -30,7 +30,7 @@ def period_text(period: Period, locale: str) -> str:
     name = period.name
     if name.endswith("d") and name[:-1].isdigit():
         return t("report.period.days", locale, days=int(name[:-1]))
-    if name in ("this-month", "last-month", "quarter"):
+    if name in ("this-month", "last-month", "quarter", "week"):
         return t(f"report.period.{name}", locale)
     return name
 
@@ -41,7 +41,10 @@ def dates_text(period: Period, tz: ZoneInfo, locale: str) -> str:
     return t("report.period.range", locale, start=start, end=end)
 
 
-def report_message(report: FunnelReport, *, locale: str, tz: ZoneInfo) -> Message:
+def report_message(
+    report: FunnelReport, *, locale: str, tz: ZoneInfo, note: str | None = None
+) -> Message:
+    """The report; `note`, a line said at the end (the chart on its way)."""
     by = t(f"report.by.{report.by}", locale)
     title = t("report.funnel.title", locale, period=period_text(report.period, locale), by=by)
     blocks: list[Block] = [
@@ -58,6 +61,8 @@ def report_message(report: FunnelReport, *, locale: str, tz: ZoneInfo) -> Messag
     ]
     if not report.rows:
         blocks.append(_section(t("report.funnel.empty", locale)))
+        if note:
+            blocks.append(ContextBlock(elements=[MarkdownTextObject(text=note)]))
         return Message(text=title, blocks=to_dicts(blocks))
     total = t("report.funnel.total", locale)
     blocks.append(_section(group_text(total, report.total, report.previous_total, report, locale)))
@@ -69,6 +74,8 @@ def report_message(report: FunnelReport, *, locale: str, tz: ZoneInfo) -> Messag
     if hidden > 0:
         more = t("report.funnel.more", locale, n=hidden)
         blocks.append(ContextBlock(elements=[MarkdownTextObject(text=more)]))
+    if note:
+        blocks.append(ContextBlock(elements=[MarkdownTextObject(text=note)]))
     return Message(text=title, blocks=to_dicts(blocks))
 
 

@@ -15,6 +15,8 @@ from bot.slack_standin.wire import present, short
 SPEC_ENV = "SLACK_API_SPEC"
 # Slack's own description, kept in the repository (see its README.md).
 DEFAULT_SPEC = Path(__file__).resolve().parents[1] / "slack_api_spec" / "slack_web_openapi_v2.json"
+# Methods Slack added after that description, beside it (see its README.md).
+NEWER_METHODS = "newer_methods.json"
 
 
 @dataclass(frozen=True)
@@ -51,6 +53,10 @@ def load_spec(path: Path | None = None) -> dict[str, SpecMethod]:
                     ),
                     needs_token=any(p["name"] == "token" and p.get("required") for p in params),
                 )
+            newer = path.with_name(NEWER_METHODS)
+            if newer.is_file():
+                for name, method in json.loads(newer.read_text("utf-8"))["methods"].items():
+                    methods[name] = SpecMethod(frozenset(method["required"]), needs_token=True)
             _spec_cache[path] = methods
         return _spec_cache[path]
 
