@@ -36,7 +36,9 @@ from bot.core.errors import (
     StageConflict,
 )
 from bot.core.i18n import t
+from bot.intake.formats import BATON, FormatProblem
 from bot.intake.schema import field_problems
+from bot.intake.stage_formats import STAGE_FORMATS
 from bot.leads.funnel import MAX_AMOUNT, StageChange
 from bot.leads.lifecycle import LeadService
 from bot.leads.states import Outcome
@@ -88,14 +90,22 @@ def receive(
     body: dict[str, Any], fmt: str, leads: LeadService, locale: str
 ) -> tuple[dict[str, Any], int]:
     """The answer's JSON and status for an authenticated body."""
-    if fmt != "baton":
-        given = fmt[:40]
-        message = t("intake.stage.unknown_format", locale, given=given)
+    origin: dict[str, str] = {}
+    if fmt in STAGE_FORMATS:
+        try:
+            body, origin = STAGE_FORMATS[fmt](body)
+        except FormatProblem as problem:
+            message = t(problem.key, locale, **problem.params)
+            error = t("intake.http.invalid", locale, count=1)
+            return {"error": error, "fields": {problem.where: message}}, 400
+    elif fmt != BATON:
+        message = t("intake.stage.unknown_format", locale, given=fmt[:40])
         return {"error": message, "fields": {"format": message}}, 400
     try:
         update = StageBody.model_validate(body)
     except ValidationError as exc:
-        fields = _problems(exc, locale)
+        # Name the sender's own field (HubSpot's `amount`, Salesforce's `Amount`).
+        fields = {origin.get(k, k): v for k, v in _problems(exc, locale).items()}
         return {"error": t("intake.http.invalid", locale, count=len(fields)), "fields": fields}, 400
     now = leads.now()
     if update.at is not None and update.at > now + CLOCK_SKEW:

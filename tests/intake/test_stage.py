@@ -162,3 +162,79 @@ def test_the_card_and_thread_show_the_deal(
     with runtime.db.read() as session:
         kinds = session.scalars(select(LeadEvent.kind).where(LeadEvent.lead_id == lead_id)).all()
     assert kinds[-1] == "stage"
+
+
+# --- as CRMs send them ----------------------------------------------------------------
+
+
+def test_a_hubspot_deal_webhook_closed_won(
+    http: FlaskClient, runtime: Runtime, lead_id: int
+) -> None:
+    """A deal workflow's "Send a webhook", all properties in HubSpot's own shape; the
+    lead is the deal's contact, handed off from HubSpot as contact 701."""
+    body = {
+        "objectId": 9001,
+        "properties": {
+            "dealstage": {"value": "closedwon"},
+            "amount": {"value": "1200000"},
+            "deal_currency_code": {"value": "JPY"},
+            "hs_is_closed_won": {"value": "true"},
+        },
+        "associations": {"associatedContactIds": [701]},
+    }
+    answer = stage(http, body, query="?format=hubspot")
+    assert (answer.status_code, answer.json) == (200, {"id": lead_id, "stage": "won"})
+    assert lead(runtime, lead_id).amount == Decimal("1200000")
+
+
+def test_a_hubspot_customized_body_and_its_stage_names(
+    http: FlaskClient, runtime: Runtime, lead_id: int
+) -> None:
+    body = {"contact_id": "701", "dealstage": "appointmentscheduled"}
+    assert stage(http, body, query="?format=hubspot").json["stage"] == "meeting_booked"  # type: ignore[index]
+    body = {"contact_id": "701", "dealstage": "closedlost", "closed_lost_reason": "Budget cut"}
+    assert stage(http, body, query="?format=hubspot").json["stage"] == "lost"  # type: ignore[index]
+    assert lead(runtime, lead_id).outcome_note == "Budget cut"
+
+
+@pytest.mark.parametrize(
+    ("body", "field", "says"),
+    [
+        ({"dealstage": "closedwon"}, "contact_id", "Name the lead"),
+        ({"contact_id": "701", "dealstage": "12345678"}, "dealstage", "“12345678”"),
+        ({"contact_id": "701", "dealstage": "closedwon", "amount": "lots"}, "amount", "amount"),
+    ],
+)
+def test_hubspot_problems_name_hubspots_fields(
+    http: FlaskClient, lead_id: int, body: dict[str, Any], field: str, says: str
+) -> None:
+    answer = stage(http, body, query="?format=hubspot")
+    assert answer.status_code == 400
+    assert says in answer.json["fields"][field], answer.json  # type: ignore[index]
+
+
+def test_a_salesforce_opportunity_record(http: FlaskClient, runtime: Runtime, lead_id: int) -> None:
+    with runtime.db.transaction() as session:
+        session.get(Lead, lead_id).external_id = "00Q5g00000AbCdE"  # type: ignore[union-attr]
+        session.get(Lead, lead_id).source = "salesforce"  # type: ignore[union-attr]
+    open_deal = {
+        "attributes": {"type": "Opportunity"},
+        "Id": "0065g00000XyZ",
+        "StageName": "Proposal/Price Quote",
+        "IsClosed": False,
+        "IsWon": False,
+        "Amount": 800000,
+        "ConvertedLeadId": "00Q5g00000AbCdE",
+    }
+    assert stage(http, open_deal, query="?format=salesforce").json["stage"] == "opportunity"  # type: ignore[index]
+    won = {**open_deal, "StageName": "Closed Won", "IsClosed": True, "IsWon": True}
+    answer = stage(http, {"records": [won]}, query="?format=salesforce")
+    assert (answer.status_code, answer.json) == (200, {"id": lead_id, "stage": "won"})
+    assert lead(runtime, lead_id).amount == Decimal("800000")
+
+
+def test_salesforce_without_the_lead_and_an_unknown_format(http: FlaskClient, lead_id: int) -> None:
+    answer = stage(http, {"Id": "006", "IsWon": True}, query="?format=salesforce")
+    assert answer.status_code == 400 and "Lead__c" in answer.json["fields"]  # type: ignore[index]
+    answer = stage(http, {"id": lead_id, "stage": "won"}, query="?format=pipedrive")
+    assert answer.status_code == 400 and "format=hubspot" in answer.json["error"]  # type: ignore[index]

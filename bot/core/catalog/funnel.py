@@ -75,8 +75,28 @@ MESSAGES: dict[str, dict[Locale, str]] = {
     },
     # --- POST /leads/stage ----------------------------------------------------------------
     "intake.stage.unknown_format": {
-        "en": "format={given} is not known for stage updates; send Baton's own body.",
-        "ja": "ステージ更新では format={given} を利用できません。Baton の形式で送ってください。",
+        "en": "format={given} is not known for stage updates: use format=hubspot or "
+        "format=salesforce, or no format for Baton's own body.",
+        "ja": "ステージ更新では format={given} を利用できません。format=hubspot、"
+        "format=salesforce、または format なし（Baton の形式）で送ってください。",
+    },
+    "intake.stage.hubspot_stage": {
+        "en": "Deal stage “{given}” is not one Baton knows: send a stage of HubSpot's default "
+        "pipeline, or hs_is_closed_won / hs_is_closed for a closed deal.",
+        "ja": "取引ステージ「{given}」は Baton で扱えません。HubSpot の標準パイプラインのステージ、"
+        "または成約・失注時は hs_is_closed_won／hs_is_closed を送ってください。",
+    },
+    "intake.stage.hubspot_lead": {
+        "en": "Name the lead: send the deal's contact (contact_id, or the deal's associations) "
+        "or Baton's id (baton_lead_id).",
+        "ja": "リードを指定してください。取引のコンタクト（contact_id または associations）か、"
+        "Baton の id（baton_lead_id）を送ってください。",
+    },
+    "intake.stage.salesforce_lead": {
+        "en": "Name the lead: add the converted lead's Id (Lead__c, LeadId or ConvertedLeadId) "
+        "or Baton's id (Baton_Lead_Id__c) to the Opportunity you send.",
+        "ja": "リードを指定してください。送信する商談に、取引開始したリードの Id（Lead__c、LeadId、"
+        "ConvertedLeadId）か Baton の id（Baton_Lead_Id__c）を含めてください。",
     },
     "intake.stage.which_lead": {
         "en": "Name the lead: its id, or its source and external_id.",
