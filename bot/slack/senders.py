@@ -23,6 +23,7 @@ from bot.core.policy import Policy
 from bot.delivery.flood_list import PURPOSE as FLOOD_LIST  # one message listing many leads
 from bot.delivery.people import reader_locale
 from bot.delivery.registry import NotReady, SendContext, Sent, sender
+from bot.leads.funnel_report import DEFAULT_PERIOD, GroupBy, funnel_report, period_of
 from bot.leads.reports import Reports
 from bot.slack.render.card import lead_card
 from bot.slack.render.home import home_view
@@ -180,12 +181,21 @@ def post_ephemeral(row: OutboxMessage, ctx: SendContext) -> Sent:
 def publish_home(row: OutboxMessage, ctx: SendContext) -> Sent:
     user = str(row.payload["user"])
     reports = Reports(ctx.db, ctx.policy, clock=lambda: ctx.now)
+    funnel = None
+    if ctx.policy.is_manager(user) or user in ctx.policy.roles.marketers:
+        # Managers and marketers see what became of the month's leads, by campaign.
+        period = period_of(DEFAULT_PERIOD, ctx.now, timezone(ctx.policy))
+        with ctx.db.read() as session:
+            funnel = funnel_report(
+                session, period, GroupBy.CAMPAIGN, now=ctx.now, currency=ctx.policy.currency
+            )
     view = home_view(
         reports.open_leads_of(user),
         reports.summary(),
         locale=reader_locale(ctx, user),
         tz=timezone(ctx.policy),
         now=ctx.now,
+        funnel=funnel,
     )
     ctx.client.views_publish(user_id=user, view=view)
     return Sent(result={"user": user})

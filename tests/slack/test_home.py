@@ -44,6 +44,32 @@ def test_opening_home_publishes_the_viewers_leads_and_the_summary(
     assert "*Open and unclaimed*\n1" in shown and "*Claimed, awaiting first touch*\n2" in shown
 
 
+def test_managers_and_marketers_see_the_funnel_report_by_campaign(
+    slack: SlackClientSim,
+    runtime: Runtime,
+    slack_api: SlackStandIn,
+    hand_off: HandOff,
+    clock: FakeClock,
+) -> None:
+    won = hand_off(campaign="秋ウェビナー", email="a@example.com")
+    hand_off(campaign="秋ウェビナー", email="b@example.com")
+    runtime.leads.claim(won.id, "U0REP1")
+    runtime.leads.set_outcome(won.id, "U0REP1", "won")
+    clock.advance(minutes=1)
+    for user in ("U0MANAGER1", "U0MKT1", "U0REP1"):
+        slack.home_opened(user)
+    drain(runtime)
+    shown = {
+        c.args["user_id"]: text_of(c.args["view"]["blocks"])
+        for c in slack_api.calls("views.publish")
+    }
+    for user in ("U0MANAGER1", "U0MKT1"):
+        assert "Leads handed off in the last 30 days, by campaign" in shown[user]
+        assert "*秋ウェビナー*\nHanded off 2" in shown[user]
+        assert "opportunities 1 (rate 50%) · won 1" in shown[user]
+    assert "Leads handed off in the last 30 days" not in shown["U0REP1"]
+
+
 def test_home_without_leads(
     slack: SlackClientSim, runtime: Runtime, slack_api: SlackStandIn
 ) -> None:

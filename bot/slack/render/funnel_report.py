@@ -45,8 +45,20 @@ def report_message(
     report: FunnelReport, *, locale: str, tz: ZoneInfo, note: str | None = None
 ) -> Message:
     """The report; `note`, a line said at the end (the chart on its way)."""
+    blocks = funnel_blocks(report, locale=locale, tz=tz, limit=MAX_GROUPS)
+    if note:
+        blocks.append(ContextBlock(elements=[MarkdownTextObject(text=note)]))
+    return Message(text=title_of(report, locale), blocks=to_dicts(blocks))
+
+
+def title_of(report: FunnelReport, locale: str) -> str:
     by = t(f"report.by.{report.by}", locale)
-    title = t("report.funnel.title", locale, period=period_text(report.period, locale), by=by)
+    return t("report.funnel.title", locale, period=period_text(report.period, locale), by=by)
+
+
+def funnel_blocks(report: FunnelReport, *, locale: str, tz: ZoneInfo, limit: int) -> list[Block]:
+    """The title, the period's dates, the total and the `limit` biggest groups."""
+    title = title_of(report, locale)
     blocks: list[Block] = [
         HeaderBlock(text=one_line(title, HEADER_TEXT, mrkdwn=False)),
         ContextBlock(
@@ -61,22 +73,18 @@ def report_message(
     ]
     if not report.rows:
         blocks.append(_section(t("report.funnel.empty", locale)))
-        if note:
-            blocks.append(ContextBlock(elements=[MarkdownTextObject(text=note)]))
-        return Message(text=title, blocks=to_dicts(blocks))
+        return blocks
     total = t("report.funnel.total", locale)
     blocks.append(_section(group_text(total, report.total, report.previous_total, report, locale)))
     blocks.append(DividerBlock())
-    for row in report.rows[:MAX_GROUPS]:
+    for row in report.rows[:limit]:
         name = group_name(row, report.by, locale)
         blocks.append(_section(group_text(name, row, report.before(row), report, locale)))
-    hidden = len(report.rows) - MAX_GROUPS
+    hidden = len(report.rows) - limit
     if hidden > 0:
         more = t("report.funnel.more", locale, n=hidden)
         blocks.append(ContextBlock(elements=[MarkdownTextObject(text=more)]))
-    if note:
-        blocks.append(ContextBlock(elements=[MarkdownTextObject(text=note)]))
-    return Message(text=title, blocks=to_dicts(blocks))
+    return blocks
 
 
 def group_name(row: FunnelRow, by: GroupBy, locale: str) -> str:
