@@ -1,4 +1,5 @@
-"""The OpenAPI description of `/leads`, built from the pydantic model so it cannot drift."""
+"""The OpenAPI description of `/leads` and `/leads/stage`, built from the pydantic models
+so it cannot drift."""
 
 from __future__ import annotations
 
@@ -9,6 +10,8 @@ from typing import Any
 from bot.intake.auth import SIGNATURE_HEADER, TIMESTAMP_HEADER, TOLERANCE_SECONDS
 from bot.intake.formats import FORMATS
 from bot.intake.schema import LeadPayload
+from bot.intake.stage import StageBody
+from bot.intake.stage_formats import STAGE_FORMATS
 
 _MAX_BODY_KIB = 64
 
@@ -36,10 +39,65 @@ def _version() -> str:
         return "0"
 
 
+def _stage_operation() -> dict[str, Any]:
+    answer = {
+        "type": "object",
+        "required": ["id", "stage"],
+        "properties": {
+            "id": {"type": "integer"},
+            "stage": {"type": "string"},
+            "duplicate": {"const": True},
+        },
+    }
+    conflict = _error(
+        "The move goes backwards, or the lead is already won, lost, disqualified or returned."
+    )
+    conflict["content"]["application/json"]["schema"]["properties"]["stage"] = {
+        "type": "string",
+        "description": "Where the lead stands now.",
+    }
+    return {
+        "summary": "Move a lead along the funnel (from a CRM)",
+        "operationId": "updateStage",
+        "security": [{"signature": [], "timestamp": []}, {"bearer": []}],
+        "parameters": [
+            {
+                "name": "format",
+                "in": "query",
+                "required": False,
+                "description": "The body's shape: Baton's own, a HubSpot deal workflow "
+                "webhook, or a Salesforce Opportunity record.",
+                "schema": {"type": "string", "enum": ["baton", *STAGE_FORMATS], "default": "baton"},
+            }
+        ],
+        "requestBody": {
+            "required": True,
+            "description": f"At most {_MAX_BODY_KIB} KiB of UTF-8 JSON. Name the lead by `id`, "
+            "or by `source` and `external_id`.",
+            "content": {
+                "application/json": {"schema": {"$ref": "#/components/schemas/StageUpdate"}}
+            },
+        },
+        "responses": {
+            "200": {
+                "description": "Moved; or, with `duplicate`, already there with the same values.",
+                "content": {"application/json": {"schema": answer}},
+            },
+            "400": _error("A field is wrong.", with_fields=True),
+            "401": _error("Not authenticated: missing, wrong or stale."),
+            "404": _error("No such lead."),
+            "409": conflict,
+            "503": _error("Intake is not configured, or storage is unavailable."),
+        },
+    }
+
+
 @cache
 def openapi_document() -> dict[str, Any]:
     lead_schema = LeadPayload.model_json_schema(ref_template="#/components/schemas/{model}")
     defs = lead_schema.pop("$defs", {})
+    stage_schema = StageBody.model_json_schema(ref_template="#/components/schemas/{model}")
+    defs.update(stage_schema.pop("$defs", {}))
     return {
         "openapi": "3.1.0",
         "info": {
@@ -123,10 +181,11 @@ def openapi_document() -> dict[str, Any]:
                         "503": _error("Intake is not configured, or storage is unavailable."),
                     },
                 }
-            }
+            },
+            "/leads/stage": {"post": _stage_operation()},
         },
         "components": {
-            "schemas": {"Lead": lead_schema, **defs},
+            "schemas": {"Lead": lead_schema, "StageUpdate": stage_schema, **defs},
             "securitySchemes": {
                 "signature": {"type": "apiKey", "in": "header", "name": SIGNATURE_HEADER},
                 "timestamp": {"type": "apiKey", "in": "header", "name": TIMESTAMP_HEADER},

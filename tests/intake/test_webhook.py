@@ -11,6 +11,7 @@ from sqlalchemy import select
 from bot.core.policy import parse_policy
 from bot.core.settings import Settings
 from bot.intake.schema import LeadPayload
+from bot.intake.stage import StageBody
 from bot.runtime import build_runtime
 from bot.store.database import Database
 from bot.store.models import Lead, LeadEvent, OutboxMessage
@@ -199,6 +200,18 @@ def test_openapi_is_generated_from_the_model(http: FlaskClient) -> None:
     }
     [fmt] = [p for p in post["parameters"] if p["name"] == "format"]
     assert fmt["schema"]["enum"] == ["baton", "hubspot", "salesforce"]
+    stage = doc["paths"]["/leads/stage"]["post"]
+    assert set(stage["responses"]) >= {"200", "400", "401", "404", "409"}
+    body = doc["components"]["schemas"]["StageUpdate"]
+    assert body["additionalProperties"] is False
+    assert set(body["properties"]) == set(StageBody.model_fields)
+    assert set(body["properties"]["stage"]["enum"]) == {
+        "meeting_booked",
+        "opportunity",
+        "won",
+        "lost",
+        "disqualified",
+    }
 
 
 def test_get_on_leads_is_405_in_json(http: FlaskClient) -> None:
