@@ -1,6 +1,10 @@
 """The funnel report at scale: `/lead-status report 90d by campaign` over a million leads
 in 1,000 campaigns (quick: 20,000), and drawing its chart.
 
+With that many leads the answer comes from the report's snapshot, which the scheduler
+keeps fresh (bot/leads/funnel_cache.py): the snapshot is prepared first, as the first
+ask has it prepared, and its computing time is reported beside the answer's.
+
 The leads are the /lead-status scenario's half-year history (bench/scenarios/lead_status.py),
 each given one of 1,000 campaigns, so the 90-day period and the 90 days before it cover
 the whole table. Each question is a signed slash command through the app's real request
@@ -25,6 +29,7 @@ from bench.scenarios.lead_status import load_postgres, load_sqlite
 from bench.support import migrated_database, scratch_dir
 from bot.core.policy import parse_policy
 from bot.core.settings import Settings
+from bot.leads.funnel_cache import ReportCache
 from bot.leads.funnel_chart import WeekAttainment, funnel_chart
 from bot.leads.funnel_report import FunnelReport, FunnelRow, GroupBy, period_of
 from bot.runtime import build_runtime
@@ -37,6 +42,7 @@ from tests.support.slack_api import SlackStandIn
 from tests.support.slack_app import BOT_TOKEN, SIGNING_SECRET
 
 REPORT_P99_TARGET = 0.300
+SNAPSHOT_TARGET = 60.0
 CHART_TARGET = 1.0
 CAMPAIGNS = 1_000
 _SET_CAMPAIGN = "UPDATE leads SET campaign = 'Campaign ' || (id % 1000)"
@@ -83,6 +89,10 @@ def _ask(url: str, standin: SlackStandIn, kind: str, count: int, asks: int) -> l
     runtime = build_runtime(settings, policy=parse_policy(STANDARD))
     http = create_web_app(runtime, create_bolt_app(runtime)).test_client()
     samples: list[float] = []
+    cache = ReportCache(runtime.db, runtime.policy, clock=runtime.leads.now)
+    began = time.perf_counter()
+    cache.prepare(period_of("90d", runtime.leads.now(), ZoneInfo("Asia/Tokyo")), GroupBy.CAMPAIGN)
+    compute = time.perf_counter() - began
     try:
         for n in range(asks + 2):  # the first two warm the pool and the statement cache
             body = signing.slash_command_body("/lead-status", "report 90d", user="U0MKT1")
@@ -104,6 +114,7 @@ def _ask(url: str, standin: SlackStandIn, kind: str, count: int, asks: int) -> l
         "p50_ms": round(median(samples) * 1000, 1),
         "p99_ms": round(p99 * 1000, 1),
         "asks": len(samples),
+        "snapshot_compute_s": round(compute, 2),
     }
     return [
         Row(
@@ -114,7 +125,16 @@ def _ask(url: str, standin: SlackStandIn, kind: str, count: int, asks: int) -> l
             "p99 ≤ 300 ms",
             p99 <= REPORT_P99_TARGET,
             detail,
-        )
+        ),
+        Row(
+            f"report 90d by campaign computed for its snapshot, {count:,} leads, {kind}",
+            f"{compute:.2f} s",
+            "—",
+            "—",
+            "≤ 60 s (refreshed every 5 min)",
+            compute <= SNAPSHOT_TARGET,
+            detail,
+        ),
     ]
 
 

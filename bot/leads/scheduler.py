@@ -39,6 +39,8 @@ from sqlalchemy.orm import configure_mappers
 from bot.core.clock import Now, utcnow
 from bot.core.policy import Policy
 from bot.leads import due_work, weekly_report
+from bot.leads.funnel_cache import FRESH_FOR, ReportCache
+from bot.leads.funnel_report import PERIOD_WORDS, period_of
 from bot.leads.sla import NOTIFY_CHANNEL, PLANNED
 from bot.store.database import Database
 
@@ -48,6 +50,7 @@ WAKE_JOB = "baton.due_work.wake"
 SWEEP_JOB = "baton.due_work.sweep"
 WATCH_JOB = "baton.due_work.watch"
 WEEKLY_REPORT_JOB = "baton.digest.weekly"
+REPORTS_JOB = "baton.reports.refresh"
 
 SWEEP_EVERY = timedelta(seconds=30)
 WATCH_EVERY = timedelta(seconds=1)
@@ -142,6 +145,14 @@ class SlaScheduler:
                 coalesce=True,
                 misfire_grace_time=None,
             )
+        # Funnel reports asked for lately are kept ready (bot/leads/funnel_cache.py).
+        scheduler.add_job(
+            self.refresh_reports,
+            IntervalTrigger(seconds=FRESH_FOR.total_seconds(), timezone=UTC),
+            id=REPORTS_JOB,
+            replace_existing=True,
+            coalesce=True,
+        )
         if self.policy.digest is not None:
             spec = self.policy.digest
             scheduler.add_job(
@@ -360,6 +371,17 @@ class SlaScheduler:
         self.notice(at if at.tzinfo else at.replace(tzinfo=UTC))
 
     # --- the weekly report ---------------------------------------------------------------
+
+    def refresh_reports(self) -> int:
+        """Recompute the funnel reports asked for in the last day; how many."""
+        now = self.now()
+        tz = ZoneInfo(self.policy.timezone)
+        periods = {name: period_of(name, now, tz) for name in PERIOD_WORDS}
+        try:
+            return ReportCache(self.db, self.policy, self.now).refresh_asked(periods)
+        except Exception:  # the next run tries again; reports are never worth a crash
+            log.exception("could not refresh the funnel reports")
+            return 0
 
     def post_weekly_report(self) -> bool:
         """Queue this week's digest unless another process (or an earlier run) did."""

@@ -1,5 +1,6 @@
-"""The funnel report's chart as a file in Slack: for whoever asked
-`/lead-status report … chart`, and under the weekly report.
+"""The funnel report sent later than the ack: a report too big to compute while Slack
+waits (`Intent.REPORT`, as a DM), and its chart as a file (`Intent.CHART`), for whoever
+asked `/lead-status report … chart` and under the weekly report.
 
 A row of the outbox like every post (`Intent.CHART`), rendered when sent. Slack's
 external upload takes three calls (files.getUploadURLExternal, the bytes to the URL it
@@ -18,12 +19,27 @@ from zoneinfo import ZoneInfo
 from bot.core.i18n import t
 from bot.delivery.people import reader_locale
 from bot.delivery.registry import SendContext, Sent, sender
+from bot.leads.funnel_cache import ReportCache
 from bot.leads.funnel_report import GroupBy, Period, funnel_report, period_of, weekly_attainment
-from bot.slack.render.funnel_report import dates_text, period_text
+from bot.slack.render.funnel_report import dates_text, period_text, report_message
 from bot.store.models import OutboxMessage
 from bot.store.outbox import Intent
 
 FILENAME = "baton-funnel.png"
+
+
+@sender(Intent.REPORT)
+def send_report(row: OutboxMessage, ctx: SendContext) -> Sent:
+    """Compute a report that was too big to compute in the ack, keep its snapshot, and
+    send it to whoever asked."""
+    to = str(row.payload["to"])
+    tz = ZoneInfo(ctx.policy.timezone)
+    period = period_of(str(row.payload.get("period") or "30d"), ctx.now, tz)
+    by = GroupBy(row.payload.get("by", GroupBy.CAMPAIGN))
+    report = ReportCache(ctx.db, ctx.policy, clock=lambda: ctx.now).prepare(period, by)
+    message = report_message(report, locale=reader_locale(ctx, to), tz=tz)
+    answer = ctx.post_message(channel=to, text=message.text, blocks=message.blocks)
+    return Sent(result={"channel": answer["channel"], "ts": answer["ts"]})
 
 
 @sender(Intent.CHART)

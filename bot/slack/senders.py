@@ -23,7 +23,8 @@ from bot.core.policy import Policy
 from bot.delivery.flood_list import PURPOSE as FLOOD_LIST  # one message listing many leads
 from bot.delivery.people import reader_locale
 from bot.delivery.registry import NotReady, SendContext, Sent, sender
-from bot.leads.funnel_report import DEFAULT_PERIOD, GroupBy, funnel_report, period_of
+from bot.leads.funnel_cache import ReportCache
+from bot.leads.funnel_report import DEFAULT_PERIOD, GroupBy, period_of
 from bot.leads.reports import Reports
 from bot.slack.render.card import lead_card
 from bot.slack.render.home import home_view
@@ -184,11 +185,12 @@ def publish_home(row: OutboxMessage, ctx: SendContext) -> Sent:
     funnel = None
     if ctx.policy.is_manager(user) or user in ctx.policy.roles.marketers:
         # Managers and marketers see what became of the month's leads, by campaign.
+        # Kept ready like /lead-status report's (bot/leads/funnel_cache.py); prepared here
+        # if need be: a sender, not an acknowledgement, may take its time.
         period = period_of(DEFAULT_PERIOD, ctx.now, timezone(ctx.policy))
-        with ctx.db.read() as session:
-            funnel = funnel_report(
-                session, period, GroupBy.CAMPAIGN, now=ctx.now, currency=ctx.policy.currency
-            )
+        cache = ReportCache(ctx.db, ctx.policy, clock=lambda: ctx.now)
+        kept = cache.report(period, GroupBy.CAMPAIGN)
+        funnel = kept.report if kept is not None else cache.prepare(period, GroupBy.CAMPAIGN)
     view = home_view(
         reports.open_leads_of(user),
         reports.summary(),

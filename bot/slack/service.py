@@ -22,7 +22,8 @@ from bot.core.i18n import t
 from bot.core.policy import Policy
 from bot.intake.manual import handoff_again
 from bot.leads.funnel import MAX_AMOUNT
-from bot.leads.funnel_report import funnel_report, period_of
+from bot.leads.funnel_cache import ReportCache
+from bot.leads.funnel_report import period_of
 from bot.leads.lifecycle import LeadService
 from bot.leads.reports import Reports
 from bot.leads.states import ALLOWED, DISQUALIFY_REASONS, LOST_REASONS, Action, Outcome
@@ -40,7 +41,7 @@ from bot.slack.render.status import (
     overdue_message,
     summary_message,
 )
-from bot.slack.render.text import ago, one_line, who
+from bot.slack.render.text import ago, one_line, slack_date, who
 from bot.slack.senders import open_view
 from bot.slack.status_query import AUTO, QueryKind, ReportQuery, parse_status_query
 from bot.store import outbox, people
@@ -80,6 +81,7 @@ class SlackService:
         self.leads = leads
         self.client = client  # for the calls that cannot wait in the outbox (views.open)
         self.reports = Reports(db, policy, clock=leads.now)
+        self.report_cache = ReportCache(db, policy, clock=leads.now)
 
     def locale_for(self, user_id: str | None) -> str:
         """The language to answer `user_id` in: their choice, else their Slack language,
@@ -210,18 +212,30 @@ class SlackService:
             return notice_message(unknown, t("report.funnel.usage", loc))
         now = self.leads.now()
         period = period_of(asked.period, now, self.tz)
-        with self.db.read() as session:
-            report = funnel_report(
-                session, period, asked.by, now=now, currency=self.policy.currency
+        answer = self.report_cache.report(period, asked.by)
+        queued = []
+        if answer is None:
+            # Many leads and no snapshot yet: prepared off the acknowledgement path and
+            # sent as a DM (bot/slack/report_senders.py); from then on kept ready.
+            queued.append(
+                outbox.message(Intent.REPORT, now, to=user_id, period=asked.period, by=asked.by)
             )
-        note = None
         if asked.chart:
             # Drawn and uploaded by delivery (a second of work and three Slack calls): the
             # acknowledgement cannot wait for it.
-            chart = outbox.message(Intent.CHART, now, to=user_id, period=asked.period, by=asked.by)
-            self.db.together(lambda session: outbox.queue(session, chart, at_commit=True))
-            note = t("report.funnel.chart_coming", loc)
-        return report_message(report, locale=loc, tz=self.tz, note=note)
+            queued.append(
+                outbox.message(Intent.CHART, now, to=user_id, period=asked.period, by=asked.by)
+            )
+        if queued:
+            self.db.together(lambda session: outbox.queue(session, *queued, at_commit=True))
+        notes = [t("report.funnel.chart_coming", loc)] if asked.chart else []
+        if answer is None:
+            return notice_message(t("report.funnel.preparing", loc), *notes)
+        if answer.as_of is not None:
+            as_of = slack_date(answer.as_of, self.tz, locale=loc, now=now)
+            notes.insert(0, t("report.funnel.as_of", loc, at=as_of))
+        note = "\n".join(notes) or None
+        return report_message(answer.report, locale=loc, tz=self.tz, note=note)
 
     def _language(self, user_id: str, wanted: str) -> Message:
         """`/lead-status lang [ja|en|auto]`: set, or show, the language Baton writes to

@@ -369,6 +369,17 @@ class Person(Base):
     asked_at: Mapped[datetime | None]  # when a look-up was last queued
 
 
+class ReportSnapshot(Base):
+    """A funnel report as last computed, for answering at once (bot/leads/funnel_cache.py)."""
+
+    __tablename__ = "report_snapshots"
+
+    key: Mapped[str] = mapped_column(String(150), primary_key=True)  # period|by|currency
+    computed_at: Mapped[datetime]
+    asked_at: Mapped[datetime | None] = mapped_column(index=True)
+    body: Mapped[dict[str, Any]] = mapped_column(JSON)
+
+
 # The tables behind the mapped classes the busiest write paths use with Core statements
 # (plain INSERTs and UPDATEs, no ORM objects), typed as Table: `__table__` is typed as a
 # FromClause, which insert() and update() do not accept.
@@ -377,3 +388,4 @@ LEAD_EVENTS_TABLE = cast(Table, LeadEvent.__table__)
 DUE_WORK_TABLE = cast(Table, DueWork.__table__)
 OUTBOX_TABLE = cast(Table, OutboxMessage.__table__)
 PEOPLE_TABLE = cast(Table, Person.__table__)
+REPORT_SNAPSHOTS_TABLE = cast(Table, ReportSnapshot.__table__)

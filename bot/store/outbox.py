@@ -32,6 +32,7 @@ class Intent(enum.StrEnum):
     EPHEMERAL = "ephemeral.post"  # a note only one user sees: {user, channel?, text}
     HOME_PUBLISH = "home.publish"  # re-render a user's App Home: {user}
     NOTICE = "notice.post"  # a catalog message to a channel or person (delivery alerts)
+    REPORT = "report.send"  # a funnel report prepared off the ack path, as a DM: {to, period, by}
     CHART = "chart.upload"  # the funnel report's chart, as a file: {to, period | start/end, by}
     LOOK_UP_PERSON = "person.look_up"  # ask Slack a user's locale: {user} (bot.store.people)
     # a lead's timeline event POSTed to a policy webhook: {event_id, lead, event, webhook, url}

@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from bot.leads import funnel_cache
 from bot.runtime import Runtime
 from tests.slack.conftest import HandOff
 from tests.slack.test_cards import text_of
@@ -117,3 +118,32 @@ def test_a_chart_slack_refuses_is_retried(
     clock.advance(minutes=5)
     drain(runtime)
     assert len(slack_api.successful_calls("files.completeUploadExternal")) == 1
+
+
+@pytest.fixture
+def many_leads(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Treat three leads as "many": reports come from snapshots (bot/leads/funnel_cache)."""
+    monkeypatch.setattr(funnel_cache, "INLINE_LEADS", 2)
+
+
+def test_a_big_report_is_prepared_and_sent_then_kept_ready(
+    many_leads: None,
+    slack: SlackClientSim,
+    runtime: Runtime,
+    funnel: None,
+    slack_api: SlackStandIn,
+    clock: FakeClock,
+) -> None:
+    shown, _ = ask(slack, "report")
+    assert shown.startswith("Preparing this report: with this many leads it takes a moment.")
+    assert slack_api.calls() == []
+    drain(runtime)
+    [dm] = [
+        c for c in slack_api.successful_calls("chat.postMessage") if c.args["channel"] == "U0MKT1"
+    ]
+    assert dm.args["text"] == "Leads handed off in the last 30 days, by campaign"
+    assert "*秋ウェビナー*" in text_of(dm.args["blocks"])
+    clock.advance(minutes=2)
+    shown, _ = ask(slack, "report")  # now at once, from the snapshot, saying how old it is
+    assert "*秋ウェビナー*\nHanded off 3" in shown and "As of <!date^" in shown
+    assert runtime.scheduler.refresh_reports() == 1

@@ -87,4 +87,14 @@ MESSAGES: dict[str, dict[Locale, str]] = {
         "ja": "グラフは Baton からの DM でお送りします。",
     },
     "report.funnel.chart_comment": {"en": "{title} ({dates})", "ja": "{title}（{dates}）"},
+    "report.funnel.as_of": {
+        "en": "As of {at}: kept ready and refreshed every few minutes.",
+        "ja": "{at} 時点の集計です（数分ごとに更新しています）。",
+    },
+    "report.funnel.preparing": {
+        "en": "Preparing this report: with this many leads it takes a moment. Baton sends it "
+        "to you in a direct message, and keeps it ready from then on.",
+        "ja": "レポートを作成しています。リード件数が多いため少しお時間をいただきます。"
+        "完成したら Baton から DM でお送りし、以降はすぐにお答えできるよう準備しておきます。",
+    },
 }
