@@ -1,5 +1,6 @@
 """Intake throughput: signed `POST /leads` from 16 concurrent clients through `baton serve`,
-against `GET /healthz` (one `SELECT 1`) from as many clients on the same server."""
+against `GET /healthz` (one `SELECT 1`) from as many clients on the same server; then
+the CRM's stage updates (`POST /leads/stage`, each lead won) beside that intake rate."""
 
 from __future__ import annotations
 
@@ -48,7 +49,17 @@ def lead_request(i: int, run: str) -> bytes:
     return Request("POST", "/leads", body, headers).encode()
 
 
+def stage_request(i: int, run: str) -> bytes:
+    """A CRM telling Baton the lead it handed off as `{run}-{i}` was won."""
+    payload = {"source": "marketo", "external_id": f"{run}-{i}", "stage": "won", "amount": 1200000}
+    body = json.dumps(payload).encode()
+    headers = {"Content-Type": "application/json"}
+    headers |= signed_headers(INTAKE_SECRET, body, int(time.time()))
+    return Request("POST", "/leads/stage", body, headers).encode()
+
+
 HEALTHZ = Request("GET", "/healthz").encode()
+STAGE_RATE_SHARE = 0.8  # stage updates keep up with intake: at least this share of its rate
 
 
 def _stats(answers: list[Answer], wall: float) -> dict[str, float]:
@@ -94,12 +105,21 @@ def run(quick: bool) -> list[Row]:
                 )
                 health += answers
                 health_wall += wall
+            updates = [stage_request(i, run_id) for i in range(total)]
+            stages, stage_wall = asyncio.run(
+                closed_loop(served.port, CLIENTS, lambda i, u=updates: u[i], len(updates))
+            )
             db = Database(url)
             try:
                 with db.read() as session:
                     stored = session.scalar(select(func.count()).select_from(Lead))
+                    won = session.scalar(
+                        select(func.count()).select_from(Lead).where(Lead.status == "won")
+                    )
             finally:
                 db.dispose()
+        if any(a.status != 200 for a in stages) or won != total:
+            raise RuntimeError(f"{won} of {total} stage updates stored")
         created = sum(1 for a in leads if a.status == 201)
         if created != total or stored != total + len(warm):
             raise RuntimeError(f"{created} of {total} leads answered 201; {stored} stored")
@@ -129,6 +149,25 @@ def run(quick: bool) -> list[Row]:
                     "healthz_per_s": round(floor["per_s"], 1),
                     "healthz_p50_ms": round(floor["p50"] * 1000, 3),
                     "healthz_p99_ms": round(floor["p99"] * 1000, 3),
+                },
+            )
+        )
+        staged = _stats(stages, stage_wall)
+        rows.append(
+            Row(
+                f"POST /leads/stage, {kind}",
+                f"{staged['per_s']:.0f} updates/s, p99 {ms(staged['p99'])}",
+                f"{ours['per_s']:.0f} leads/s, p99 {ms(ours['p99'])} (intake)",
+                f"{staged['per_s'] / ours['per_s']:.2f} of intake",
+                "≥ 0.8 of intake's rate, p99 ≤ 50 ms",
+                staged["per_s"] >= STAGE_RATE_SHARE * ours["per_s"] and staged["p99"] <= P99_TARGET,
+                {
+                    "clients": CLIENTS,
+                    "updates": total,
+                    "database": kind,
+                    "updates_per_s": round(staged["per_s"], 1),
+                    "update_p50_ms": round(staged["p50"] * 1000, 3),
+                    "update_p99_ms": round(staged["p99"] * 1000, 3),
                 },
             )
         )
