@@ -270,3 +270,49 @@ def test_events_nobody_subscribes_to_queue_nothing(runtime: Runtime, receiver: R
     drain(runtime)
     assert [r.json["event"] for r in receiver.at("/zap")] == ["claimed", "claimed"]
     assert "released" not in [r.json["event"] for r in receiver.received]
+
+
+def test_a_429_waits_and_then_delivers_once(
+    runtime: Runtime, receiver: Receiver, clock: FakeClock
+) -> None:
+    receiver.answer(429)
+    hand_off(runtime)
+    drain(runtime)
+    [row] = webhook_rows(runtime)
+    assert row.sent_at is None and row.dead_at is None and row.available_at > clock()
+    clock.advance(minutes=1)
+    drain(runtime)
+    assert len(receiver.at("/crm")) == 2
+    [row] = webhook_rows(runtime)
+    assert row.sent_at is not None
+
+
+class TestEscalations:
+    @pytest.fixture
+    def policy(self, receiver: Receiver) -> Policy:
+        return parse_policy(
+            STANDARD
+            + f"""
+webhooks:
+  - url: {receiver.url}/crm
+    events: [escalated]
+    secret: {CRM_SECRET}
+"""
+        )
+
+    def test_an_escalation_is_an_event_too(
+        self, runtime: Runtime, receiver: Receiver, clock: FakeClock
+    ) -> None:
+        lead_id = hand_off(runtime, segment="smb")  # the default route: 30 minutes to claim
+        clock.advance(minutes=31)
+        runtime.scheduler.run_due()
+        drain(runtime)
+        drain(runtime)
+        [received] = receiver.at("/crm")
+        event = received.json
+        assert (event["event"], event["lead"]["id"], event["actor"]) == (
+            "escalated",
+            lead_id,
+            "system",
+        )
+        assert verifies(CRM_SECRET, received.headers, received.body)
