@@ -185,8 +185,15 @@ def from_hubspot(body: dict[str, Any]) -> Mapped:
     for name in HUBSPOT_EXTRAS:
         out.extra(name, prop(name))
     out.extra(CRM_URL, web_url(body.get("profile-url"), MAX_EXTRA_VALUE))
-    if isinstance(body.get("portal-id"), int):
-        out.extra("hubspot_portal", body["portal-id"])
+    portal = body.get("portal-id", prop("portalId"))
+    if isinstance(portal, int):
+        out.extra("hubspot_portal", portal)
+        contact = out.data.get("external_id")
+        if "profile-url" not in body and isinstance(contact, str) and contact.isdigit():
+            # A customized body has no profile-url; the contact's record is at this
+            # address in every HubSpot account (0-1: the contact object).
+            record = f"https://app.hubspot.com/contacts/{portal}/record/0-1/{contact}"
+            out.extra(CRM_URL, web_url(record, MAX_EXTRA_VALUE))
     return out.build(HUBSPOT)
 
 

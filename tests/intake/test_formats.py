@@ -184,6 +184,15 @@ def test_hubspot_profile_url_is_kept_only_when_a_browser_can_open_it(
     assert mapped.data["fields"].get("crm_url") == (profile_url if kept else None)
 
 
+def test_a_hubspot_body_without_profile_url_gets_the_contacts_record_address() -> None:
+    body = {"hs_object_id": "701", "email": "aya@example.jp", "portalId": 62515}
+    expected = "https://app.hubspot.com/contacts/62515/record/0-1/701"
+    assert from_hubspot(body).data["fields"]["crm_url"] == expected
+    assert "crm_url" not in from_hubspot({"hs_object_id": "701", "email": "a@b.jp"}).data.get(
+        "fields", {}
+    )
+
+
 def test_salesforce_absolute_attributes_url_is_the_crm_url() -> None:
     url = "https://example.my.salesforce.com/lightning/r/Lead/00Q5g00000AbCdEEAV/view"
     body = sample("salesforce_lead.json")
