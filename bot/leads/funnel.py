@@ -172,25 +172,33 @@ class StageUpdates:
         actor: str = "crm",
     ) -> StageResult:
         check(change, lead_id)
-        with self.db.transaction() as session:
+        now = self.now()
+
+        def work(session: Session) -> StageResult:
             lead = self._find(session, lead_id, source, external_id)
             if is_repeat(lead, change):
                 return StageResult(lead.id, lead.status, duplicate=True)
             check_order(lead, change)
             detail = apply(lead, change, self.policy.currency)
-            sla.cancel_pending(session, lead.id, self.now())
+            sla.cancel_pending(session, lead.id, now)
             record_event(
                 session,
                 "stage",
                 lead_id=lead.id,
                 route=lead.route,
                 actor=actor,
-                at=self.now(),
+                at=now,
                 detail=detail,
                 times=LeadTimes.of(lead),
             )
-            tell_marketing(session, self.policy, lead, actor, self.now())
+            tell_marketing(session, self.policy, lead, actor, now)
             return StageResult(lead.id, lead.status, duplicate=False)
+
+        # A CRM sends its updates in bursts (a pipeline review closes dozens of deals):
+        # the updates that arrive together share one transaction and one commit, as
+        # hand-offs do (bot.store.batching). `work` reads its lead afresh each time, so
+        # it is safe to run again alone if another update of the group fails.
+        return self.db.together(work)
 
     @staticmethod
     def _find(
