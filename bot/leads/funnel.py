@@ -14,7 +14,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from bot.core.clock import Now
@@ -147,6 +147,16 @@ def tell_marketing(session: Session, policy: Policy, lead: Lead, actor: str, now
     outbox.queue(session, *messages)
 
 
+# Built once: a burst of CRM updates runs them thousands of times, and building a
+# statement (and its cache key) each time cost as much as running it.
+_LEAD_BY_ID = select(Lead).where(Lead.id == bindparam("lead_id")).with_for_update()
+_LEAD_BY_CRM_ID = (
+    select(Lead)
+    .where(Lead.source == bindparam("source"), Lead.external_id == bindparam("external_id"))
+    .with_for_update()
+)
+
+
 @dataclass(frozen=True)
 class StageResult:
     lead_id: int
@@ -204,13 +214,10 @@ class StageUpdates:
     def _find(
         session: Session, lead_id: int | None, source: str | None, external_id: str | None
     ) -> Lead:
-        query = select(Lead).with_for_update()
         if lead_id is not None:
-            lead = session.scalar(query.where(Lead.id == lead_id))
+            lead = session.scalar(_LEAD_BY_ID, {"lead_id": lead_id})
         else:
-            lead = session.scalar(
-                query.where(Lead.source == source, Lead.external_id == external_id)
-            )
+            lead = session.scalar(_LEAD_BY_CRM_ID, {"source": source, "external_id": external_id})
         if lead is None and lead_id is not None:
             raise LeadNotFound(lead_id)
         if lead is None:
