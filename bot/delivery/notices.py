@@ -8,6 +8,7 @@ policy's.
 from __future__ import annotations
 
 from bot.core.i18n import CATALOG, t
+from bot.core.policy import is_slack_user
 from bot.delivery.people import reader_locale
 from bot.delivery.registry import SendContext, Sent, sender
 from bot.store.models import OutboxMessage
@@ -27,7 +28,7 @@ def render_notice(lines: list[dict], locale: str) -> str:
 def send_notice(row: OutboxMessage, ctx: SendContext) -> Sent:
     payload = row.payload or {}
     to = str(payload["to"])
-    locale = reader_locale(ctx, to) if to.startswith(("U", "W")) else ctx.policy.locale
+    locale = reader_locale(ctx, to) if is_slack_user(to) else ctx.policy.locale
     text = render_notice(payload.get("lines") or [], locale)
     answer = ctx.post_message(channel=to, text=text)
     return Sent(result={"channel": answer["channel"], "ts": answer["ts"]})

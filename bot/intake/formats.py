@@ -227,18 +227,24 @@ SALESFORCE_EXTRAS = (
 )
 
 
+def salesforce_record(body: dict[str, Any]) -> dict[str, Any]:
+    """The record of a Salesforce body: the body itself, or the one of {"records": [...]}."""
+    if "records" not in body:
+        return body
+    records = body["records"]
+    if not isinstance(records, list) or len(records) != 1:
+        count = len(records) if isinstance(records, list) else 0
+        raise FormatProblem("records", "intake.format.one_record", count=count)
+    record = records[0]
+    if not isinstance(record, dict):
+        raise FormatProblem("records", "intake.format.record_object")
+    return record
+
+
 def from_salesforce(body: dict[str, Any]) -> Mapped:
     """A Lead or Contact record in Salesforce's JSON (field API names, an optional
     "attributes" object), alone or as the one record of {"records": [...]}."""
-    record: Any = body
-    if "records" in body:
-        records = body["records"]
-        if not isinstance(records, list) or len(records) != 1:
-            count = len(records) if isinstance(records, list) else 0
-            raise FormatProblem("records", "intake.format.one_record", count=count)
-        record = records[0]
-        if not isinstance(record, dict):
-            raise FormatProblem("records", "intake.format.record_object")
+    record = salesforce_record(body)
     by_lower = {str(k).lower(): k for k in record}
 
     def get(name: str) -> tuple[Any, str]:

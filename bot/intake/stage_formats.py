@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from bot.intake.formats import HUBSPOT, SALESFORCE, FormatProblem
+from bot.intake.formats import HUBSPOT, SALESFORCE, FormatProblem, salesforce_record
 
 # HubSpot's default sales pipeline, stage id → Baton's stage. Custom pipelines name their
 # stages by number; their closed stages are still told by hs_is_closed_won / hs_is_closed.
@@ -80,15 +80,7 @@ def _hubspot_contacts(body: dict[str, Any]) -> list[Any]:
 
 
 def from_salesforce_opportunity(body: dict[str, Any]) -> tuple[dict[str, Any], dict[str, str]]:
-    record: Any = body
-    if "records" in body:
-        records = body["records"]
-        if not isinstance(records, list) or len(records) != 1:
-            count = len(records) if isinstance(records, list) else 0
-            raise FormatProblem("records", "intake.format.one_record", count=count)
-        record = records[0]
-        if not isinstance(record, dict):
-            raise FormatProblem("records", "intake.format.record_object")
+    record = salesforce_record(body)
     by_lower = {str(k).lower(): k for k in record}
 
     def get(name: str) -> Any:

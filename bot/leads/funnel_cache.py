@@ -21,14 +21,12 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import func, select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from bot.core.clock import Now
 from bot.core.policy import Policy
 from bot.leads.funnel_report import FunnelReport, FunnelRow, GroupBy, Period, funnel_report
-from bot.store.database import Database
+from bot.store.database import Database, upsert
 from bot.store.models import REPORT_SNAPSHOTS_TABLE, Lead, ReportSnapshot
 
 log = logging.getLogger(__name__)
@@ -126,12 +124,7 @@ class ReportCache:
         if asked:
             values["asked_at"] = now
         with self.db.transaction() as session:
-            dialect = (
-                pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-            )
-            statement = dialect(REPORT_SNAPSHOTS_TABLE).values(values)
-            changed = {k: statement.excluded[k] for k in values if k != "key"}
-            session.execute(statement.on_conflict_do_update(index_elements=["key"], set_=changed))
+            upsert(session, REPORT_SNAPSHOTS_TABLE, values, key="key")
 
     def _asked(self, key: str, now: datetime) -> None:
         with self.db.transaction() as session:

@@ -17,6 +17,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.core.i18n import t
+from bot.core.policy import is_slack_user
 from bot.delivery.people import reader_locale
 from bot.delivery.registry import SendContext, Sent, sender
 from bot.leads.funnel_cache import ReportCache
@@ -49,7 +50,7 @@ def send_chart(row: OutboxMessage, ctx: SendContext) -> Sent:
 
     payload: dict[str, Any] = row.payload
     to = str(payload["to"])
-    person = to[:1] in ("U", "W")
+    person = is_slack_user(to)
     locale = reader_locale(ctx, to) if person else ctx.policy.locale
     tz = ZoneInfo(ctx.policy.timezone)
     period = _period(payload, ctx.now, tz)

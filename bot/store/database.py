@@ -28,6 +28,8 @@ from contextlib import AbstractContextManager, contextmanager, nullcontext
 from typing import Any, TypeVar
 
 from sqlalchemy import Executable, Row, Table
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.store.batching import GroupCommit, insert_rows
@@ -195,3 +197,12 @@ def _run_before_commit(session: Session) -> None:
             done.add(key)
             hook(session)
     session.info.pop(_BEFORE_COMMIT, None)
+
+
+def upsert(session: Session, table: Table, values: dict[str, Any], key: str) -> None:
+    """INSERT `values`, or UPDATE only the columns given where `key` already exists: the
+    two databases' own ON CONFLICT (SQLAlchemy has it per dialect, not in general)."""
+    dialect = session.get_bind().dialect.name
+    statement = (pg_insert if dialect == "postgresql" else sqlite_insert)(table).values(values)
+    changed = {k: statement.excluded[k] for k in values if k != key}
+    session.execute(statement.on_conflict_do_update(index_elements=[key], set_=changed))

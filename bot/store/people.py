@@ -17,13 +17,11 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import bindparam, select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from bot.core.catalog import LOCALES, Locale
 from bot.store import outbox
-from bot.store.database import Database
+from bot.store.database import Database, upsert
 from bot.store.models import PEOPLE_TABLE, Person
 from bot.store.outbox import Intent
 
@@ -131,8 +129,4 @@ def choose(session: Session, user_id: str, locale: Locale | None) -> None:
 
 
 def _upsert(session: Session, values: dict[str, Any]) -> None:
-    """INSERT, or UPDATE only the columns given: the two databases' own ON CONFLICT."""
-    dialect_insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    statement = dialect_insert(PEOPLE_TABLE).values(values)
-    changed = {k: statement.excluded[k] for k in values if k != "user_id"}
-    session.execute(statement.on_conflict_do_update(index_elements=["user_id"], set_=changed))
+    upsert(session, PEOPLE_TABLE, values, key="user_id")
