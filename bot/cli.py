@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import errno
 import sys
+import threading
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -19,6 +20,7 @@ from bot.demo.run import DemoOptions, run_demo
 from bot.intake.csv_import import ImportProblem, run_import
 from bot.leads.funnel_report import GroupBy
 from bot.leads.lifecycle import LeadService
+from bot.preflight import preflight
 from bot.report_command import cmd_report, parse_day
 from bot.runtime import Runtime, build_runtime
 from bot.server import run_worker, serve_http
@@ -164,20 +166,21 @@ def _not_built(name: str):  # type: ignore[no-untyped-def]
     return run
 
 
-def _prepared_runtime(
-    command: str, settings: Settings, problems: list[str] | None = None
-) -> Runtime | int:
-    """Check the database schema and the Slack settings, then build the runtime."""
+def _prepared_runtime(command: str, settings: Settings) -> Runtime | int:
+    """Check everything the command needs (every problem in one run, nothing created),
+    then the database schema (a new SQLite file is migrated here), then build the
+    runtime and ask Slack, in the background, whether it accepts the token."""
+    checked = preflight(command, settings)
+    if not checked.ok or checked.policy is None:
+        for problem in checked.problems:
+            print(f"baton {command}: {problem}", file=sys.stderr)
+        return EXIT_USAGE
     not_ready = schema_problem(command, settings)
     if not_ready is not None:
         return not_ready
-    policy = load_policy(settings.baton_config)
-    problems = settings.problems_for_slack() if problems is None else problems
-    if problems:
-        for problem in problems:
-            print(f"baton {command}: {problem}", file=sys.stderr)
-        return EXIT_USAGE
-    return build_runtime(settings, policy=policy)
+    runtime = build_runtime(settings, policy=checked.policy)
+    threading.Thread(target=runtime.check_token, name="auth-test", daemon=True).start()
+    return runtime
 
 
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
@@ -195,7 +198,7 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_socket(_args: argparse.Namespace, settings: Settings) -> int:
-    runtime = _prepared_runtime("socket", settings, settings.problems_for_socket_mode())
+    runtime = _prepared_runtime("socket", settings)
     if isinstance(runtime, int):
         return runtime
     assert settings.slack_app_token is not None
@@ -301,16 +304,25 @@ def cmd_migrate(_args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
+    """The policy file (its problems fail the check), and what `baton serve` would lack
+    besides (notes: a policy can be checked where Baton does not run), in one run."""
     path = args.file or settings.baton_config
-    policy = load_policy(path)  # raises PolicyError with the exact key path
-    routes = ", ".join(route.name for route in policy.routes)
-    count = len(policy.routes)
-    print(
-        f"{path}: OK — {count} {'route' if count == 1 else 'routes'}: {routes}; locale {policy.locale}."
-    )
-    for problem in settings.problems_for_slack():
-        print(f"note: {problem} — needed by `baton serve` and `baton socket`.")
-    return 0
+    checked = preflight("serve", settings, path)
+    policy = checked.policy
+    notes = checked.problems if policy is not None else checked.problems_beside_policy
+    if policy is None:
+        for problem in checked.policy_problems:
+            print(problem, file=sys.stderr)
+    else:
+        routes = ", ".join(route.name for route in policy.routes)
+        count = len(policy.routes)
+        print(
+            f"{path}: OK — {count} {'route' if count == 1 else 'routes'}: {routes}; "
+            f"locale {policy.locale}."
+        )
+    for problem in notes:
+        print(f"note: {problem} — needed by `baton serve`.")
+    return 0 if policy is not None else EXIT_USAGE
 
 
 def cmd_import(args: argparse.Namespace, settings: Settings) -> int:

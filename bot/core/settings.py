@@ -35,28 +35,28 @@ class Settings(BaseSettings):
     def _upper(cls, value: object) -> object:
         return value.upper() if isinstance(value, str) else value
 
-    def problems_for_slack(self) -> list[str]:
-        """What is missing before Baton can talk to Slack, in words an operator can act on."""
-        missing = []
+    def problems_for(self, command: str) -> list[str]:
+        """What `baton COMMAND` lacks to talk to Slack, in words an operator can act on:
+        `serve` needs the bot token and the signing secret (it verifies what Slack sends),
+        `worker` only the bot token (it only sends), `socket` the bot token and an
+        app-level token (Slack's own connection needs no signature)."""
+        problems = []
         if not self.slack_bot_token:
-            missing.append("SLACK_BOT_TOKEN is not set (the bot token, xoxb-…)")
+            problems.append(
+                "SLACK_BOT_TOKEN is not set (OAuth & Permissions → Bot User OAuth Token, xoxb-…)"
+            )
         elif not self.slack_bot_token.startswith("xoxb-"):
-            missing.append("SLACK_BOT_TOKEN does not look like a bot token (it starts with xoxb-)")
-        if not self.slack_signing_secret:
-            missing.append("SLACK_SIGNING_SECRET is not set (Basic Information → Signing Secret)")
-        return missing
-
-    def problems_for_socket_mode(self) -> list[str]:
-        """Like `problems_for_slack`, for Socket Mode: an app token instead of a signing secret."""
-        missing = [p for p in self.problems_for_slack() if not p.startswith("SLACK_SIGNING_SECRET")]
-        if not self.slack_app_token:
-            missing.append(
+            problems.append("SLACK_BOT_TOKEN does not look like a bot token (it starts with xoxb-)")
+        if command == "serve" and not self.slack_signing_secret:
+            problems.append("SLACK_SIGNING_SECRET is not set (Basic Information → Signing Secret)")
+        if command == "socket" and not self.slack_app_token:
+            problems.append(
                 "SLACK_APP_TOKEN is not set (Basic Information → App-Level Tokens, "
                 "with the connections:write scope)"
             )
-        elif not self.slack_app_token.startswith("xapp-"):
-            missing.append("SLACK_APP_TOKEN does not look like an app-level token (xapp-…)")
-        return missing
+        elif command == "socket" and not (self.slack_app_token or "").startswith("xapp-"):
+            problems.append("SLACK_APP_TOKEN does not look like an app-level token (xapp-…)")
+        return problems
 
 
 @lru_cache(maxsize=1)

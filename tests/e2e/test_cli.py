@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -16,6 +17,12 @@ from tests.conftest import require_postgres
 from tests.support import databases
 
 REPO = Path(__file__).resolve().parents[2]
+# Secrets that pass the preflight; Slack itself is out of reach (a closed local port).
+SLACK_ENV = {
+    "SLACK_BOT_TOKEN": "xoxb-test",
+    "SLACK_SIGNING_SECRET": "test-secret",
+    "SLACK_API_URL": "http://127.0.0.1:9/api/",
+}
 
 
 def baton(
@@ -83,7 +90,11 @@ def test_migrate_on_postgres_and_serve_refuses_an_outdated_schema(tmp_path: Path
     require_postgres()
     schema = databases.PostgresSchema("baton_cli")
     try:
-        env = {"DATABASE_URL": schema.url, "BATON_CONFIG": str(REPO / "baton.example.yml")}
+        env = {
+            "DATABASE_URL": schema.url,
+            "BATON_CONFIG": str(REPO / "baton.example.yml"),
+            **SLACK_ENV,
+        }
         refused = baton("serve", env=env)
         assert refused.returncode == 3
         assert "Run `baton migrate` first" in refused.stderr
@@ -99,5 +110,16 @@ def test_migrate_on_postgres_and_serve_refuses_an_outdated_schema(tmp_path: Path
 
 def test_serve_migrates_a_new_sqlite_file_itself(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'new.db'}"
-    baton("serve", env={"DATABASE_URL": url, "BATON_CONFIG": str(REPO / "baton.example.yml")})
+    with socket.socket() as taken:  # serve stops at the port, after migrating
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = str(taken.getsockname()[1])
+        env = {
+            "DATABASE_URL": url,
+            "BATON_CONFIG": str(REPO / "baton.example.yml"),
+            "PORT": port,
+            **SLACK_ENV,
+        }
+        result = baton("serve", env=env)
+    assert result.returncode != 0
     assert "leads" in inspect(make_engine(url)).get_table_names()
