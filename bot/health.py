@@ -1,7 +1,8 @@
 """GET /healthz: can this process do its job right now?
 
-503 when the database does not answer or a background loop this process runs has
-died or stalled (restarting the process helps). A Slack backlog or dead letters are
+503 when the database does not answer, a background loop this process runs has died or
+stalled (restarting the process helps), or Slack refuses the bot token (the operator
+must fix the token: bot/delivery/token_health.py). A Slack backlog or dead letters are
 reported but keep 200: a restart would not fix them, and a load balancer taking the
 process out of rotation would only add an outage.
 
@@ -73,8 +74,12 @@ class HealthCheck:
                     "be delivered (to Slack or a webhook); see "
                     "/lead-status, fix the cause, then run `baton retry-failed`"
                 )
-        for name in ("delivery", "scheduler"):
-            component = getattr(self.runtime, name, None)
+        for name, attribute in (
+            ("delivery", "delivery"),
+            ("scheduler", "scheduler"),
+            ("slack", "slack_token"),
+        ):
+            component = getattr(self.runtime, attribute, None)
             if component is None or not hasattr(component, "health"):
                 continue
             state = component.health()

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from datetime import timedelta
 
 from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
 
 import bot.slack.marketing_senders  # (registers the message to marketing)
 import bot.slack.report_senders  # (registers the report's chart)
@@ -19,10 +21,13 @@ from bot.delivery.foreground import Foreground
 from bot.delivery.loop import Delivery
 from bot.delivery.pacing import Pacer
 from bot.delivery.slack_client import make_outbox_client, make_web_client
+from bot.delivery.token_health import TokenHealth
 from bot.intake import receipt as _intake_receipt  # noqa: F401  (registers its outbox sender)
 from bot.leads.lifecycle import LeadService
 from bot.leads.scheduler import SlaScheduler
 from bot.store.database import Database
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -36,7 +41,20 @@ class Runtime:
     scheduler: SlaScheduler
     # Requests in flight (counted by the web app), which delivery lets go first.
     foreground: Foreground
+    # Whether Slack accepts the bot token, as the last call found (/healthz reads it).
+    slack_token: TokenHealth
     clock: Now = utcnow
+
+    def check_token(self) -> None:
+        """Ask Slack once (`auth.test`) whether it accepts the bot token: a refusal shows
+        in /healthz and the log at once, not when the first card fails. Slack out of
+        reach is logged and left for the next call to tell."""
+        try:
+            self.client.auth_test()
+        except SlackApiError:
+            pass  # the client told `slack_token` what Slack answered
+        except Exception as exc:  # no network: delivery retries, and tells when it can
+            logs.event(log, "slack.unreachable", logging.WARNING, error=type(exc).__name__)
 
     def start_background(self) -> None:
         """The SLA scheduler and Slack delivery (`baton worker`, `baton serve`)."""
@@ -68,15 +86,16 @@ def build_runtime(
     db = Database(settings.database_url)
     pacer = Pacer(settings.baton_post_interval_seconds)
     foreground = Foreground()
+    token = TokenHealth()
     return Runtime(
         settings=settings,
         db=db,
         policy=policy,
         leads=LeadService(db, policy, clock=clock, dedupe_window=policy.intake.dedupe_window),
-        client=make_web_client(settings),
+        client=make_web_client(settings, token_health=token),
         delivery=Delivery(
             db,
-            make_outbox_client(settings, pacer),
+            make_outbox_client(settings, pacer, token_health=token),
             policy,
             clock=clock,
             lease=timedelta(seconds=settings.baton_outbox_lease_seconds),
@@ -85,6 +104,7 @@ def build_runtime(
             foreground=foreground,
         ),
         foreground=foreground,
+        slack_token=token,
         clock=clock,
         scheduler=SlaScheduler(db, policy, clock=clock),
     )

@@ -36,6 +36,7 @@ from bot.core.settings import Settings
 from bot.delivery.failures import classify, retry_after_of
 from bot.delivery.pacing import POST_MESSAGE, NotReady, Pacer
 from bot.delivery.slack_history import METADATA_EVENT, FoundMessage, HistoryIndex
+from bot.delivery.token_health import TokenHealth
 from bot.store.models import InSlack, OutboxMessage
 
 log = logging.getLogger(__name__)
@@ -48,25 +49,37 @@ def _base_url(settings: Settings) -> str:
     return base if base.endswith("/") else base + "/"
 
 
-def make_web_client(settings: Settings, *, timeout: int = 10) -> BatonClient:
+def make_web_client(
+    settings: Settings, *, timeout: int = 10, token_health: TokenHealth | None = None
+) -> BatonClient:
     """The client for calls made while answering a request from Slack."""
-    return BatonClient(
+    client = BatonClient(
         token=settings.slack_bot_token,
         base_url=_base_url(settings),
         timeout=timeout,
         retry_handlers=[ConnectionErrorRetryHandler(max_retry_count=1)],
     )
+    client.token_health = token_health
+    return client
 
 
-def make_outbox_client(settings: Settings, pacer: Pacer, *, timeout: int = 10) -> OutboxClient:
+def make_outbox_client(
+    settings: Settings,
+    pacer: Pacer,
+    *,
+    timeout: int = 10,
+    token_health: TokenHealth | None = None,
+) -> OutboxClient:
     """The client delivery sends with (see the module docstring)."""
-    return OutboxClient(
+    client = OutboxClient(
         token=settings.slack_bot_token,
         base_url=_base_url(settings),
         timeout=timeout,
         retry_handlers=[],
         pacer=pacer,
     )
+    client.token_health = token_health
+    return client
 
 
 def channel_of(*bodies: dict[str, Any] | None) -> str | None:
@@ -77,7 +90,10 @@ def channel_of(*bodies: dict[str, Any] | None) -> str | None:
 
 
 class BatonClient(WebClient):
-    """A WebClient that counts and logs each call."""
+    """A WebClient that counts and logs each call, and tells `token_health` whether
+    Slack accepted the token."""
+
+    token_health: TokenHealth | None = None
 
     def api_call(  # type: ignore[override]
         self,
@@ -116,6 +132,8 @@ class BatonClient(WebClient):
         self, method: str, channel: str | None, started: float, result: str, response: Any
     ) -> None:
         elapsed = time.monotonic() - started
+        if self.token_health is not None:
+            self.token_health.saw(method, result)
         metrics.SLACK_CALLS.labels(method, result).inc()
         metrics.SLACK_CALL_SECONDS.labels(method).observe(elapsed)
         headers = getattr(response, "headers", None) or {}
