@@ -19,7 +19,8 @@ from sqlalchemy.orm import Session
 
 from bot.core.clock import Now
 from bot.core.errors import ExternalLeadNotFound, InvalidInput, LeadNotFound, StageConflict
-from bot.core.policy import Policy, is_slack_user
+from bot.core.policy import Policy
+from bot.core.policy_values import is_slack_user
 from bot.leads import sla
 from bot.leads.states import DISQUALIFY_REASONS, LOST_REASONS, Outcome
 from bot.leads.timeline import LeadTimes, record_event
