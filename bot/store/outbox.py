@@ -39,6 +39,8 @@ class Intent(enum.StrEnum):
     WEBHOOK = "webhook.post"
     # why sales disqualified, returned or lost a lead, to marketing: {to (user or channel), by}
     MARKETING_FEEDBACK = "marketing.feedback"
+    # a lead offered to one rep, by DM with Accept and Pass: {user, offer (assignment id)}
+    OFFER = "lead.offer"
 
 
 def message(
