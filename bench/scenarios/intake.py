@@ -8,7 +8,7 @@ import asyncio
 import json
 import time
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from bench.harness import Row, median, ms, percentile, scenario
 from bench.support import (
@@ -59,7 +59,27 @@ def stage_request(i: int, run: str) -> bytes:
 
 
 HEALTHZ = Request("GET", "/healthz").encode()
-STAGE_RATE_SHARE = 0.8  # stage updates keep up with intake: at least this share of its rate
+# Stage updates keep up with the intake row of the same run (the issue's target is "at
+# the intake row's rate and p99"), within what separates two runs of one row here.
+STAGE_RATE_SHARE = 0.8  # at least this share of intake's rate
+STAGE_P99_SHARE = 1.25  # a p99 at most this multiple of intake's
+
+
+def _analyze(url: str) -> None:
+    """Give PostgreSQL's planner the statistics autovacuum would have gathered by now.
+
+    The run loads thousands of leads into new tables within seconds, before autovacuum
+    (which looks once a minute) has analysed them: without statistics the planner finds
+    a stage update's lead through (source, created_at), reading every lead of the
+    source, where a deployment of that size long analysed uses (source, external_id).
+    """
+    db = Database(url)
+    try:
+        with db.engine.connect() as connection:
+            connection.execute(text("ANALYZE"))
+            connection.commit()
+    finally:
+        db.dispose()
 
 
 def _stats(answers: list[Answer], wall: float) -> dict[str, float]:
@@ -105,6 +125,8 @@ def run(quick: bool) -> list[Row]:
                 )
                 health += answers
                 health_wall += wall
+            if kind == "postgresql":
+                _analyze(url)
             updates = [stage_request(i, run_id) for i in range(total)]
             stages, stage_wall = asyncio.run(
                 closed_loop(served.port, CLIENTS, lambda i, u=updates: u[i], len(updates))
@@ -159,8 +181,9 @@ def run(quick: bool) -> list[Row]:
                 f"{staged['per_s']:.0f} updates/s, p99 {ms(staged['p99'])}",
                 f"{ours['per_s']:.0f} leads/s, p99 {ms(ours['p99'])} (intake)",
                 f"{staged['per_s'] / ours['per_s']:.2f} of intake",
-                "≥ 0.8 of intake's rate, p99 ≤ 50 ms",
-                staged["per_s"] >= STAGE_RATE_SHARE * ours["per_s"] and staged["p99"] <= P99_TARGET,
+                "≥ 0.8 of intake's rate, p99 ≤ 1.25 × intake's",
+                staged["per_s"] >= STAGE_RATE_SHARE * ours["per_s"]
+                and staged["p99"] <= STAGE_P99_SHARE * ours["p99"],
                 {
                     "clients": CLIENTS,
                     "updates": total,

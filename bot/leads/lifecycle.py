@@ -178,10 +178,13 @@ class LeadService:
             lead = self._load(session, lead_id, Action.OUTCOME, user_id)
             if lead.lead_status not in OUTCOME_FROM[change.stage]:
                 raise InvalidTransition(lead_id, lead.status, Action.OUTCOME)
-            detail = funnel.apply(lead, change, self.policy.currency)
+            values, detail = funnel.apply(funnel.funnel_of(lead), change, self.policy.currency)
+            for column, value in values.items():
+                setattr(lead, column, value)
             sla.cancel_pending(session, lead_id, now)
             self._event(session, lead, "outcome", user_id, now, **detail)
-            funnel.tell_marketing(session, self.policy, lead, user_id, now)
+            handed = funnel.HandedOff.of(lead)
+            funnel.tell_marketing(session, self.policy, handed, lead.status, user_id, now)
             return lead
 
     def update_stage(self, change: funnel.StageChange, **lead: Any) -> funnel.StageResult:

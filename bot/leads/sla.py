@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from bot.core.business_time import Calendar
 from bot.core.policy import EscalationLevel, Route
-from bot.store.database import after_commit, before_commit, insert_at_commit
+from bot.store.database import after_commit, before_commit, insert_at_commit, update_at_commit
 from bot.store.models import DUE_WORK_TABLE, Clock, DueWork, Lead, LeadStatus
 
 NUDGE_LEVEL = 0
@@ -120,14 +120,23 @@ def _notify_other_processes(session: Session) -> None:
 
 
 def cancel_pending(
-    session: Session, lead_id: int, now: datetime, clock: Clock | None = None
+    session: Session,
+    lead_id: int,
+    now: datetime,
+    clock: Clock | None = None,
+    *,
+    at_commit: bool = False,
 ) -> None:
     """Stop nudges and escalations that have not gone out (a met clock never escalates).
 
     A Core UPDATE on the table: the transitions calling this hold no DueWork objects
     to keep in step, so the ORM's bulk-update bookkeeping would be pure cost.
+    `at_commit`: held to the end of the transaction (bot.store.database.update_at_commit),
+    for a change in a group commit that plans no new clock of its own.
     """
-    if clock is None:
+    if clock is None and at_commit:
+        update_at_commit(session, _CANCEL_ALL, {"lead": lead_id, "now": now})
+    elif clock is None:
         session.execute(_CANCEL_ALL, {"lead": lead_id, "now": now})
     else:
         session.execute(_CANCEL_CLOCK, {"lead": lead_id, "now": now, "which": str(clock)})

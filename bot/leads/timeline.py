@@ -73,12 +73,17 @@ def record_event(
     times: LeadTimes | None = None,
     announce: Announce = Announce.CARD_AND_THREAD,
     at_commit: bool = False,
+    messages_at_commit: bool = False,
 ) -> int | None:
     """Write one timeline event of lead `lead_id`; its id (None when `at_commit`).
 
     `at_commit`: held to the end of the transaction (bot.store.database.insert_at_commit),
     for a hand-off in a group commit; such an event has no id to announce.
+    `messages_at_commit`: the event is written now, for its id, and what it queues
+    (card, thread reply, webhooks) is held to the commit: for a change in a group commit
+    that queues nothing else before it commits, or holds that too (a CRM's stage update).
     """
+    held = at_commit or messages_at_commit
     row = {"lead_id": lead_id, "kind": kind, "actor": actor, "at": at, "detail": detail}
     event_id: int | None = None
     if at_commit:
@@ -90,12 +95,11 @@ def record_event(
     if announce is Announce.CARD_AND_THREAD:
         card = outbox.message(Intent.UPDATE_CARD, at, lead_id=lead_id)
         reply = outbox.message(Intent.THREAD_EVENT, at, lead_id=lead_id, event_id=event_id)
-        outbox.queue(session, card, reply)
+        outbox.queue(session, card, reply, at_commit=held)
     elif announce is Announce.THREAD:
-        outbox.queue(
-            session, outbox.message(Intent.THREAD_EVENT, at, lead_id=lead_id, event_id=event_id)
-        )
-    _queue_webhooks(session, kind, lead_id, event_id, at, at_commit=at_commit)
+        reply = outbox.message(Intent.THREAD_EVENT, at, lead_id=lead_id, event_id=event_id)
+        outbox.queue(session, reply, at_commit=held)
+    _queue_webhooks(session, kind, lead_id, event_id, at, at_commit=held)
     moments = vars(times or LeadTimes())
     counted = (kind, route, dict(detail))
     key = f"metrics.event.{next(_METRIC_KEYS)}"

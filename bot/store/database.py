@@ -46,6 +46,7 @@ UNSYNCED = {"synchronize_session": False}
 _BEFORE_COMMIT = "baton.before_commit"
 _AFTER_COMMIT = "baton.after_commit"
 _HELD_ROWS = "baton.held_rows"
+_HELD_UPDATES = "baton.held_updates"
 
 BeforeCommit = Callable[[Session], None]
 AfterCommit = Callable[["Database"], None]
@@ -72,11 +73,28 @@ def insert_at_commit(session: Session, table: Table, rows: list[dict[str, Any]])
     SQLite, a moment the group's writer let go of the GIL and waited to win it back.
     """
     session.info.setdefault(_HELD_ROWS, []).append((table, rows))
-    before_commit(session, _HELD_ROWS, _insert_held_rows)
+    before_commit(session, _HELD_ROWS, _write_held)
 
 
-def _insert_held_rows(session: Session) -> None:
+def update_at_commit(session: Session, statement: Executable, params: dict[str, Any]) -> None:
+    """Run the prebuilt UPDATE `statement` with `params` just before the transaction
+    commits, in one executemany with the parameters the rest of the transaction held
+    for the same statement, after the rows held by `insert_at_commit`.
+
+    For an update every piece of a group commit makes (a CRM's stage update cancels its
+    lead's pending nudges): one statement a group instead of one a piece. Nothing in
+    the transaction sees it done before then; it also reaches the rows the transaction
+    held with `insert_at_commit`.
+    """
+    held: dict[Executable, list[dict[str, Any]]] = session.info.setdefault(_HELD_UPDATES, {})
+    held.setdefault(statement, []).append(params)
+    before_commit(session, _HELD_ROWS, _write_held)
+
+
+def _write_held(session: Session) -> None:
     insert_rows(session, session.info.pop(_HELD_ROWS, []))
+    for statement, params in session.info.pop(_HELD_UPDATES, {}).items():
+        session.execute(statement, params)
 
 
 class Database:

@@ -9,10 +9,16 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
-from sqlalchemy import Table, select
+from sqlalchemy import Table, bindparam, select, update
 from sqlalchemy.orm import Session
 
-from bot.store.database import Database, after_commit, before_commit, insert_at_commit
+from bot.store.database import (
+    Database,
+    after_commit,
+    before_commit,
+    insert_at_commit,
+    update_at_commit,
+)
 from bot.store.models import JobRun
 from tests.support.databases import count_inserts
 
@@ -38,6 +44,40 @@ def test_held_rows_go_in_at_the_commit_in_one_statement(db: Database) -> None:
 
     assert inserts == [3]
     assert periods(db) == ["a", "b", "c"]
+
+
+RENAME = (
+    update(JOB_RUNS).where(JOB_RUNS.c.period == bindparam("old")).values(period=bindparam("new"))
+)
+
+
+def test_held_updates_run_at_the_commit_in_one_statement_after_the_held_rows(
+    db: Database,
+) -> None:
+    updates = count_inserts(db.engine, "job_runs", verb="UPDATE")
+    with db.transaction() as session:
+        insert_at_commit(session, JOB_RUNS, [job_run("a"), job_run("b"), job_run("c")])
+        update_at_commit(session, RENAME, {"old": "a", "new": "A"})
+        update_at_commit(session, RENAME, {"old": "c", "new": "C"})
+        assert updates == []
+
+    assert updates == [2]
+    assert periods(db) == ["A", "b", "C"]
+
+
+def test_held_updates_are_not_run_when_the_transaction_fails(db: Database) -> None:
+    with db.transaction() as session:
+        insert_at_commit(session, JOB_RUNS, [job_run("a")])
+
+    def fail(session: Session) -> None:
+        update_at_commit(session, RENAME, {"old": "a", "new": "A"})
+        raise ValueError("the rest of the transaction failed")
+
+    with pytest.raises(ValueError), db.transaction() as session:
+        fail(session)
+    with db.transaction() as session:  # nor inherited by the next transaction
+        insert_at_commit(session, JOB_RUNS, [job_run("b")])
+    assert periods(db) == ["a", "b"]
 
 
 def test_held_rows_are_not_written_when_the_transaction_fails(db: Database) -> None:

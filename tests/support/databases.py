@@ -114,15 +114,15 @@ class MigratedTemplates:
             self._pg.drop()
 
 
-def count_inserts(engine: Engine, table: str) -> list[int]:
-    """One entry per INSERT statement into `table` through `engine` from now on: how many
-    rows it wrote (an executemany is one statement)."""
+def count_inserts(engine: Engine, table: str, verb: str = "INSERT INTO") -> list[int]:
+    """One entry per INSERT statement (or `verb`: "UPDATE") into `table` through `engine`
+    from now on: how many parameter sets it ran with (an executemany is one statement)."""
     seen: list[int] = []
 
     def before(
         _conn: Any, _cursor: Any, statement: str, params: Any, _ctx: Any, many: bool
     ) -> None:
-        if statement.lstrip().upper().startswith(f"INSERT INTO {table.upper()} "):
+        if statement.lstrip().upper().startswith(f"{verb} {table.upper()} "):
             seen.append(len(params) if many else 1)
 
     event.listen(engine, "before_cursor_execute", before)
