@@ -20,7 +20,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.orm import Session
 
 from bot.core.errors import DomainError
@@ -30,6 +30,7 @@ from bot.leads.assignment import SYSTEM, choose, offered_to, record, tell_nobody
 from bot.leads.timeline import Announce, LeadTimes, record_event
 from bot.store import outbox
 from bot.store.assignment_models import ASSIGNMENTS_TABLE, Answer, AssignKind, Assignment
+from bot.store.database import update_at_commit
 from bot.store.models import LEADS_TABLE, Clock, DueWork, Lead, LeadStatus
 from bot.store.outbox import Intent
 
@@ -264,17 +265,37 @@ def expire(session: Session, policy: Policy, row: DueWork, lead: Lead, now: date
     return True
 
 
-def withdraw(session: Session, lead_id: int, now: datetime) -> None:
-    """The lead went elsewhere (claimed, reassigned): a waiting offer of it ends."""
-    session.execute(
-        update(ASSIGNMENTS_TABLE)
-        .where(
-            ASSIGNMENTS_TABLE.c.lead_id == lead_id,
-            ASSIGNMENTS_TABLE.c.kind == str(AssignKind.OFFERED),
-            ASSIGNMENTS_TABLE.c.answer.is_(None),
-        )
-        .values(answer=str(Answer.WITHDRAWN), answered_at=now)
+_WITHDRAW = (
+    update(ASSIGNMENTS_TABLE)
+    .where(
+        ASSIGNMENTS_TABLE.c.lead_id == bindparam("lead"),
+        ASSIGNMENTS_TABLE.c.kind == str(AssignKind.OFFERED),
+        ASSIGNMENTS_TABLE.c.answer.is_(None),
     )
+    .values(answer=str(Answer.WITHDRAWN), answered_at=bindparam("now"))
+)
+
+
+def withdraw(session: Session, lead_id: int, now: datetime, *, at_commit: bool = False) -> None:
+    """The lead went elsewhere (claimed, reassigned, moved on by the CRM): a waiting
+    offer of it ends. `at_commit`: held to the commit (a CRM's stage updates)."""
+    params = {"lead": lead_id, "now": now}
+    if at_commit:
+        update_at_commit(session, _WITHDRAW, params)
+    else:
+        session.execute(_WITHDRAW, params)
+
+
+def offer_for(session: Session, lead: Lead, user: str) -> Assignment:
+    """The offer of `lead` waiting for `user`'s answer; OfferGone saying why there is none."""
+    if lead.lead_status is not LeadStatus.UNCLAIMED:
+        raise OfferGone("error.offer_taken", lead_id=lead.id)
+    offer = waiting_offer(session, lead.id)
+    if offer is None or offer.user_id != user:
+        if user in offered_to(session, lead.id):
+            raise OfferGone("error.offer_moved_on", lead_id=lead.id)
+        raise OfferGone("error.offer_not_yours", lead_id=lead.id)
+    return offer
 
 
 def _answer(
@@ -286,13 +307,7 @@ def _answer(
     **values: str | None,
 ) -> Assignment:
     """Compare-and-set the lead's waiting offer to `user` to `answer`, or refuse."""
-    offer = waiting_offer(session, lead.id)
-    if lead.lead_status is not LeadStatus.UNCLAIMED:
-        raise OfferGone("error.offer_taken", lead_id=lead.id, owner=lead.owner_id or "")
-    if offer is None or offer.user_id != user:
-        if user in offered_to(session, lead.id):
-            raise OfferGone("error.offer_moved_on", lead_id=lead.id)
-        raise OfferGone("error.offer_not_yours", lead_id=lead.id)
+    offer = offer_for(session, lead, user)
     changed = session.execute(
         update(ASSIGNMENTS_TABLE)
         .where(ASSIGNMENTS_TABLE.c.id == offer.id, ASSIGNMENTS_TABLE.c.answer.is_(None))

@@ -51,4 +51,83 @@ MESSAGES: dict[str, dict[Locale, str]] = {
         "en": "The pool has no members (check the route's assign.pool in the policy file).",
         "ja": "割り当て対象にメンバーがいません（ポリシーファイルのルートの assign.pool を確認してください）。",
     },
+    # --- the card and its thread -----------------------------------------------------------
+    "card.state.offered": {
+        "en": "*Offered to* {owner} ({number} of {of}) · accept by {due}",
+        "ja": "*{owner}に打診中*（{number}／{of}人目）・回答期限：{due}",
+    },
+    "card.context.round_robin": {
+        "en": "Assigned in turn (round robin)",
+        "ja": "ラウンドロビンで割り当て",
+    },
+    "event.claimed.round_robin": {
+        "en": "Assigned to {owner} in turn (round robin)",
+        "ja": "ラウンドロビンで{owner}に割り当てました",
+    },
+    "event.claimed.offer": {
+        "en": "{actor} accepted the offer and owns the lead",
+        "ja": "{actor}が打診を引き受け、担当者に決まりました",
+    },
+    "event.offered": {
+        "en": "Offered to {to} ({number} of {of}), accept by {due}",
+        "ja": "{to}に打診しました（{number}／{of}人目、回答期限：{due}）",
+    },
+    "event.offer_passed": {"en": "{actor} passed", "ja": "{actor}が見送りました"},
+    "event.offer_passed_reason": {
+        "en": "{actor} passed: {reason}",
+        "ja": "{actor}が見送りました（理由：{reason}）",
+    },
+    "event.offer_expired": {
+        "en": "{to} did not answer in time",
+        "ja": "{to}から回答がないまま回答期限が切れました",
+    },
+    "event.offers_ended.max_offers": {
+        "en": "Offered to {offers} reps without a taker: now open for anyone to claim",
+        "ja": "{offers}人に打診しましたが担当者が決まらなかったため、チャンネルで担当者を募集します",
+    },
+    "event.offers_ended.nobody": {
+        "en": "Nobody else in the pool can take it now: now open for anyone to claim",
+        "ja": "割り当て対象にいま受けられる人がいないため、チャンネルで担当者を募集します",
+    },
+    # --- why a rep passed ------------------------------------------------------------------
+    "pass_reason.busy": {"en": "Too busy right now", "ja": "手が回らない"},
+    "pass_reason.territory": {"en": "Not my territory", "ja": "担当領域外"},
+    "pass_reason.conflict": {"en": "Conflict of interest", "ja": "利害関係あり"},
+    "pass_reason.not_a_fit": {"en": "Someone else fits better", "ja": "他の担当者が適任"},
+    "pass_reason.other": {"en": "Other", "ja": "その他"},
+    # --- the offer DM, its buttons, and the answers ----------------------------------------
+    "offer.dm": {
+        "en": "Lead #{lead_id} ({name}) is offered to you. Accept it by {due}, or pass and "
+        "it goes to the next rep.",
+        "ja": "リード #{lead_id}（{name}）の担当を打診します。{due}までに引き受けるか"
+        "見送るかを選んでください。見送ると次の方に打診します。",
+    },
+    "card.button.lead_accept": {"en": "Accept", "ja": "引き受ける"},
+    "card.button.lead_pass": {"en": "Pass…", "ja": "見送る…"},
+    "offer.accepted": {
+        "en": "Lead #{lead_id} is yours. Please log your first touch by {deadline}.",
+        "ja": "リード #{lead_id} を引き受けました。初回接触期限は {deadline} です。",
+    },
+    "offer.passed": {
+        "en": "You passed on lead #{lead_id}.",
+        "ja": "リード #{lead_id} を見送りました。",
+    },
+    "offer.pass.title": {"en": "Pass on this lead", "ja": "打診を見送る"},
+    "offer.pass.intro": {
+        "en": "Lead #{lead_id} ({name}) goes to the next rep. Tell marketing and your "
+        "manager why, if you like.",
+        "ja": "リード #{lead_id}（{name}）は次の方に打診します。"
+        "よろしければ見送る理由を残してください。",
+    },
+    "offer.pass.reason": {"en": "Why (optional)", "ja": "理由（任意）"},
+    "offer.pass.note": {"en": "Note (optional)", "ja": "メモ（任意）"},
+    "offer.pass.submit": {"en": "Pass", "ja": "見送る"},
+    "offer.pass.cancel": {"en": "Cancel", "ja": "キャンセル"},
+    # --- the owner's DM when round robin gave them the lead ----------------------------------
+    "sla.assigned.round_robin": {
+        "en": "Lead #{lead_id} ({name}) is yours: it was assigned to you in turn (round "
+        "robin). Please log your first touch by {deadline}.",
+        "ja": "リード #{lead_id}（{name}）がラウンドロビンで割り当てられました。"
+        "初回接触期限は {deadline} です。連絡後に「初回接触を記録」を押してください。",
+    },
 }
