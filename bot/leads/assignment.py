@@ -207,17 +207,15 @@ def give_new_lead(
         number=1,
         now=now,
     )
-    sla.add_due_work(
+    sla.start_clock(
         session,
-        sla.plan_due_work(
-            route,
-            calendar,
-            lead_id=lead_id,
-            clock=Clock.FIRST_TOUCH,
-            sla_round=values["sla_round"],
-            due=touch_due,
-            now=now,
-        ),
+        route,
+        calendar,
+        lead_id=lead_id,
+        clock=Clock.FIRST_TOUCH,
+        sla_round=values["sla_round"],
+        due=touch_due,
+        now=now,
         at_commit=True,
     )
     record_event(

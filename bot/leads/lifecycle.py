@@ -341,17 +341,15 @@ class LeadService:
     def _start_clock(
         self, session: Session, lead: Lead, route: Route, clock: Clock, due: datetime, now: datetime
     ) -> None:
-        sla.add_due_work(
+        sla.start_clock(
             session,
-            sla.plan_due_work(
-                route,
-                self.policy.calendar_for(route),
-                lead_id=lead.id,
-                clock=clock,
-                sla_round=lead.sla_round,
-                due=due,
-                now=now,
-            ),
+            route,
+            self.policy.calendar_for(route),
+            lead_id=lead.id,
+            clock=clock,
+            sla_round=lead.sla_round,
+            due=due,
+            now=now,
         )
 
     def _event(

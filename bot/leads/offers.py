@@ -145,17 +145,15 @@ def _to_channel(
     calendar = policy.calendar_for(route)
     lead.claim_due_at = sla.deadline(route, calendar, Clock.CLAIM, now)
     session.flush()
-    sla.add_due_work(
+    sla.start_clock(
         session,
-        sla.plan_due_work(
-            route,
-            calendar,
-            lead_id=lead.id,
-            clock=Clock.CLAIM,
-            sla_round=lead.sla_round,
-            due=lead.claim_due_at,
-            now=now,
-        ),
+        route,
+        calendar,
+        lead_id=lead.id,
+        clock=Clock.CLAIM,
+        sla_round=lead.sla_round,
+        due=lead.claim_due_at,
+        now=now,
     )
     record_event(
         session,
@@ -183,17 +181,15 @@ def accept(
     lead.sla_round += 1
     lead.first_touch_due_at = sla.deadline(route, calendar, Clock.FIRST_TOUCH, now)
     sla.cancel_pending(session, lead.id, now)  # the offer's deadline
-    sla.add_due_work(
+    sla.start_clock(
         session,
-        sla.plan_due_work(
-            route,
-            calendar,
-            lead_id=lead.id,
-            clock=Clock.FIRST_TOUCH,
-            sla_round=lead.sla_round,
-            due=lead.first_touch_due_at,
-            now=now,
-        ),
+        route,
+        calendar,
+        lead_id=lead.id,
+        clock=Clock.FIRST_TOUCH,
+        sla_round=lead.sla_round,
+        due=lead.first_touch_due_at,
+        now=now,
     )
     record_event(
         session,
