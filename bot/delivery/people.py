@@ -12,7 +12,9 @@ sender reads a lead owner's email the same way (`owner_email`).
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
 
 from slack_sdk.errors import SlackApiError, SlackRequestError
 from sqlalchemy.orm import Session
@@ -31,6 +33,7 @@ log = logging.getLogger(__name__)
 class SlackPerson:
     locale: str | None = None
     email: str | None = None  # only with the `users:read.email` scope
+    status: people.SlackStatus = field(default_factory=people.SlackStatus)
 
 
 def _ask_slack(ctx: SendContext, user_id: str) -> SlackPerson:
@@ -48,7 +51,19 @@ def _ask_slack(ctx: SendContext, user_id: str) -> SlackPerson:
         log.warning("users.info for %s: %s; writing in the policy's language", user_id, failure)
         return SlackPerson()
     user = answer.get("user") or {}
-    return SlackPerson(user.get("locale"), (user.get("profile") or {}).get("email") or None)
+    profile = user.get("profile") or {}
+    return SlackPerson(user.get("locale"), profile.get("email") or None, _status(profile))
+
+
+def _status(profile: dict[str, Any]) -> people.SlackStatus:
+    """profile.status_emoji and status_expiration (unix seconds; 0: until cleared)."""
+    emoji = profile.get("status_emoji") or None
+    try:
+        expires = int(profile.get("status_expiration") or 0)
+    except (TypeError, ValueError):
+        expires = 0
+    until = datetime.fromtimestamp(expires, UTC) if expires > 0 else None
+    return people.SlackStatus(str(emoji) if emoji else None, until)
 
 
 @sender(Intent.LOOK_UP_PERSON)
@@ -58,7 +73,7 @@ def look_up_person(row: OutboxMessage, ctx: SendContext) -> Sent:
     now = ctx.now
 
     def record(session: Session) -> None:
-        people.remember(session, user_id, person.locale, now, person.email)
+        people.remember(session, user_id, person.locale, now, person.email, person.status)
 
     return Sent(result={"user": user_id, "locale": person.locale}, record=record)
 
@@ -94,5 +109,5 @@ def _ask_now(ctx: SendContext, user_id: str) -> SlackPerson | None:
         log.info("users.info for %s not answered (%s); asking again later", user_id, exc)
         return None
     with ctx.db.transaction() as session:
-        people.remember(session, user_id, person.locale, ctx.now, person.email)
+        people.remember(session, user_id, person.locale, ctx.now, person.email, person.status)
     return person

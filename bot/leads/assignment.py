@@ -21,7 +21,7 @@ from bot.core.assign_policy import AssignPolicy
 from bot.core.policy import Policy, Route
 from bot.core.policy_values import is_slack_user
 from bot.leads import sla
-from bot.leads.availability import RepState, survey
+from bot.leads.availability import RepState, refresh_statuses, survey
 from bot.leads.timeline import Announce, LeadTimes, record_event
 from bot.store import outbox
 from bot.store.assignment_models import (
@@ -75,6 +75,7 @@ def choose(
         )
     ).one()
     users = pool_users(policy, route)
+    refresh_statuses(session, policy, users, now)
     states = survey(session, policy, route, users, now, offered=offered)
     available = {state.user: state for state in states if state.available}
     chosen: str | None = None

@@ -29,6 +29,7 @@ from sqlalchemy.orm import Session
 
 from bot.core.policy import Policy, Route
 from bot.leads.states import WORKED
+from bot.store import people
 from bot.store.assignment_models import Answer, AssignKind, Assignment
 from bot.store.base import UTCDateTime
 from bot.store.database import upsert
@@ -48,6 +49,7 @@ class RepState:
     user: str
     why_not: NotAvailable | None
     away_until: datetime | None = None  # when away: until when (None: until back)
+    away_status: str | None = None  # away by their Slack status: its emoji
     open_leads: int = 0
     today: int = 0
     in_window: int = 0  # the route's leads given to them within `window`
@@ -84,7 +86,7 @@ def survey(
     if not users:
         return []
     assign = route.assign
-    away = _away(session, users, now)
+    away = _away(session, policy, users, now)
     open_leads = _open_leads(session, users) if assign.max_open else {}
     today = _given_today(session, policy, route, users, now) if assign.max_per_day else {}
     window = _given_in_window(session, route, users, now) if assign.strategy == "balanced" else {}
@@ -103,11 +105,13 @@ def survey(
         elif assign.max_per_day and today.get(user, 0) >= assign.max_per_day:
             why_not = NotAvailable.AT_MAX_PER_DAY
         given, last = window.get(user, (0, None))
+        until, status = away.get(user, (None, None))
         states.append(
             RepState(
                 user,
                 why_not,
-                away_until=away.get(user),
+                away_until=until,
+                away_status=status,
                 open_leads=open_leads.get(user, 0),
                 today=today.get(user, 0),
                 in_window=given,
@@ -117,13 +121,47 @@ def survey(
     return states
 
 
-def _away(session: Session, users: list[str], now: datetime) -> dict[str, datetime | None]:
-    rows = session.execute(
-        select(Person.user_id, Person.away_from, Person.away_until).where(
-            Person.user_id.in_(users), Person.away_from.is_not(None)
+def _away(
+    session: Session, policy: Policy, users: list[str], now: datetime
+) -> dict[str, tuple[datetime | None, str | None]]:
+    """Who is away now: until when, and the Slack status emoji that says so (if that is
+    why: the policy's `away_status_emoji`, as Slack last told it)."""
+    by_status = set(policy.away_status_emoji)
+    query = select(
+        Person.user_id,
+        Person.away_from,
+        Person.away_until,
+        Person.status_emoji,
+        Person.status_until,
+    ).where(Person.user_id.in_(users))
+    if not by_status:
+        query = query.where(Person.away_from.is_not(None))
+    away: dict[str, tuple[datetime | None, str | None]] = {}
+    for user, since, until, emoji, emoji_until in session.execute(query):
+        if is_away(since, until, now):
+            away[user] = (until, None)
+        elif emoji in by_status and (emoji_until is None or now < emoji_until):
+            away[user] = (emoji_until, emoji)
+    return away
+
+
+def refresh_statuses(session: Session, policy: Policy, users: list[str], now: datetime) -> None:
+    """When Slack statuses count as away, queue a look-up of each of `users` whose status
+    Baton last heard more than a few minutes ago (bot.store.people): a choice never
+    waits for Slack, and the next one sees the answer."""
+    if not policy.away_status_emoji or not users:
+        return
+    known = dict(
+        (user, (checked, asked))
+        for user, checked, asked in session.execute(
+            select(Person.user_id, Person.checked_at, Person.asked_at).where(
+                Person.user_id.in_(users)
+            )
         )
     )
-    return {user: until for user, since, until in rows if is_away(since, until, now)}
+    for user in users:
+        checked, asked = known.get(user, (None, None))
+        people.ask_if_stale(session, user, checked, asked, now)
 
 
 def _open_leads(session: Session, users: list[str]) -> dict[str, int]:

@@ -309,7 +309,14 @@ class Workspace:
     def _user(self, user_id: str) -> dict[str, Any]:
         name, real = user_id.lower(), f"User {user_id}"
         # Slack tells profile.email to an app with the users:read.email scope.
-        profile = {"real_name": real, "display_name": name, "email": f"{name}@example.com"}
+        profile = {
+            "real_name": real,
+            "display_name": name,
+            "email": f"{name}@example.com",
+            "status_text": "",
+            "status_emoji": "",
+            "status_expiration": 0,  # unix seconds; 0: until they clear it
+        }
         user = {"id": user_id, "name": name, "real_name": real, "profile": profile}
         return user | _USER_DEFAULTS | {"locale": self.locale} | self.users.get(user_id, {})
 

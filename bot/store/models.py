@@ -336,6 +336,10 @@ class Person(Base):
     away_from: Mapped[datetime | None]
     away_until: Mapped[datetime | None]
     away_set_by: Mapped[str | None] = mapped_column(String(40))
+    # Their Slack status emoji (":palm_tree:") and when it clears, from the same look-up:
+    # the policy's `away_status_emoji` also count as away.
+    status_emoji: Mapped[str | None] = mapped_column(String(100))
+    status_until: Mapped[datetime | None]
 
 
 class ReportSnapshot(Base):

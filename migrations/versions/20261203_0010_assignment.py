@@ -1,5 +1,6 @@
 """assignment: leads given or offered to a rep (assignments), each route's turn in its
-pool (assignment_turns), and a person's away time (people.away_*)
+pool (assignment_turns), and a person's away time (people.away_*) and Slack status
+(people.status_*)
 
 Revision ID: 0010
 Revises: 0009
@@ -65,10 +66,14 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column("away_from", sa.DateTime(timezone=True), nullable=True))
         batch_op.add_column(sa.Column("away_until", sa.DateTime(timezone=True), nullable=True))
         batch_op.add_column(sa.Column("away_set_by", sa.String(length=40), nullable=True))
+        batch_op.add_column(sa.Column("status_emoji", sa.String(length=100), nullable=True))
+        batch_op.add_column(sa.Column("status_until", sa.DateTime(timezone=True), nullable=True))
 
 
 def downgrade() -> None:
     with op.batch_alter_table("people", schema=None) as batch_op:
+        batch_op.drop_column("status_until")
+        batch_op.drop_column("status_emoji")
         batch_op.drop_column("away_set_by")
         batch_op.drop_column("away_until")
         batch_op.drop_column("away_from")

@@ -24,6 +24,7 @@ timezone: Asia/Tokyo
 roles:
   managers: [U0MANAGER1]
   reps: [U0REP1, U0REP2, U0REP3]
+away_status_emoji: [":palm_tree:"]
 routes:
   - name: enterprise
     when: {segment: enterprise}
@@ -217,3 +218,24 @@ def test_round_robin_gives_the_lead_at_hand_off_and_tells_the_owner(
     )
     assert "Assigned in turn (round robin)" in context
     assert ActionId.CLAIM not in action_ids(cards[0])
+
+
+def test_a_slack_status_on_the_list_counts_as_away_once_baton_has_heard_it(
+    runtime: Runtime, slack_api: SlackStandIn
+) -> None:
+    slack_api.users["U0REP1"] = {
+        "profile": {
+            "email": "rep1@example.com",
+            "status_emoji": ":palm_tree:",
+            "status_expiration": 0,
+        }
+    }
+    first = hand_off(runtime, 1, segment="smb")
+    # Nothing known of U0REP1's status yet: the hand-off did not wait for Slack.
+    assert runtime.leads.get(first).owner_id == "U0REP1"
+    drain(runtime)  # the look-ups it queued: users.info for the pool
+    asked = {c.args["user"] for c in slack_api.successful_calls("users.info")}
+    assert {"U0REP1", "U0REP2", "U0REP3"} <= asked
+
+    owners = [runtime.leads.get(hand_off(runtime, n, segment="smb")).owner_id for n in (2, 3, 4)]
+    assert "U0REP1" not in owners  # on holiday, by their Slack status
