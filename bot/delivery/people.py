@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 from bot.delivery.failures import Verdict, classify
 from bot.delivery.pacing import NotReady
 from bot.delivery.registry import SendContext, Sent, sender
-from bot.store import people
+from bot.store import people, user_groups
 from bot.store.models import OutboxMessage
 from bot.store.outbox import Intent
 
@@ -76,6 +76,29 @@ def look_up_person(row: OutboxMessage, ctx: SendContext) -> Sent:
         people.remember(session, user_id, person.locale, now, person.email, person.status)
 
     return Sent(result={"user": user_id, "locale": person.locale}, record=record)
+
+
+@sender(Intent.LOOK_UP_GROUP)
+def look_up_group(row: OutboxMessage, ctx: SendContext) -> Sent:
+    """The members of a user group named in an assignment pool (bot.store.user_groups)."""
+    group = str(row.payload["group"])
+    members: list[str] | None
+    try:
+        answer = ctx.client.usergroups_users_list(usergroup=group)
+        members = [str(user) for user in answer.get("users") or []]
+    except SlackApiError as exc:
+        failure = classify(exc, "usergroups.users.list")
+        if failure.verdict in (Verdict.RATE_LIMITED, Verdict.TRANSIENT):
+            raise
+        # no_such_subteam, missing_scope (usergroups:read): nobody from it, until asked again
+        log.warning("usergroups.users.list for %s: %s; the pool has none of it", group, failure)
+        members = None
+    now = ctx.now
+
+    def record(session: Session) -> None:
+        user_groups.remember(session, group, members, now)
+
+    return Sent(result={"group": group, "members": len(members or [])}, record=record)
 
 
 def reader_locale(ctx: SendContext, user_id: str) -> str:

@@ -23,7 +23,7 @@ from bot.core.policy_values import is_slack_user
 from bot.leads import sla
 from bot.leads.availability import RepState, refresh_statuses, survey
 from bot.leads.timeline import Announce, LeadTimes, record_event
-from bot.store import outbox
+from bot.store import outbox, user_groups
 from bot.store.assignment_models import (
     ASSIGNMENTS_TABLE,
     TURNS_TABLE,
@@ -51,6 +51,19 @@ def pool_users(policy: Policy, route: Route) -> list[str]:
     return [user for user in policy.pool(route) if is_slack_user(user)]
 
 
+def pool_members(session: Session, policy: Policy, route: Route, now: datetime) -> list[str]:
+    """The route's pool as user ids, roles and user groups expanded (a group's members as
+    Slack last listed them: bot.store.user_groups), in order, without repeats."""
+    named = policy.pool(route)
+    groups = user_groups.members(session, [t for t in named if not is_slack_user(t)], now)
+    users: list[str] = []
+    for target in named:
+        for user in groups.get(target, [target]):
+            if is_slack_user(user) and user not in users:
+                users.append(user)
+    return users
+
+
 def rotation(users: list[str], assign: AssignPolicy) -> list[str]:
     """`strict` order: each rep once a round, a rep weighted 2 also in the second round
     (U1:2, U2, U3 → U1 U2 U3 U1), so weights spread over the rotation."""
@@ -74,7 +87,7 @@ def choose(
             AssignmentTurn.route == route.name
         )
     ).one()
-    users = pool_users(policy, route)
+    users = pool_members(session, policy, route, now)
     refresh_statuses(session, policy, users, now)
     states = survey(session, policy, route, users, now, offered=offered)
     available = {state.user: state for state in states if state.available}

@@ -7,7 +7,7 @@ import enum
 from datetime import datetime
 from typing import cast
 
-from sqlalchemy import ForeignKey, Index, Integer, String, Table, Text, text
+from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Table, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from bot.store.base import Base
@@ -80,5 +80,18 @@ class AssignmentTurn(Base):
     updated_at: Mapped[datetime | None]
 
 
+class UserGroup(Base):
+    """A Slack user group (S…) named in a pool, as Slack last listed its members
+    (`usergroups.users.list`, asked in the background: bot/store/user_groups.py)."""
+
+    __tablename__ = "user_groups"
+
+    group_id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    members: Mapped[list[str] | None] = mapped_column(JSON)  # None: Slack could not say
+    checked_at: Mapped[datetime | None]  # when Slack last answered
+    asked_at: Mapped[datetime | None]  # when a look-up was last queued
+
+
 ASSIGNMENTS_TABLE = cast(Table, Assignment.__table__)
+USER_GROUPS_TABLE = cast(Table, UserGroup.__table__)
 TURNS_TABLE = cast(Table, AssignmentTurn.__table__)

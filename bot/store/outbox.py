@@ -41,6 +41,8 @@ class Intent(enum.StrEnum):
     MARKETING_FEEDBACK = "marketing.feedback"
     # a lead offered to one rep, by DM with Accept and Pass: {user, offer (assignment id)}
     OFFER = "lead.offer"
+    # ask Slack the members of a user group named in a pool: {group} (bot.store.user_groups)
+    LOOK_UP_GROUP = "group.look_up"
 
 
 def message(

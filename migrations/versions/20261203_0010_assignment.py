@@ -1,5 +1,5 @@
 """assignment: leads given or offered to a rep (assignments), each route's turn in its
-pool (assignment_turns), and a person's away time (people.away_*) and Slack status
+pool (assignment_turns), the members of user groups named in pools (user_groups), and a person's away time (people.away_*) and Slack status
 (people.status_*)
 
 Revision ID: 0010
@@ -62,6 +62,14 @@ def upgrade() -> None:
         sa.Column("updated_at", sa.DateTime(timezone=True), nullable=True),
         sa.PrimaryKeyConstraint("route", name=op.f("pk_assignment_turns")),
     )
+    op.create_table(
+        "user_groups",
+        sa.Column("group_id", sa.String(length=40), nullable=False),
+        sa.Column("members", sa.JSON(), nullable=True),
+        sa.Column("checked_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("asked_at", sa.DateTime(timezone=True), nullable=True),
+        sa.PrimaryKeyConstraint("group_id", name=op.f("pk_user_groups")),
+    )
     with op.batch_alter_table("people", schema=None) as batch_op:
         batch_op.add_column(sa.Column("away_from", sa.DateTime(timezone=True), nullable=True))
         batch_op.add_column(sa.Column("away_until", sa.DateTime(timezone=True), nullable=True))
@@ -77,5 +85,6 @@ def downgrade() -> None:
         batch_op.drop_column("away_set_by")
         batch_op.drop_column("away_until")
         batch_op.drop_column("away_from")
+    op.drop_table("user_groups")
     op.drop_table("assignment_turns")
     op.drop_table("assignments")

@@ -40,6 +40,13 @@ routes:
       strategy: strict
       accept_within: 5m
       max_offers: 2
+  - name: partners
+    when: {source: partner}
+    channel: C0PARTNERS
+    calendar: always
+    claim_within: 30m
+    first_touch_within: 1d
+    assign: {mode: round_robin, pool: [S0INSIDE], strategy: strict}
   - name: default
     channel: C0SALES
     calendar: always
@@ -239,3 +246,22 @@ def test_a_slack_status_on_the_list_counts_as_away_once_baton_has_heard_it(
 
     owners = [runtime.leads.get(hand_off(runtime, n, segment="smb")).owner_id for n in (2, 3, 4)]
     assert "U0REP1" not in owners  # on holiday, by their Slack status
+
+
+def test_a_user_group_in_the_pool_is_listed_by_slack_in_the_background(
+    runtime: Runtime, slack_api: SlackStandIn
+) -> None:
+    slack_api.user_groups["S0INSIDE"] = ["U0REP7", "U0REP8"]
+    first = hand_off(runtime, 1, source="partner", segment="smb")
+    # Its members are not known yet: the lead waits for Claim, the managers hear why.
+    assert runtime.leads.get(first).owner_id is None
+    drain(runtime)
+    [listed] = slack_api.successful_calls("usergroups.users.list")
+    assert listed.args["usergroup"] == "S0INSIDE"
+    assert len(dms_to(slack_api, "U0MANAGER1")) == 1
+
+    owners = [
+        runtime.leads.get(hand_off(runtime, n, source="partner", segment="smb")).owner_id
+        for n in (2, 3)
+    ]
+    assert owners == ["U0REP7", "U0REP8"]
