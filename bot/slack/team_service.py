@@ -1,5 +1,7 @@
 """The team's availability for assignment, as Slack asks about it: `/lead-status away`,
-`back` and `pool` (what the /lead-status listener calls, through `SlackService.team`).
+`back` and `pool`, and App Home's away controls (what listeners call, through
+`SlackService.team`); and what App Home shows of a rep's part in assignment
+(`home_team`, for the Home tab's publisher).
 
 Away is a rep's row in `people` (bot/leads/availability.py). Someone marks themselves;
 a manager may mark anyone (`away @rep`). "Through a day" means until the start of the
@@ -11,15 +13,22 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date, datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import select
+
+from bot.core.errors import InvalidInput
 from bot.core.i18n import join, t
 from bot.core.policy import Policy, Route
 from bot.leads.assignment import pool_users
 from bot.leads.availability import away_of, set_away, set_back, survey
+from bot.leads.offers import waiting_for
+from bot.slack.ids import BlockId, HomeActionId
 from bot.slack.render import Message
 from bot.slack.render.status import notice_message
 from bot.slack.render.team import (
+    HomeTeam,
     away_until,
     claim_route_message,
     day_shown,
@@ -30,6 +39,7 @@ from bot.slack.status_query import QueryKind, StatusQuery
 from bot.slack.team_query import BAD_DAY, read_away
 from bot.store import outbox
 from bot.store.database import Database
+from bot.store.models import Lead
 from bot.store.outbox import Intent
 
 TEAM_QUERIES = frozenset({QueryKind.AWAY, QueryKind.BACK, QueryKind.POOL})
@@ -123,6 +133,28 @@ class TeamService:
             outbox.queue(session, outbox.message(Intent.HOME_PUBLISH, now, user=target))
         return True
 
+    # --- App Home's controls ----------------------------------------------------------
+
+    def away_from_home(self, user_id: str, picked: str | None) -> None:
+        """App Home's "Away": through the day picked, or until back when none was."""
+        now, zone = self.now(), zone_of(self.policy, user_id)
+        day: date | None = None
+        if picked:
+            try:
+                day = date.fromisoformat(picked)
+            except ValueError:
+                raise InvalidInput("team.home.past_day") from None
+            if day < now.astimezone(zone).date():
+                raise InvalidInput("team.home.past_day")
+        self._set_away(user_id, user_id, day, zone, now)
+
+    def back_from_home(self, user_id: str) -> None:
+        """App Home's "I'm back"; the Home tab is redrawn either way."""
+        if not self._set_back(user_id, user_id):
+            with self.db.transaction() as session:
+                home = outbox.message(Intent.HOME_PUBLISH, self.now(), user=user_id)
+                outbox.queue(session, home)
+
     # --- /lead-status pool ------------------------------------------------------------
 
     def _pool(self, user_id: str, text: str) -> Message:
@@ -167,3 +199,28 @@ def _counting(route: Route) -> Route:
 
 def _away_usage(problem: str, locale: str) -> Message:
     return notice_message(problem, t("team.away.usage", locale))
+
+
+def picked_day(body: dict[str, Any]) -> str | None:
+    """The day picked in App Home's date picker when a Home button was clicked."""
+    values = ((body.get("view") or {}).get("state") or {}).get("values") or {}
+    picker = (values.get(BlockId.HOME_AWAY) or {}).get(HomeActionId.AWAY_UNTIL) or {}
+    return picker.get("selected_date")
+
+
+def home_team(db: Database, policy: Policy, user: str, now: datetime) -> HomeTeam | None:
+    """What App Home shows of `user`'s part in assignment; None where it has nothing to
+    show (no route assigns, and they are neither away nor offered a lead)."""
+    with db.read() as session:
+        away = away_of(session, user, now)
+        offers = waiting_for(session, user)
+        ids = [offer.lead_id for offer in offers]
+        leads: dict[int, Lead] = {}
+        if ids:
+            leads = {
+                lead.id: lead for lead in session.scalars(select(Lead).where(Lead.id.in_(ids)))
+            }
+    if away is None and not offers and not any(r.assign.assigns for r in policy.routes):
+        return None
+    waiting = [(offer, leads[offer.lead_id]) for offer in offers if offer.lead_id in leads]
+    return HomeTeam(user, away, zone_of(policy, user), waiting)

@@ -1,4 +1,5 @@
-"""Messages of the team's availability: `/lead-status away`, `back` and `pool`.
+"""Messages of the team's availability: `/lead-status away`, `back` and `pool`, and the
+App Home's away controls and offers waiting for an answer.
 
 Terms (docs/glossary.md): away 不在, back 復帰, pool 割り当て対象, offer 打診,
 accept 引き受ける, pass 見送る, accept by 回答期限, off hours 勤務時間外.
@@ -133,5 +134,43 @@ MESSAGES: dict[str, dict[Locale, str]] = {
         "the others cannot. Routes: {routes}",
         "ja": "`/lead-status 割り当て対象 ルート名` — ルートの割り当て対象のうち、いまリードを"
         "受けられる人と、受けられない人の理由。ルート：{routes}",
+    },
+    # --- App Home ---------------------------------------------------------------------------
+    "team.home.offers_title": {
+        "en": "Offers waiting for you ({n})",
+        "ja": "回答待ちの打診（{n}件）",
+    },
+    "team.home.accept_by": {"en": "Accept by {due}", "ja": "回答期限：{due}"},
+    "team.home.accept": {"en": "Accept", "ja": "引き受ける"},
+    "team.home.pass": {"en": "Pass", "ja": "見送る"},
+    "team.home.more_offers": {
+        "en": "{n} more {n:offer|offers} waiting: see your DMs from Baton.",
+        "ja": "ほかに{n}件の打診が回答待ちです。Baton からの DM をご確認ください。",
+    },
+    "team.home.away_through": {
+        "en": "🌴 *You are away through {day}.* Round robin and offers skip you until then.",
+        "ja": "🌴 *{day}まで不在です。*それまでリードの割り当て（ラウンドロビン・打診）の対象外です。",
+    },
+    "team.home.away_until": {
+        "en": "🌴 *You are away until {at}.* Round robin and offers skip you until then.",
+        "ja": "🌴 *{at}まで不在です。*それまでリードの割り当て（ラウンドロビン・打診）の対象外です。",
+    },
+    "team.home.away_until_back": {
+        "en": "🌴 *You are away until you say you are back.* Round robin and offers skip you.",
+        "ja": "🌴 *復帰するまで不在です。*リードの割り当て（ラウンドロビン・打診）の対象外です。",
+    },
+    "team.home.away_set_by": {"en": "Set by {who}.", "ja": "{who}が設定しました。"},
+    "team.home.not_away": {
+        "en": "*Going away?* Pick your last day away (none: until you are back) and press "
+        "*Away*: round robin and offers skip you meanwhile.",
+        "ja": "*不在にする場合*：不在の最終日を選んで「不在にする」を押してください"
+        "（日付なし：復帰するまで）。その間はリードの割り当ての対象外になります。",
+    },
+    "team.home.last_day": {"en": "Last day away", "ja": "不在の最終日"},
+    "team.home.away": {"en": "Away", "ja": "不在にする"},
+    "team.home.back": {"en": "I'm back", "ja": "復帰する"},
+    "team.home.past_day": {
+        "en": "Pick today or a later day as your last day away.",
+        "ja": "不在の最終日には今日以降の日付を選んでください。",
     },
 }
