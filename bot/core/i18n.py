@@ -33,11 +33,12 @@ from bot.core.catalog import (
     reporting,
     sla,
     slack,
+    team,
 )
 from bot.core.clock import utcnow
 
 CATALOG: dict[str, dict[Locale, str]] = {}
-for _area in (core, slack, funnel, reporting, intake, sla, delivery, assignment):
+for _area in (core, slack, funnel, reporting, intake, sla, delivery, assignment, team):
     _clash = CATALOG.keys() & _area.MESSAGES.keys()
     assert not _clash, f"message keys defined twice: {sorted(_clash)}"
     CATALOG.update(_area.MESSAGES)

@@ -30,6 +30,7 @@ from bot.slack.placement import placement_of
 from bot.slack.render.card import lead_card
 from bot.slack.render.home import home_view
 from bot.slack.render.timeline import event_text
+from bot.slack.team_service import home_team
 from bot.store import outbox
 from bot.store.models import Lead, LeadEvent, OutboxMessage, SlackMessage
 from bot.store.outbox import Intent, release_waiting
@@ -211,6 +212,7 @@ def publish_home(row: OutboxMessage, ctx: SendContext) -> Sent:
         tz=timezone(ctx.policy),
         now=ctx.now,
         funnel=funnel,
+        team=home_team(ctx.db, ctx.policy, user, ctx.now),
     )
     ctx.client.views_publish(user_id=user, view=view)
     return Sent(result={"user": user})
