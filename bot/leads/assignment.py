@@ -46,16 +46,14 @@ class Choice:
     tell_managers: bool = False
 
 
-def pool_users(policy: Policy, route: Route) -> list[str]:
-    """The route's pool as user ids, roles expanded."""
-    return [user for user in policy.pool(route) if is_slack_user(user)]
-
-
-def pool_members(session: Session, policy: Policy, route: Route, now: datetime) -> list[str]:
+def pool_members(
+    session: Session, policy: Policy, route: Route, now: datetime, *, ask: bool = True
+) -> list[str]:
     """The route's pool as user ids, roles and user groups expanded (a group's members as
-    Slack last listed them: bot.store.user_groups), in order, without repeats."""
+    Slack last listed them: bot.store.user_groups), in order, without repeats. `ask`:
+    queue a look-up of a group not listed lately (in a write transaction)."""
     named = policy.pool(route)
-    groups = user_groups.members(session, [t for t in named if not is_slack_user(t)], now)
+    groups = user_groups.members(session, [t for t in named if not is_slack_user(t)], now, ask=ask)
     users: list[str] = []
     for target in named:
         for user in groups.get(target, [target]):

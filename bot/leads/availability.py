@@ -81,14 +81,17 @@ def survey(
     now: datetime,
     *,
     offered: Iterable[str] = (),
+    count: bool = False,
 ) -> list[RepState]:
-    """Each of `users` (the route's pool, user ids) as they stand now, in pool order."""
+    """Each of `users` (the route's pool, user ids) as they stand now, in pool order.
+    Open leads and today's leads are counted where a cap needs them, or all with `count`
+    (what `/lead-status pool` shows)."""
     if not users:
         return []
     assign = route.assign
     away = _away(session, policy, users, now)
-    open_leads = _open_leads(session, users) if assign.max_open else {}
-    today = _given_today(session, policy, route, users, now) if assign.max_per_day else {}
+    open_leads = _open_leads(session, users) if assign.max_open or count else {}
+    today = _given_today(session, policy, route, users, now) if assign.max_per_day or count else {}
     window = _given_in_window(session, route, users, now) if assign.strategy == "balanced" else {}
     already = set(offered)
     states = []

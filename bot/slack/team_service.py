@@ -21,7 +21,7 @@ from sqlalchemy import select
 from bot.core.errors import InvalidInput
 from bot.core.i18n import join, t
 from bot.core.policy import Policy, Route
-from bot.leads.assignment import pool_users
+from bot.leads.assignment import pool_members
 from bot.leads.availability import away_of, set_away, set_back, survey
 from bot.leads.offers import waiting_for
 from bot.slack.ids import BlockId, HomeActionId
@@ -45,7 +45,6 @@ from bot.store.outbox import Intent
 TEAM_QUERIES = frozenset({QueryKind.AWAY, QueryKind.BACK, QueryKind.POOL})
 # Counting every member's open leads and today's leads, also on a route without caps:
 # a cap no one reaches (bot.leads.availability counts only for the caps a route has).
-_NO_CAP = 2**31 - 1
 
 
 def zone_of(policy: Policy, user: str) -> ZoneInfo:
@@ -169,12 +168,12 @@ class TeamService:
             return notice_message(t("team.pool.unknown", loc, route=one_line(name, 100)), usage)
         if not route.assign.assigns:
             return claim_route_message(route, loc)
-        users = pool_users(self.policy, route)
-        if not users:
-            return notice_message(t("assign.pool_empty", loc))
         now = self.now()
         with self.db.read() as session:
-            states = survey(session, self.policy, _counting(route), users, now)
+            users = pool_members(session, self.policy, route, now, ask=False)
+            if not users:
+                return notice_message(t("assign.pool_empty", loc))
+            states = survey(session, self.policy, route, users, now, count=True)
         zones = {user: zone_of(self.policy, user) for user in users}
         return pool_message(route, states, zones=zones, locale=loc, now=now)
 
@@ -182,19 +181,6 @@ class TeamService:
         folded = name.casefold()
         exact = self.policy.route_named(name)
         return exact or next((r for r in self.policy.routes if r.name.casefold() == folded), None)
-
-
-def _counting(route: Route) -> Route:
-    """`route` with caps no one reaches where it has none, so that `survey` counts every
-    member's open leads and today's leads (it counts only what a cap needs)."""
-    assign = route.assign
-    counting = assign.model_copy(
-        update={
-            "max_open": assign.max_open or _NO_CAP,
-            "max_per_day": assign.max_per_day or _NO_CAP,
-        }
-    )
-    return route.model_copy(update={"assign": counting})
 
 
 def _away_usage(problem: str, locale: str) -> Message:

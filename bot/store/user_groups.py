@@ -23,9 +23,12 @@ LOOKUP_LIFETIME = timedelta(hours=1)
 ASK_AGAIN_AFTER = timedelta(minutes=10)
 
 
-def members(session: Session, groups: list[str], now: datetime) -> dict[str, list[str]]:
-    """Each group's members as last known (a group never heard of: none); queues a
-    look-up of each group unknown or older than LOOKUP_LIFETIME, once per ASK_AGAIN_AFTER."""
+def members(
+    session: Session, groups: list[str], now: datetime, *, ask: bool = True
+) -> dict[str, list[str]]:
+    """Each group's members as last known (a group never heard of: none); with `ask`,
+    queues a look-up of each group unknown or older than LOOKUP_LIFETIME, once per
+    ASK_AGAIN_AFTER."""
     if not groups:
         return {}
     known = {
@@ -42,7 +45,7 @@ def members(session: Session, groups: list[str], now: datetime) -> dict[str, lis
         asked = (
             row is not None and row.asked_at is not None and now - row.asked_at < ASK_AGAIN_AFTER
         )
-        if not fresh and not asked:
+        if ask and not fresh and not asked:
             upsert(session, USER_GROUPS_TABLE, {"group_id": group, "asked_at": now}, "group_id")
             outbox.queue(session, outbox.message(Intent.LOOK_UP_GROUP, now, group=group))
     return {group: list((known[group].members or []) if group in known else []) for group in groups}

@@ -257,6 +257,6 @@ class TestJapanese:
             for e in b["elements"]
             if e["type"] == "button"
         ]
-        assert buttons == ["引き受ける", "見送る", "不在にする"]
+        assert buttons == ["引き受ける", "見送る…", "不在にする"]
         away = published_home(runtime, slack_api, "U0REP2")
         assert "🌴 *復帰するまで不在です。*" in text_of(away["blocks"])

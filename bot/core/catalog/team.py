@@ -141,8 +141,6 @@ MESSAGES: dict[str, dict[Locale, str]] = {
         "ja": "回答待ちの打診（{n}件）",
     },
     "team.home.accept_by": {"en": "Accept by {due}", "ja": "回答期限：{due}"},
-    "team.home.accept": {"en": "Accept", "ja": "引き受ける"},
-    "team.home.pass": {"en": "Pass", "ja": "見送る"},
     "team.home.more_offers": {
         "en": "{n} more {n:offer|offers} waiting: see your DMs from Baton.",
         "ja": "ほかに{n}件の打診が回答待ちです。Baton からの DM をご確認ください。",

@@ -25,9 +25,10 @@ from slack_sdk.models.blocks import (
 from bot.core.i18n import day_text, join, t
 from bot.core.policy import Route
 from bot.leads.availability import Away, NotAvailable, RepState
-from bot.slack.ids import ActionId, BlockId, HomeActionId
+from bot.slack.ids import BlockId, HomeActionId
 from bot.slack.render import Message, to_dicts
 from bot.slack.render.card import lead_name
+from bot.slack.render.offer import offer_buttons
 from bot.slack.render.status import notice_message, sections
 from bot.slack.render.text import (
     SECTION_TEXT,
@@ -196,19 +197,9 @@ def _offer_blocks(
     if offer.due_at is not None:
         due = slack_date(offer.due_at, tz, locale=locale, now=now)
         line += "\n" + t("team.home.accept_by", locale, due=due)
-    value = str(lead.id)
-    buttons = [
-        ButtonElement(
-            text=t("team.home.accept", locale),
-            action_id=ActionId.ACCEPT,
-            value=value,
-            style="primary",
-        ),
-        ButtonElement(text=t("team.home.pass", locale), action_id=ActionId.PASS, value=value),
-    ]
     return [
         SectionBlock(text=MarkdownTextObject(text=fit(line, SECTION_TEXT, mrkdwn=False))),
-        ActionsBlock(elements=buttons),
+        offer_buttons(lead.id, locale),
     ]
 
 
