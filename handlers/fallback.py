@@ -1,8 +1,8 @@
 """Buttons Baton no longer knows (an old message, a forged payload) get a plain answer;
 link buttons (the card's CRM record) are acknowledged and nothing else.
 
-Every action id in `bot.slack.ids.ActionId` is left to its own listener, so the order
-in which other listener modules register does not matter.
+Every action id in `bot.slack.ids.ActionId` and `HomeActionId` is left to its own
+listener, so the order in which other listener modules register does not matter.
 """
 
 from __future__ import annotations
@@ -12,11 +12,11 @@ from typing import Any
 
 from slack_bolt import Ack, App
 
-from bot.slack.ids import ActionId
+from bot.slack.ids import ActionId, HomeActionId
 from bot.slack.service import SlackService
 from handlers.lead_actions import channel_of
 
-_KNOWN = "|".join(re.escape(a.value) for a in ActionId)
+_KNOWN = "|".join(re.escape(a.value) for a in [*ActionId, *HomeActionId])
 UNKNOWN_ACTION = re.compile(rf"^(?!(?:{_KNOWN})$).*$", re.DOTALL)
 
 

@@ -25,6 +25,7 @@ from zoneinfo import ZoneInfo
 from bot.core.catalog import (
     LOCALES,
     Locale,
+    assignment,
     core,
     delivery,
     funnel,
@@ -32,11 +33,12 @@ from bot.core.catalog import (
     reporting,
     sla,
     slack,
+    team,
 )
 from bot.core.clock import utcnow
 
 CATALOG: dict[str, dict[Locale, str]] = {}
-for _area in (core, slack, funnel, reporting, intake, sla, delivery):
+for _area in (core, slack, funnel, reporting, intake, sla, delivery, assignment, team):
     _clash = CATALOG.keys() & _area.MESSAGES.keys()
     assert not _clash, f"message keys defined twice: {sorted(_clash)}"
     CATALOG.update(_area.MESSAGES)

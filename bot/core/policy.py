@@ -8,82 +8,44 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from datetime import date, time, timedelta
+from datetime import date, timedelta
 from functools import cached_property
 from pathlib import Path
-from typing import Annotated, Any, Literal
-from urllib.parse import urlsplit
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from typing import Any, Literal
 
 import yaml
-from pydantic import (
-    BaseModel,
-    BeforeValidator,
-    ConfigDict,
-    Field,
-    ValidationError,
-    field_validator,
-    model_validator,
-)
+from pydantic import Field, ValidationError, field_validator, model_validator
 
+from bot.core.assign_policy import AssignPolicy
 from bot.core.business_time import AlwaysCalendar, BusinessCalendar, Calendar, parse_weekly_hours
+from bot.core.policy_sections import IntakePolicy, WebhookPolicy, WeeklyReportPolicy
+from bot.core.policy_values import (
+    ROLE_NAMES,
+    SLACK_CHANNEL,
+    SLACK_USER,
+    SLACK_USER_GROUP,
+    Duration,
+    PolicyError,
+    Strict,
+    check_channel_id,
+    check_timezone,
+    show,
+)
 
 ALWAYS = "always"
 DEFAULT_ROUTE = "default"
-ROLE_NAMES = ("managers", "reps", "marketers")
-_DURATION = re.compile(r"(\d+)([smhd])")
-_UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
-_SLACK_USER = re.compile(r"^[UW][A-Z0-9]{2,}$")
-_SLACK_CHANNEL = re.compile(r"^[CG][A-Z0-9]{2,}$")
-_SLACK_USER_GROUP = re.compile(r"^S[A-Z0-9]{2,}$")
-_WEEKLY = re.compile(r"^(mon|tue|wed|thu|fri|sat|sun) ([01]\d|2[0-3]):([0-5]\d)$")
 # Lead fields a route may match on.
 MATCHABLE_FIELDS = ("source", "segment", "region", "campaign", "country", "title", "company")
 
 
-class PolicyError(Exception):
-    """The policy file is missing or wrong; the message says where and what."""
-
-
-def parse_duration(value: Any) -> timedelta:
-    """`15m`, `2h`, `1d`, `90s`, `1h30m`; a bare 0 means no time."""
-    if isinstance(value, timedelta):
-        return value
-    if value == 0 or value == "0":
-        return timedelta(0)
-    text = str(value).strip() if isinstance(value, str | int | float) else ""
-    if isinstance(value, str) and text and _DURATION.sub("", text) == "":
-        return timedelta(seconds=sum(int(n) * _UNIT_SECONDS[u] for n, u in _DURATION.findall(text)))
-    raise ValueError(f"{_show(value)} is not a duration like 15m (units: s m h d)")
-
-
-def _show(value: Any) -> str:
-    return f'"{value}"' if isinstance(value, str) else repr(value)
-
-
-Duration = Annotated[timedelta, BeforeValidator(parse_duration)]
-
-
-def _timezone(name: str) -> str:
-    try:
-        ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        raise ValueError(f'"{name}" is not a time zone like Asia/Tokyo or UTC') from None
-    return name
-
-
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class CalendarPolicy(_Strict):
+class CalendarPolicy(Strict):
     timezone: str
     hours: dict[str, str | list[str]]
     holidays: str | None = None  # a country code the `holidays` package knows, e.g. JP
     holidays_subdiv: str | None = None
     closed: list[date] = Field(default_factory=list)
 
-    _check_tz = field_validator("timezone")(_timezone)
+    _check_tz = field_validator("timezone")(check_timezone)
 
     @field_validator("hours")
     @classmethod
@@ -101,22 +63,13 @@ class CalendarPolicy(_Strict):
         )
 
 
-class EscalationLevel(_Strict):
+class EscalationLevel(Strict):
     after: Duration
     notify: list[str] = Field(min_length=1)
     repost: bool = False
 
 
-def _check_channel_id(value: str) -> str:
-    if not _SLACK_CHANNEL.match(value):
-        raise ValueError(
-            f'"{value}" is not a Slack channel id like C0123ABCD '
-            "(open the channel's details in Slack; the id is at the bottom)"
-        )
-    return value
-
-
-class Route(_Strict):
+class Route(Strict):
     name: str = Field(min_length=1, max_length=100)
     when: dict[str, Any] | None = None
     channel: str
@@ -135,8 +88,10 @@ class Route(_Strict):
     # CSV) handed off: user ids, role names or a channel id. Absent: nobody. A lead
     # handed off in Slack tells the person who handed it off instead.
     notify_marketing: list[str] | None = None
+    # How the route's leads find an owner (bot/core/assign_policy.py); absent: Claim.
+    assign: AssignPolicy = Field(default_factory=AssignPolicy)
 
-    _check_channel = field_validator("channel")(_check_channel_id)
+    _check_channel = field_validator("channel")(check_channel_id)
 
     @field_validator("when")
     @classmethod
@@ -144,7 +99,7 @@ class Route(_Strict):
         for key, expected in (value or {}).items():
             if key == "score_at_least":
                 if isinstance(expected, bool) or not isinstance(expected, int | float):
-                    raise ValueError(f"score_at_least must be a number, not {_show(expected)}")
+                    raise ValueError(f"score_at_least must be a number, not {show(expected)}")
             elif key not in MATCHABLE_FIELDS:
                 raise ValueError(
                     f'"{key}" cannot be matched; use one of {", ".join(MATCHABLE_FIELDS)} '
@@ -173,7 +128,7 @@ def _fold(value: Any) -> Any:
     return value.strip().casefold() if isinstance(value, str) else value
 
 
-class Roles(_Strict):
+class Roles(Strict):
     managers: list[str] = Field(default_factory=list)
     reps: list[str] = Field(default_factory=list)  # empty: anyone may claim
     marketers: list[str] = Field(default_factory=list)  # empty: anyone may hand off
@@ -182,95 +137,12 @@ class Roles(_Strict):
     @classmethod
     def _check_users(cls, value: list[str]) -> list[str]:
         for user in value:
-            if not _SLACK_USER.match(user):
+            if not SLACK_USER.match(user):
                 raise ValueError(f'"{user}" is not a Slack user id like U0123ABCD')
         return value
 
 
-class WeeklyReportPolicy(_Strict):
-    """The weekly SLA report posted to a marketing channel."""
-
-    channel: str
-    weekly: str = "mon 09:00"  # weekday and local time it is posted
-    calendar: str | None = None  # whose time zone `weekly` is in; default: `timezone`
-
-    _check_channel = field_validator("channel")(_check_channel_id)
-
-    @field_validator("weekly")
-    @classmethod
-    def _check_weekly(cls, value: str) -> str:
-        if not _WEEKLY.match(value.strip().lower()):
-            raise ValueError(f'"{value}" is not a weekly time like "mon 09:00"')
-        return value.strip().lower()
-
-    @property
-    def weekday(self) -> int:
-        """Monday is 0."""
-        return ("mon", "tue", "wed", "thu", "fri", "sat", "sun").index(self.weekly[:3])
-
-    @property
-    def at(self) -> time:
-        hours, minutes = self.weekly[4:].split(":")
-        return time(int(hours), int(minutes))
-
-
-# The timeline events a webhook may subscribe to (`record_event` kinds; `stage` is a
-# CRM's stage update, `outcome` a rep's).
-WEBHOOK_EVENTS = (
-    "handed_off",
-    "claimed",
-    "released",
-    "first_touch",
-    "outcome",
-    "stage",
-    "escalated",
-    "reassigned",
-)
-
-
-class WebhookPolicy(_Strict):
-    """Where Baton POSTs a lead's events as signed JSON (bot/delivery/webhooks.py)."""
-
-    url: str
-    events: list[str] = Field(min_length=1)
-    # The HMAC key of X-Baton-Signature, shared with the receiver (kept out of reprs).
-    secret: str = Field(repr=False)
-
-    @field_validator("url")
-    @classmethod
-    def _check_url(cls, value: str) -> str:
-        parts = urlsplit(value.strip())
-        if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
-            raise ValueError(
-                f'"{value}" is not an http(s) URL like https://hooks.example.com/baton'
-            )
-        return value.strip()
-
-    @field_validator("events")
-    @classmethod
-    def _check_events(cls, value: list[str]) -> list[str]:
-        for event in value:
-            if event not in WEBHOOK_EVENTS:
-                raise ValueError(
-                    f"{_show(event)} is not an event Baton sends (one of {', '.join(WEBHOOK_EVENTS)})"
-                )
-        return value
-
-    @field_validator("secret")
-    @classmethod
-    def _check_secret(cls, value: str) -> str:
-        if not value.strip():
-            raise ValueError("must not be empty: the receiver checks the signature with it")
-        return value
-
-
-class IntakePolicy(_Strict):
-    # A lead without external_id counts as a re-send of one with the same source and
-    # email handed off within this window.
-    dedupe_window: Duration = timedelta(hours=24)
-
-
-class Policy(_Strict):
+class Policy(Strict):
     locale: Literal["en", "ja"] = "en"
     timezone: str = "UTC"
     # The currency of won deals whose amount comes without one (ISO 4217).
@@ -285,8 +157,12 @@ class Policy(_Strict):
     digest_after: Duration | None = timedelta(minutes=2)
     # Other systems told of each lead event they subscribe to, through the outbox.
     webhooks: list[WebhookPolicy] = Field(default_factory=list)
+    # A rep whose working hours are not their route's: user id → calendar name.
+    rep_calendars: dict[str, str] = Field(default_factory=dict)
+    # Slack status emoji that mean "away" for assignment, e.g. ":palm_tree:".
+    away_status_emoji: list[str] = Field(default_factory=list)
 
-    _check_tz = field_validator("timezone")(_timezone)
+    _check_tz = field_validator("timezone")(check_timezone)
 
     @field_validator("currency")
     @classmethod
@@ -311,7 +187,7 @@ class Policy(_Strict):
                 )
             for j, level in enumerate(route.escalate):
                 for target in level.notify:
-                    if target not in ROLE_NAMES and not _SLACK_USER.match(target):
+                    if target not in ROLE_NAMES and not SLACK_USER.match(target):
                         raise ValueError(
                             f'{where}.escalate[{j}].notify: "{target}" is neither a role '
                             f"({', '.join(ROLE_NAMES)}) nor a Slack user id like U0123ABCD"
@@ -319,8 +195,8 @@ class Policy(_Strict):
             for target in route.remind or []:
                 if not (
                     target in ROLE_NAMES
-                    or _SLACK_USER.match(target)
-                    or _SLACK_USER_GROUP.match(target)
+                    or SLACK_USER.match(target)
+                    or SLACK_USER_GROUP.match(target)
                 ):
                     raise ValueError(
                         f'{where}.remind: "{target}" is neither a role ({", ".join(ROLE_NAMES)}), '
@@ -328,15 +204,28 @@ class Policy(_Strict):
                     )
             for target in route.notify_marketing or []:
                 if not (
-                    target in ROLE_NAMES
-                    or _SLACK_USER.match(target)
-                    or _SLACK_CHANNEL.match(target)
+                    target in ROLE_NAMES or SLACK_USER.match(target) or SLACK_CHANNEL.match(target)
                 ):
                     raise ValueError(
                         f'{where}.notify_marketing: "{target}" is neither a role '
                         f"({', '.join(ROLE_NAMES)}), a Slack user id like U0123ABCD "
                         "nor a channel id like C0123ABCD"
                     )
+            self._check_assign(where, route)
+        for user, calendar in self.rep_calendars.items():
+            if not SLACK_USER.match(user):
+                raise ValueError(f'rep_calendars: "{user}" is not a Slack user id like U0123ABCD')
+            if calendar != ALWAYS and calendar not in self.calendars:
+                known = ", ".join([ALWAYS, *self.calendars])
+                raise ValueError(
+                    f'rep_calendars.{user}: "{calendar}" is not defined under calendars '
+                    f"(known: {known})"
+                )
+        for emoji in self.away_status_emoji:
+            if not re.fullmatch(r":[a-z0-9_+'-]+:", emoji):
+                raise ValueError(
+                    f'away_status_emoji: "{emoji}" is not a status emoji like ":palm_tree:"'
+                )
         digest = self.digest
         if digest and digest.calendar and digest.calendar not in (ALWAYS, *self.calendars):
             known = ", ".join([ALWAYS, *self.calendars])
@@ -345,6 +234,23 @@ class Policy(_Strict):
                 f"(known: {known})"
             )
         return self
+
+    def _check_assign(self, where: str, route: Route) -> None:
+        assign = route.assign
+        if not assign.assigns:
+            return
+        users = self.members([t for t in assign.pool if not SLACK_USER_GROUP.match(t)])
+        groups = [t for t in assign.pool if SLACK_USER_GROUP.match(t)]
+        if not users and not groups:
+            roles = ", ".join(t for t in assign.pool if t in ROLE_NAMES)
+            raise ValueError(
+                f"{where}.assign.pool: resolves to nobody (no members in roles: {roles})"
+            )
+        for user in assign.weights:
+            if user not in users and not groups:
+                raise ValueError(
+                    f'{where}.assign.weights: "{user}" is not in the pool ({", ".join(users)})'
+                )
 
     # --- questions the rest of Baton asks ------------------------------------------
 
@@ -401,6 +307,16 @@ class Policy(_Strict):
                     users.append(user)
         return users
 
+    def pool(self, route: Route) -> list[str]:
+        """The route's assignment pool: user ids and user group ids (S…, expanded by
+        bot.leads.assignment), roles expanded, in order, without repeats."""
+        return self.members(route.assign.pool)
+
+    def rep_calendar(self, user_id: str, route: Route) -> Calendar:
+        """The working hours of `user_id` for a lead of `route`: their own, else the route's."""
+        own = self.rep_calendars.get(user_id)
+        return self._calendars[own] if own else self.calendar_for(route)
+
     def is_manager(self, user_id: str) -> bool:
         return user_id in self.roles.managers
 
@@ -411,11 +327,6 @@ class Policy(_Strict):
         return (
             not self.roles.marketers or user_id in self.roles.marketers or self.is_manager(user_id)
         )
-
-
-def is_slack_user(value: str | None) -> bool:
-    """A Slack user id (U…, W…), not one of Baton's own actors (`intake`, `import`…)."""
-    return bool(value and _SLACK_USER.match(value))
 
 
 # --- loading -----------------------------------------------------------------------
@@ -464,7 +375,7 @@ def _describe(name: str, error: Any) -> str:
     elif error.get("input", "") is None:
         message = "has no value (in YAML, quote a value that starts with # or contains : )"
     elif not message.startswith(('"', "'")) and "input" in error and kind != "value_error":
-        message = f"{_show(error['input'])}: {message}"
+        message = f"{show(error['input'])}: {message}"
     if path and message.startswith(path + ":"):  # model-level checks name their own path
         path = ""
     return f"{name}: {path}: {message}" if path else f"{name}: {message}"

@@ -18,8 +18,9 @@ from sqlalchemy.orm import aliased
 from sqlalchemy.sql.elements import BindParameter
 
 from bot.core.clock import Now
+from bot.store.base import UTCDateTime
 from bot.store.database import UNSYNCED, Database
-from bot.store.models import InSlack, Lead, OutboxMessage, UTCDateTime
+from bot.store.models import InSlack, Lead, OutboxMessage
 
 CHUNK = 500
 

@@ -8,7 +8,7 @@ policy's.
 from __future__ import annotations
 
 from bot.core.i18n import CATALOG, t
-from bot.core.policy import is_slack_user
+from bot.core.policy_values import is_slack_user
 from bot.delivery.people import reader_locale
 from bot.delivery.registry import SendContext, Sent, sender
 from bot.store.models import OutboxMessage

@@ -12,7 +12,9 @@ sender reads a lead owner's email the same way (`owner_email`).
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
 
 from slack_sdk.errors import SlackApiError, SlackRequestError
 from sqlalchemy.orm import Session
@@ -20,7 +22,7 @@ from sqlalchemy.orm import Session
 from bot.delivery.failures import Verdict, classify
 from bot.delivery.pacing import NotReady
 from bot.delivery.registry import SendContext, Sent, sender
-from bot.store import people
+from bot.store import people, user_groups
 from bot.store.models import OutboxMessage
 from bot.store.outbox import Intent
 
@@ -31,6 +33,7 @@ log = logging.getLogger(__name__)
 class SlackPerson:
     locale: str | None = None
     email: str | None = None  # only with the `users:read.email` scope
+    status: people.SlackStatus = field(default_factory=people.SlackStatus)
 
 
 def _ask_slack(ctx: SendContext, user_id: str) -> SlackPerson:
@@ -48,7 +51,19 @@ def _ask_slack(ctx: SendContext, user_id: str) -> SlackPerson:
         log.warning("users.info for %s: %s; writing in the policy's language", user_id, failure)
         return SlackPerson()
     user = answer.get("user") or {}
-    return SlackPerson(user.get("locale"), (user.get("profile") or {}).get("email") or None)
+    profile = user.get("profile") or {}
+    return SlackPerson(user.get("locale"), profile.get("email") or None, _status(profile))
+
+
+def _status(profile: dict[str, Any]) -> people.SlackStatus:
+    """profile.status_emoji and status_expiration (unix seconds; 0: until cleared)."""
+    emoji = profile.get("status_emoji") or None
+    try:
+        expires = int(profile.get("status_expiration") or 0)
+    except (TypeError, ValueError):
+        expires = 0
+    until = datetime.fromtimestamp(expires, UTC) if expires > 0 else None
+    return people.SlackStatus(str(emoji) if emoji else None, until)
 
 
 @sender(Intent.LOOK_UP_PERSON)
@@ -58,9 +73,32 @@ def look_up_person(row: OutboxMessage, ctx: SendContext) -> Sent:
     now = ctx.now
 
     def record(session: Session) -> None:
-        people.remember(session, user_id, person.locale, now, person.email)
+        people.remember(session, user_id, person.locale, now, person.email, person.status)
 
     return Sent(result={"user": user_id, "locale": person.locale}, record=record)
+
+
+@sender(Intent.LOOK_UP_GROUP)
+def look_up_group(row: OutboxMessage, ctx: SendContext) -> Sent:
+    """The members of a user group named in an assignment pool (bot.store.user_groups)."""
+    group = str(row.payload["group"])
+    members: list[str] | None
+    try:
+        answer = ctx.client.usergroups_users_list(usergroup=group)
+        members = [str(user) for user in answer.get("users") or []]
+    except SlackApiError as exc:
+        failure = classify(exc, "usergroups.users.list")
+        if failure.verdict in (Verdict.RATE_LIMITED, Verdict.TRANSIENT):
+            raise
+        # no_such_subteam, missing_scope (usergroups:read): nobody from it, until asked again
+        log.warning("usergroups.users.list for %s: %s; the pool has none of it", group, failure)
+        members = None
+    now = ctx.now
+
+    def record(session: Session) -> None:
+        user_groups.remember(session, group, members, now)
+
+    return Sent(result={"group": group, "members": len(members or [])}, record=record)
 
 
 def reader_locale(ctx: SendContext, user_id: str) -> str:
@@ -94,5 +132,5 @@ def _ask_now(ctx: SendContext, user_id: str) -> SlackPerson | None:
         log.info("users.info for %s not answered (%s); asking again later", user_id, exc)
         return None
     with ctx.db.transaction() as session:
-        people.remember(session, user_id, person.locale, ctx.now, person.email)
+        people.remember(session, user_id, person.locale, ctx.now, person.email, person.status)
     return person

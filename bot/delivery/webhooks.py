@@ -27,7 +27,8 @@ from urllib.parse import urlsplit
 
 from sqlalchemy import select
 
-from bot.core.policy import Policy, WebhookPolicy
+from bot.core.policy import Policy
+from bot.core.policy_sections import WebhookPolicy
 from bot.core.signing import signed_headers
 from bot.delivery.failures import (
     WEBHOOK_ERROR,

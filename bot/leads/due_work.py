@@ -27,7 +27,7 @@ from sqlalchemy import ColumnElement, Connection, Select, and_, select, update
 from sqlalchemy.orm import Session
 
 from bot.core.policy import Policy, Route
-from bot.leads import sla
+from bot.leads import offers, sla
 from bot.leads.timeline import Announce, record_event
 from bot.store import outbox
 from bot.store.database import UNSYNCED, Database
@@ -117,6 +117,11 @@ def claim_due(db: Database, policy: Policy, now: datetime, *, limit: int = BATCH
 def _handle(
     session: Session, policy: Policy, row: DueWork, lead: Lead, now: datetime, done: Pass
 ) -> None:
+    if row.clock == Clock.OFFER:  # an offer's deadline: no message of its own
+        if _mark(session, row, sent_at=now):
+            done.sent += 1
+            offers.expire(session, policy, row, lead, now)
+        return
     route = policy.route_of_lead(lead.route)
     decision = sla.decide(row, lead, route, now)
     if decision.verdict is sla.Verdict.DEFER:

@@ -20,8 +20,9 @@ from sqlalchemy.orm import Session
 
 from bot.core.clock import Now
 from bot.core.errors import ExternalLeadNotFound, InvalidInput, LeadNotFound, StageConflict
-from bot.core.policy import Policy, is_slack_user
-from bot.leads import sla
+from bot.core.policy import Policy
+from bot.core.policy_values import is_slack_user
+from bot.leads import offers, sla
 from bot.leads.states import DISQUALIFY_REASONS, LOST_REASONS, Outcome
 from bot.leads.timeline import LeadTimes, record_event
 from bot.store import outbox
@@ -276,6 +277,8 @@ class StageUpdates:
             # Its due work, messages and webhooks go in at the commit, each kind in one
             # statement with the rest of the group's (bot.store.database).
             sla.cancel_pending(session, row.id, now, at_commit=True)
+            if lead["status"] == S.UNCLAIMED:  # perhaps offered to a rep: no longer
+                offers.withdraw(session, row.id, now, at_commit=True)
             record_event(
                 session,
                 "stage",

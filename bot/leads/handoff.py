@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 from bot.core.clock import Now
 from bot.core.errors import DomainError
 from bot.core.policy import Policy, Route
-from bot.leads import sla
+from bot.leads import placement, sla
 from bot.leads.timeline import Announce, record_event, subscribe_webhooks
 from bot.store import outbox
 from bot.store.database import Database
@@ -118,9 +118,9 @@ class HandOffs:
             now=now,
         )
 
-        def store(session: Session) -> int | Lead:
+        def store(session: Session) -> tuple[int, dict[str, Any]] | Lead:
             return self._store_new_lead(
-                session, data, route.name, values, due_work, actor, idempotency_key, receipt_to
+                session, data, route, values, due_work, actor, idempotency_key, receipt_to
             )
 
         # Stored in one transaction with the leads other threads are handing off at this
@@ -129,20 +129,22 @@ class HandOffs:
         if isinstance(stored, Lead):
             return HandOff(stored, created=False)
         # Built here, not while holding up the group's commit.
-        return HandOff(Lead(id=stored, **values), created=True)
+        lead_id, placed = stored
+        return HandOff(Lead(id=lead_id, **(values | placed)), created=True)
 
     def _store_new_lead(
         self,
         session: Session,
         data: LeadInput,
-        route: str,
+        route: Route,
         values: dict[str, Any],
         due_work: list[sla.PlannedDue],
         actor: str,
         idempotency_key: str | None,
         receipt_to: str | None,
-    ) -> int | Lead:
-        """The new lead's id; or, for a re-send, the lead Baton already has."""
+    ) -> tuple[int, dict[str, Any]] | Lead:
+        """The new lead's id and what its assignment changed of `values`; or, for a
+        re-send, the lead Baton already has."""
         now = values["created_at"]
         if not data.external_id and data.email:
             # No unique key covers "the same email from the same source lately":
@@ -163,25 +165,32 @@ class HandOffs:
             return existing
         # Plain INSERTs, not ORM objects: the unit of work's flush at the commit cost
         # more than everything else a hand-off does. Held to the commit, where each
-        # table's rows for the whole group of hand-offs go in one statement.
-        for row in due_work:
-            row.lead_id = lead_id
-        sla.add_due_work(session, due_work, at_commit=True)
+        # table's rows for the whole group of hand-offs go in one statement; written at
+        # once when the route assigns its leads, whose offer then follows in order.
+        held = not route.assign.assigns
         record_event(
             session,
             "handed_off",
             lead_id=lead_id,
-            route=route,
+            route=route.name,
             actor=actor,
             at=now,
-            detail={"route": route},
+            detail={"route": route.name},
             announce=Announce.NOTHING,  # the new card is the announcement
-            at_commit=True,
+            at_commit=held,
         )
         card = outbox.message(Intent.POST_CARD, now, lead_id=lead_id)
-        outbox.queue(session, card, at_commit=True)
+        outbox.queue(session, card, at_commit=held)
+        # A route that assigns its leads gives this one to a rep now (round_robin) or
+        # offers it to one (offer), after the hand-off in the timeline and the card in
+        # the outbox; the claim clock runs only for a lead left to Claim.
+        placed = placement.place_new_lead(session, self.policy, route, lead_id, values, now)
+        if placed is None:
+            for row in due_work:
+                row.lead_id = lead_id
+            sla.add_due_work(session, due_work, at_commit=True)
         self._receipt(session, lead_id, receipt_to, now, duplicate=False)
-        return lead_id
+        return lead_id, placed or {}
 
     @cached_property
     def _insert_new_lead(self) -> Insert:

@@ -24,7 +24,7 @@ from bot.core.errors import (
     NotAllowed,
 )
 from bot.core.policy import Policy, Route
-from bot.leads import funnel, sla
+from bot.leads import funnel, offers, sla
 from bot.leads.handoff import HandOff, HandOffs, LeadInput, NoRoute
 from bot.leads.in_flight import InFlight, Turn
 from bot.leads.states import ALLOWED, OUTCOME_FROM, OWNED, Action, Outcome
@@ -117,6 +117,8 @@ class LeadService:
                 _refuse_claim(lead_id, lost.status, lost.owner_id, lost.claimed_at)
             lead = Lead(**row._asdict())
             sla.cancel_pending(session, lead_id, now, Clock.CLAIM)
+            if route.assign.mode == "offer":  # claimed while offered: the offer ends
+                offers.withdraw(session, lead_id, now)
             self._start_clock(session, lead, route, Clock.FIRST_TOUCH, due, now)
             self._event(session, lead, "claimed", user_id, now, late=_late(lead.claim_due_at, now))
         turn.leave((S.CLAIMED, user_id, now))
@@ -204,6 +206,7 @@ class LeadService:
             lead.snoozed_until = None
             lead.sla_round += 1
             sla.cancel_pending(session, lead_id, now)
+            offers.withdraw(session, lead_id, now)
             if lead.first_touch_at is None:
                 calendar = self.policy.calendar_for(route)
                 lead.first_touch_due_at = sla.deadline(route, calendar, Clock.FIRST_TOUCH, now)
@@ -226,6 +229,32 @@ class LeadService:
                         Intent.ASSIGNED, now, lead_id=lead.id, user=new_owner, by=user_id
                     ),
                 )
+            return lead
+
+    # --- offers (bot.leads.offers) -----------------------------------------------------
+
+    def accept_offer(self, lead_id: int, user_id: str) -> Lead:
+        """The rep a lead is offered to takes it."""
+        now = self.now()
+        with self.db.transaction() as session:
+            lead = self._lock(session, lead_id)
+            offers.accept(session, self.policy, self._route(lead.route), lead, user_id, now)
+            return lead
+
+    def pass_offer(
+        self, lead_id: int, user_id: str, reason: str | None = None, note: str | None = None
+    ) -> Lead:
+        """The rep a lead is offered to passes; the next rep is offered it."""
+        if reason is not None and reason not in offers.PASS_REASONS:
+            choices = ", ".join(offers.PASS_REASONS)
+            raise InvalidInput("error.unknown_reason", reason=reason, choices=choices)
+        now = self.now()
+        with self.db.transaction() as session:
+            lead = self._lock(session, lead_id)
+            route = self._route(lead.route)
+            offers.pass_offer(
+                session, self.policy, route, lead, user_id, now, reason=reason, note=note
+            )
             return lead
 
     def snooze(
@@ -290,9 +319,7 @@ class LeadService:
         escalation_targets: bool = False,
     ) -> Lead:
         """Lock the lead's row, then check the state machine and who is asking."""
-        lead = session.scalar(select(Lead).where(Lead.id == lead_id).with_for_update())
-        if lead is None:
-            raise LeadNotFound(lead_id)
+        lead = self._lock(session, lead_id)
         if lead.lead_status not in ALLOWED[action]:
             raise InvalidTransition(lead_id, lead.status, action)
         allowed = user_id == lead.owner_id or self.policy.is_manager(user_id)
@@ -304,20 +331,25 @@ class LeadService:
             raise NotAllowed(f"error.{action}_forbidden", lead_id=lead_id)
         return lead
 
+    @staticmethod
+    def _lock(session: Session, lead_id: int) -> Lead:
+        lead = session.scalar(select(Lead).where(Lead.id == lead_id).with_for_update())
+        if lead is None:
+            raise LeadNotFound(lead_id)
+        return lead
+
     def _start_clock(
         self, session: Session, lead: Lead, route: Route, clock: Clock, due: datetime, now: datetime
     ) -> None:
-        sla.add_due_work(
+        sla.start_clock(
             session,
-            sla.plan_due_work(
-                route,
-                self.policy.calendar_for(route),
-                lead_id=lead.id,
-                clock=clock,
-                sla_round=lead.sla_round,
-                due=due,
-                now=now,
-            ),
+            route,
+            self.policy.calendar_for(route),
+            lead_id=lead.id,
+            clock=clock,
+            sla_round=lead.sla_round,
+            due=due,
+            now=now,
         )
 
     def _event(

@@ -94,6 +94,25 @@ def add_due_work(session: Session, rows: list[PlannedDue], *, at_commit: bool = 
     note_planned(session, min(row.due_at for row in rows))
 
 
+def start_clock(
+    session: Session,
+    route: Route,
+    calendar: Calendar,
+    *,
+    lead_id: int,
+    clock: Clock,
+    sla_round: int,
+    due: datetime,
+    now: datetime,
+    at_commit: bool = False,
+) -> None:
+    """Plan and write the due work of one run of a lead's clock (`plan_due_work`)."""
+    rows = plan_due_work(
+        route, calendar, lead_id=lead_id, clock=clock, sla_round=sla_round, due=due, now=now
+    )
+    add_due_work(session, rows, at_commit=at_commit)
+
+
 def note_planned(session: Session, earliest: datetime) -> None:
     """Record that this transaction made due work falling due at `earliest`.
 

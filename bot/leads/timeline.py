@@ -27,7 +27,8 @@ from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
 from bot.core import metrics
-from bot.core.policy import Policy, WebhookPolicy
+from bot.core.policy import Policy
+from bot.core.policy_sections import WebhookPolicy
 from bot.store import outbox
 from bot.store.database import Database, after_commit, insert_at_commit
 from bot.store.models import LEAD_EVENTS_TABLE, Lead

@@ -17,7 +17,8 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from bot.core.policy import Policy, WeeklyReportPolicy
+from bot.core.policy import Policy
+from bot.core.policy_sections import WeeklyReportPolicy
 from bot.store import outbox
 from bot.store.database import Database
 from bot.store.models import JobRun, Lead, LeadStatus

@@ -25,12 +25,25 @@ class ActionId(enum.StrEnum):
     # On the DM telling marketing a lead was returned: the /handoff modal, filled in
     # with the returned lead, to hand it off again as a new lead.
     HANDOFF_AGAIN = "lead_handoff_again"
+    # On the DM offering a lead to one rep (and in their App Home): take it, or pass it on
+    # (Pass opens a modal for an optional reason).
+    ACCEPT = "lead_accept"
+    PASS = "lead_pass"
+
+
+class HomeActionId(enum.StrEnum):
+    """Controls of the App Home tab that are not about one lead."""
+
+    AWAY_UNTIL = "home_away_until"  # a date picker: away through that date
+    AWAY = "home_away"  # "Away until further notice" (or until the date picked)
+    BACK = "home_back"
 
 
 class ViewId(enum.StrEnum):
     """callback_id of modals."""
 
     OUTCOME = "lead_outcome_modal"
+    PASS = "lead_pass_modal"  # private_metadata: the lead id
 
 
 class BlockId(enum.StrEnum):
@@ -41,6 +54,9 @@ class BlockId(enum.StrEnum):
     OUTCOME_REASON = "outcome_reason"
     OUTCOME_NOTE = "outcome_note"
     OUTCOME_AMOUNT = "outcome_amount"
+    PASS_REASON = "pass_reason"
+    PASS_NOTE = "pass_note"
+    HOME_AWAY = "home_away"
 
 
 class InputId(enum.StrEnum):
@@ -50,6 +66,8 @@ class InputId(enum.StrEnum):
     OUTCOME_REASON = "outcome_reason_select"
     OUTCOME_NOTE = "outcome_note_text"
     OUTCOME_AMOUNT = "outcome_amount_number"
+    PASS_REASON = "pass_reason_select"
+    PASS_NOTE = "pass_note_text"
 
 
 class Command(enum.StrEnum):

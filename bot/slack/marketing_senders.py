@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from bot.core.policy import is_slack_user
+from bot.core.policy_values import is_slack_user
 from bot.delivery.people import reader_locale
 from bot.delivery.registry import SendContext, Sent, sender
 from bot.leads.funnel import TOLD_TO_MARKETING

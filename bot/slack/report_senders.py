@@ -17,7 +17,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.core.i18n import t
-from bot.core.policy import is_slack_user
+from bot.core.policy_values import is_slack_user
 from bot.delivery.people import reader_locale
 from bot.delivery.registry import SendContext, Sent, sender
 from bot.leads.funnel_cache import ReportCache

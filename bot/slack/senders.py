@@ -26,9 +26,11 @@ from bot.delivery.registry import NotReady, SendContext, Sent, sender
 from bot.leads.funnel_cache import ReportCache
 from bot.leads.funnel_report import DEFAULT_PERIOD, GroupBy, period_of
 from bot.leads.reports import Reports
+from bot.slack.placement import placement_of
 from bot.slack.render.card import lead_card
 from bot.slack.render.home import home_view
 from bot.slack.render.timeline import event_text
+from bot.slack.team_service import home_team
 from bot.store import outbox
 from bot.store.models import Lead, LeadEvent, OutboxMessage, SlackMessage
 from bot.store.outbox import Intent, release_waiting
@@ -76,12 +78,18 @@ def post_card(row: OutboxMessage, ctx: SendContext) -> Sent:
     with ctx.db.read() as session:
         lead = session.get(Lead, row.lead_id)
         cards = _messages(session, row.lead_id, CARD)
+        placement = placement_of(session, lead, ctx.policy) if lead else None
     if lead is None:
         return Sent(result={"skipped": "lead deleted"})
     repost = bool(row.payload.get("repost")) and bool(cards)
     if cards and not repost:
         return Sent(result={"skipped": "card already posted", "ts": cards[0].ts})
-    message = lead_card(lead, locale=ctx.policy.channel_locale(lead.route), tz=timezone(ctx.policy))
+    message = lead_card(
+        lead,
+        locale=ctx.policy.channel_locale(lead.route),
+        tz=timezone(ctx.policy),
+        placement=placement,
+    )
     response = ctx.client.chat_postMessage(
         channel=card_channel(lead, ctx.policy),
         text=message.text,
@@ -110,12 +118,18 @@ def update_card(row: OutboxMessage, ctx: SendContext) -> Sent:
         lead = session.get(Lead, row.lead_id)
         # Flood lists list many leads; delivery re-renders those itself.
         messages = [m for m in _messages(session, row.lead_id) if m.purpose != FLOOD_LIST]
+        placement = placement_of(session, lead, ctx.policy) if lead else None
     if lead is None:
         return Sent(result={"skipped": "lead deleted"})
     if not messages:
         # Not posted yet: the post renders the newest state when it goes out.
         return Sent(result={"skipped": "no card yet"})
-    message = lead_card(lead, locale=ctx.policy.channel_locale(lead.route), tz=timezone(ctx.policy))
+    message = lead_card(
+        lead,
+        locale=ctx.policy.channel_locale(lead.route),
+        tz=timezone(ctx.policy),
+        placement=placement,
+    )
     updated: list[str] = []
     for shown in messages:
         try:
@@ -198,6 +212,7 @@ def publish_home(row: OutboxMessage, ctx: SendContext) -> Sent:
         tz=timezone(ctx.policy),
         now=ctx.now,
         funnel=funnel,
+        team=home_team(ctx.db, ctx.policy, user, ctx.now),
     )
     ctx.client.views_publish(user_id=user, view=view)
     return Sent(result={"user": user})

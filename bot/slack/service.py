@@ -44,6 +44,7 @@ from bot.slack.render.status import (
 from bot.slack.render.text import ago, one_line, slack_date, who
 from bot.slack.senders import open_view
 from bot.slack.status_query import AUTO, QueryKind, ReportQuery, parse_status_query
+from bot.slack.team_service import TEAM_QUERIES, TeamService
 from bot.store import outbox, people
 from bot.store.database import Database
 from bot.store.outbox import Intent
@@ -82,6 +83,8 @@ class SlackService:
         self.client = client  # for the calls that cannot wait in the outbox (views.open)
         self.reports = Reports(db, policy, clock=leads.now)
         self.report_cache = ReportCache(db, policy, clock=leads.now)
+        # /lead-status away, back and pool, and App Home's away controls
+        self.team = TeamService(db, policy, clock=leads.now, locale_for=self.locale_for)
 
     def locale_for(self, user_id: str | None) -> str:
         """The language to answer `user_id` in: their choice, else their Slack language,
@@ -166,6 +169,8 @@ class SlackService:
             return self._language(user_id, str(query.value))
         if query.kind is QueryKind.REPORT and query.report is not None:
             return self._report(user_id, query.report)
+        if query.kind in TEAM_QUERIES:
+            return self.team.answer(user_id, query)
         loc, tz = self.locale_for(user_id), self.tz
         if query.kind is QueryKind.SUMMARY:
             return summary_message(self.reports.summary(), locale=loc, tz=tz)

@@ -27,6 +27,10 @@ class QueryKind(enum.StrEnum):
     HELP = "help"
     LANGUAGE = "language"  # value: "en", "ja", AUTO, "" (show it) or what was not understood
     REPORT = "report"  # the funnel report: `report` holds what was asked
+    # value: the words after the keyword as typed (bot.slack.team_query reads them)
+    AWAY = "away"  # [@rep] [until DATE]
+    BACK = "back"  # [@rep]
+    POOL = "pool"  # ROUTE
 
 
 # `/lead-status lang auto`: no choice of one's own, follow Slack's language again.
@@ -40,6 +44,9 @@ _WORDS = {
     QueryKind.CAMPAIGN: ("campaign", "キャンペーン"),
     QueryKind.LANGUAGE: ("lang", "language", "言語", "表示言語"),
     QueryKind.REPORT: ("report", "レポート", "実績"),
+    QueryKind.AWAY: ("away", "不在"),
+    QueryKind.BACK: ("back", "復帰"),
+    QueryKind.POOL: ("pool", "割り当て対象"),
 }
 _GROUPS = {
     GroupBy.CAMPAIGN: ("campaign", "キャンペーン"),
@@ -90,6 +97,10 @@ def parse_status_query(text: str | None) -> StatusQuery:
         return StatusQuery(QueryKind.REPORT, report=_report(rest.split()))
     if first in _WORDS[QueryKind.LANGUAGE]:
         return StatusQuery(QueryKind.LANGUAGE, _language(rest))
+    for kind in (QueryKind.AWAY, QueryKind.BACK, QueryKind.POOL):
+        after = _after_word(words, _WORDS[kind])
+        if after is not None:
+            return StatusQuery(kind, after)
     if first in _WORDS[QueryKind.CAMPAIGN]:
         name = words.partition(" ")[2]
         return StatusQuery(QueryKind.CAMPAIGN, name) if name else StatusQuery(QueryKind.HELP)
@@ -100,6 +111,25 @@ def parse_status_query(text: str | None) -> StatusQuery:
     if _EMAIL.match(words):
         return StatusQuery(QueryKind.EMAIL, words.lower())
     return StatusQuery(QueryKind.COMPANY, words)
+
+
+def _after_word(words: str, names: tuple[str, ...]) -> str | None:
+    """The text after a leading keyword, as typed; None if `words` does not start with one.
+    A Japanese keyword needs no space after it (「不在12月10日まで」)."""
+    first, _, rest = words.partition(" ")
+    folded = unicodedata.normalize("NFKC", first).casefold()
+    if folded in names:
+        return rest
+    for name in names:
+        if not name.isascii() and folded.startswith(name):
+            cuts = range(1, len(first) + 1)
+            cut = next(
+                (i for i in cuts if unicodedata.normalize("NFKC", first[:i]).casefold() == name),
+                None,
+            )
+            if cut is not None:
+                return f"{first[cut:]} {rest}".strip()
+    return None
 
 
 def _report(words: list[str]) -> ReportQuery:

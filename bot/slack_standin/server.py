@@ -161,6 +161,11 @@ class SlackStandIn:
         return self._workspace.users
 
     @property
+    def user_groups(self) -> dict[str, list[str]]:
+        """The workspace's user groups (S…) and their members, for usergroups.users.list."""
+        return self._workspace.user_groups
+
+    @property
     def locale(self) -> str:
         """Everyone's Slack language ("en-US", "ja-JP") unless `users` gives theirs."""
         return self._workspace.locale

@@ -46,6 +46,7 @@ class Workspace:
 
     def __init__(self) -> None:
         self.users: dict[str, dict[str, Any]] = {}  # per-user overrides for users.info
+        self.user_groups: dict[str, list[str]] = {}  # user group id (S…) -> member ids
         # Everyone's Slack language unless `users` says otherwise (users.info tells it
         # only when asked with include_locale, as Slack does).
         self.locale = "en-US"
@@ -109,6 +110,11 @@ class Workspace:
             if not truthy(args.get("include_locale")):
                 user.pop("locale", None)
             return {"ok": True, "user": user}
+        if method == "usergroups.users.list":
+            group = str(args.get("usergroup", ""))
+            if group not in self.user_groups:
+                return {"ok": False, "error": "no_such_subteam"}
+            return {"ok": True, "users": list(self.user_groups[group])}
         if method == "conversations.members":
             return {"ok": True, "members": [], "response_metadata": {"next_cursor": ""}}
         return {"ok": True}
@@ -309,7 +315,14 @@ class Workspace:
     def _user(self, user_id: str) -> dict[str, Any]:
         name, real = user_id.lower(), f"User {user_id}"
         # Slack tells profile.email to an app with the users:read.email scope.
-        profile = {"real_name": real, "display_name": name, "email": f"{name}@example.com"}
+        profile = {
+            "real_name": real,
+            "display_name": name,
+            "email": f"{name}@example.com",
+            "status_text": "",
+            "status_emoji": "",
+            "status_expiration": 0,  # unix seconds; 0: until they clear it
+        }
         user = {"id": user_id, "name": name, "real_name": real, "profile": profile}
         return user | _USER_DEFAULTS | {"locale": self.locale} | self.users.get(user_id, {})
 

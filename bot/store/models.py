@@ -7,18 +7,16 @@ from __future__ import annotations
 
 import enum
 import unicodedata
-from datetime import UTC, datetime
+from datetime import datetime
 from decimal import Decimal
 from typing import Any, cast
 
 from sqlalchemy import (
     JSON,
-    DateTime,
     Float,
     ForeignKey,
     Index,
     Integer,
-    MetaData,
     Numeric,
     String,
     Table,
@@ -26,45 +24,9 @@ from sqlalchemy import (
     UniqueConstraint,
     text,
 )
-from sqlalchemy.engine import Dialect
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
-from sqlalchemy.types import TypeDecorator
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-# Stable constraint names keep migrations identical on SQLite and PostgreSQL.
-NAMING_CONVENTION = {
-    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
-    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
-    "ck": "ck_%(table_name)s_%(constraint_name)s",
-    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
-    "pk": "pk_%(table_name)s",
-}
-
-
-class UTCDateTime(TypeDecorator[datetime]):
-    """Timezone-aware UTC in and out, also on SQLite, which keeps no offset."""
-
-    impl = DateTime(timezone=True)
-    cache_ok = True
-
-    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
-        if value is None:
-            return None
-        if value.tzinfo is None:
-            raise ValueError("naive datetime given; Baton stores only timezone-aware instants")
-        value = value.astimezone(UTC)
-        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
-
-    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
-        if value is None:
-            return None
-        if value.tzinfo is None:
-            return value.replace(tzinfo=UTC)
-        return value.astimezone(UTC)
-
-
-class Base(DeclarativeBase):
-    metadata = MetaData(naming_convention=NAMING_CONVENTION)
-    type_annotation_map = {datetime: UTCDateTime(), dict[str, Any]: JSON()}  # noqa: RUF012
+from bot.store.base import Base
 
 
 class LeadStatus(enum.StrEnum):
@@ -123,6 +85,8 @@ def search_key(text: str | None) -> str | None:
 class Clock(enum.StrEnum):
     CLAIM = "claim"
     FIRST_TOUCH = "first_touch"
+    # An offer's deadline (due work level = the offer's number; bot/leads/offers.py).
+    OFFER = "offer"
 
 
 class Lead(Base):
@@ -367,6 +331,15 @@ class Person(Base):
     email: Mapped[str | None] = mapped_column(String(320))
     checked_at: Mapped[datetime | None]  # when Slack last answered about them
     asked_at: Mapped[datetime | None]  # when a look-up was last queued
+    # Away (bot/leads/availability.py): assignment skips them from `away_from` until
+    # `away_until` (None: until they say they are back), set by them or a manager.
+    away_from: Mapped[datetime | None]
+    away_until: Mapped[datetime | None]
+    away_set_by: Mapped[str | None] = mapped_column(String(40))
+    # Their Slack status emoji (":palm_tree:") and when it clears, from the same look-up:
+    # the policy's `away_status_emoji` also count as away.
+    status_emoji: Mapped[str | None] = mapped_column(String(100))
+    status_until: Mapped[datetime | None]
 
 
 class ReportSnapshot(Base):
@@ -389,3 +362,7 @@ DUE_WORK_TABLE = cast(Table, DueWork.__table__)
 OUTBOX_TABLE = cast(Table, OutboxMessage.__table__)
 PEOPLE_TABLE = cast(Table, Person.__table__)
 REPORT_SNAPSHOTS_TABLE = cast(Table, ReportSnapshot.__table__)
+
+# The assignment tables live in their own module, registered on the same metadata here so
+# that whatever reads the schema from this module (Alembic, the tests) sees every table.
+from bot.store import assignment_models  # noqa: E402, F401

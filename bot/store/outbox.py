@@ -39,6 +39,10 @@ class Intent(enum.StrEnum):
     WEBHOOK = "webhook.post"
     # why sales disqualified, returned or lost a lead, to marketing: {to (user or channel), by}
     MARKETING_FEEDBACK = "marketing.feedback"
+    # a lead offered to one rep, by DM with Accept and Pass: {user, offer (assignment id)}
+    OFFER = "lead.offer"
+    # ask Slack the members of a user group named in a pool: {group} (bot.store.user_groups)
+    LOOK_UP_GROUP = "group.look_up"
 
 
 def message(

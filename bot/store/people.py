@@ -96,13 +96,51 @@ def remember(
     slack_locale: str | None,
     now: datetime,
     email: str | None = None,
+    status: SlackStatus | None = None,
 ) -> None:
     """Record Slack's answer (None: Slack could not say, or, for the email, the app lacks
     `users:read.email`; asked again after the lifetime)."""
+    status = status or SlackStatus()
     _upsert(
         session,
-        {"user_id": user_id, "slack_locale": slack_locale, "email": email, "checked_at": now},
+        {
+            "user_id": user_id,
+            "slack_locale": slack_locale,
+            "email": email,
+            "status_emoji": status.emoji,
+            "status_until": status.until,
+            "checked_at": now,
+        },
     )
+
+
+@dataclass(frozen=True)
+class SlackStatus:
+    """A person's Slack status emoji, and when Slack clears it (None: when they do)."""
+
+    emoji: str | None = None
+    until: datetime | None = None
+
+
+# How fresh a Slack status must be for assignment (`away_status_emoji`): older, and the
+# choice that reads it queues a look-up (it does not wait for one).
+STATUS_LIFETIME = timedelta(minutes=15)
+
+
+def ask_if_stale(
+    session: Session,
+    user_id: str,
+    checked_at: datetime | None,
+    asked_at: datetime | None,
+    now: datetime,
+) -> None:
+    """Queue a look-up of `user_id` if Slack's answer is older than STATUS_LIFETIME and
+    none is on its way."""
+    if checked_at is not None and now - checked_at < STATUS_LIFETIME:
+        return
+    if asked_at is not None and now - asked_at < ASK_AGAIN_AFTER:
+        return
+    ask(session, user_id, now)
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ import yaml
 
 import handlers
 from bot.runtime import Runtime
-from bot.slack.ids import ActionId
+from bot.slack.ids import ActionId, HomeActionId
 from bot.slack_standin import requests as signing
 from tests.support.slack_app import SlackClientSim
 
@@ -104,9 +104,10 @@ def test_commands_events_and_shortcuts_match(
 
 
 def test_every_action_id_has_its_own_listener(registered: Recorder) -> None:
-    """handlers/fallback.py leaves every ActionId to its own listener, so one without
-    (a url button's click included) would go unanswered and Slack would show a warning."""
-    assert {action.value for action in ActionId} <= set(registered.interactive)
+    """handlers/fallback.py leaves every ActionId and HomeActionId to its own listener, so
+    one without (a url button's click included) would go unanswered and Slack would show
+    a warning."""
+    assert {action.value for action in [*ActionId, *HomeActionId]} <= set(registered.interactive)
 
 
 def test_interactivity_home_and_scopes_follow_the_listeners(

@@ -9,7 +9,8 @@ from typing import Any
 import pytest
 from slack_sdk.models.blocks import Block
 
-from bot.core.policy import PolicyError, is_slack_user, parse_policy
+from bot.core.policy import PolicyError, parse_policy
+from bot.core.policy_values import is_slack_user
 from bot.slack.render.feedback import feedback_message
 from bot.store.models import Lead, LeadStatus
 from tests.support.policies import STANDARD

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.core.policy import PolicyError, load_policy, parse_duration, parse_policy
+from bot.core.policy import PolicyError, load_policy, parse_policy
+from bot.core.policy_values import parse_duration
 from tests.support.policies import STANDARD
 
 REPO = Path(__file__).resolve().parents[2]

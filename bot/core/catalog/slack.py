@@ -274,7 +274,10 @@ MESSAGES: dict[str, dict[Locale, str]] = {
             "`/lead-status returned` — leads returned to marketing, with the rep's note\n"
             "`/lead-status report 90d by source` — the funnel report (periods 7d, 30d, 90d, "
             "this-month, last-month, quarter; by campaign, source, route, segment or rep)\n"
-            "`/lead-status lang ja` or `lang en` — the language Baton writes to you in"
+            "`/lead-status lang ja` or `lang en` — the language Baton writes to you in\n"
+            "`/lead-status away until 12/10` or `away` (until you are back), `back` — whether "
+            "round robin and offers may give you leads (managers: `away @rep`, `back @rep`)\n"
+            "`/lead-status pool inbound` — who in a route's pool can take a lead now, and why not"
         ),
         "ja": (
             "*/lead-status の使い方*\n"
@@ -288,7 +291,12 @@ MESSAGES: dict[str, dict[Locale, str]] = {
             "`/lead-status 差し戻し` — マーケティングへ差し戻しのリードと担当者のメモ\n"
             "`/lead-status レポート 90日 流入元別` — 引き渡したリードの成果（期間：7日・30日・90日・"
             "今月・先月・四半期、集計：キャンペーン別・流入元別・ルート別・セグメント別・担当者別）\n"
-            "`/lead-status 言語 英語` または `言語 日本語` — Baton がご自身に表示する言語"
+            "`/lead-status 言語 英語` または `言語 日本語` — Baton がご自身に表示する言語\n"
+            "`/lead-status 不在 12月10日まで` または `不在`（復帰するまで）、`復帰` — "
+            "リードの割り当て（ラウンドロビン・打診）の対象から外れる・戻る"
+            "（マネージャーは `不在 @担当者`、`復帰 @担当者` も可）\n"
+            "`/lead-status 割り当て対象 ルート名` — ルートの割り当て対象のうち、いまリードを"
+            "受けられる人と受けられない理由"
         ),
     },
     # --- /lead-status lang: the language Baton writes to this person in ------------------

@@ -6,6 +6,7 @@ every change); `lead_summary` is the same picture without buttons, for DMs and r
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -58,6 +59,18 @@ _STATUS_ICON = {
 }
 
 
+@dataclass(frozen=True)
+class Placement:
+    """How a lead of a route that assigns its leads stands with the pool (the card sender
+    reads it): offered to someone now, or given to its owner in turn."""
+
+    offered_to: str | None = None
+    number: int = 0  # the offer's number, of `of`
+    of: int = 0
+    accept_by: datetime | None = None
+    round_robin: bool = False
+
+
 def lead_name(lead: Lead, locale: str) -> str:
     """How a lead is called in one line (raw text): its contact person, a customer
     (「中村 彩 様」), else its email or company."""
@@ -69,10 +82,14 @@ def lead_name(lead: Lead, locale: str) -> str:
     return t("card.no_name", locale)
 
 
-def lead_card(lead: Lead, *, locale: str, tz: ZoneInfo) -> Message:
-    """The card in the channel: the lead, its state, and the buttons its state allows."""
-    blocks = lead_blocks(lead, locale, tz, sent=True)
-    buttons = _buttons(lead, locale)
+def lead_card(
+    lead: Lead, *, locale: str, tz: ZoneInfo, placement: Placement | None = None
+) -> Message:
+    """The card in the channel: the lead, its state, and the buttons its state allows
+    (none while it is offered to one rep)."""
+    blocks = lead_blocks(lead, locale, tz, sent=True, placement=placement)
+    offered = placement is not None and placement.offered_to is not None
+    buttons = [] if offered else _buttons(lead, locale)
     if buttons:
         blocks.append(ActionsBlock(block_id=BlockId.CARD_ACTIONS, elements=buttons))
     return Message(text=card_text(lead, locale), blocks=to_dicts(blocks))
@@ -94,11 +111,25 @@ def card_text(lead: Lead, locale: str) -> str:
     )
 
 
-def status_line(lead: Lead, *, locale: str, tz: ZoneInfo) -> str:
+def status_line(
+    lead: Lead, *, locale: str, tz: ZoneInfo, placement: Placement | None = None
+) -> str:
     """Where the lead stands, in one mrkdwn line (owner, deadlines, outcome)."""
     status = lead.lead_status
     icon = _STATUS_ICON.get(status, "•")
     owner = who(lead.owner_id, locale)
+    if status is S.UNCLAIMED and placement is not None and placement.offered_to:
+        due = _date(placement.accept_by, tz, locale)
+        offered = who(placement.offered_to, locale)
+        line = t(
+            "card.state.offered",
+            locale,
+            owner=offered,
+            number=placement.number,
+            of=placement.of,
+            due=due,
+        )
+        return f"{icon} {line}"
     if status is S.UNCLAIMED:
         if lead.claim_due_at is None:
             return f"{icon} {t('card.state.unclaimed', locale)}"
@@ -139,7 +170,14 @@ def _date(at: datetime | None, tz: ZoneInfo, locale: str) -> str:
     return slack_date(at, tz, locale=locale) if at is not None else "—"
 
 
-def lead_blocks(lead: Lead, locale: str, tz: ZoneInfo, *, sent: bool = False) -> list[Block]:
+def lead_blocks(
+    lead: Lead,
+    locale: str,
+    tz: ZoneInfo,
+    *,
+    sent: bool = False,
+    placement: Placement | None = None,
+) -> list[Block]:
     """Header, fields, reason, state and context: the card without its buttons; with
     `sent`, also what marketing sent after the reason (notes, fields, CRM link)."""
     title = t("card.header", locale, lead_id=lead.id, name=lead_name(lead, locale))
@@ -153,11 +191,12 @@ def lead_blocks(lead: Lead, locale: str, tz: ZoneInfo, *, sent: bool = False) ->
         blocks.append(SectionBlock(text=MarkdownTextObject(text=text)))
     if sent:
         blocks += handed_over_blocks(lead, locale)
-    state = status_line(lead, locale=locale, tz=tz)
+    state = status_line(lead, locale=locale, tz=tz, placement=placement)
     if lead.outcome_note and lead.outcome_note.strip() and lead.lead_status.is_closed:
         state += "\n>" + fit(lead.outcome_note, 1500).replace("\n", "\n>")
     blocks.append(SectionBlock(text=MarkdownTextObject(text=state)))
-    blocks.append(ContextBlock(elements=[MarkdownTextObject(text=_context(lead, locale, tz))]))
+    context = _context(lead, locale, tz, placement)
+    blocks.append(ContextBlock(elements=[MarkdownTextObject(text=context)]))
     return blocks
 
 
@@ -182,11 +221,13 @@ def _fields(lead: Lead, locale: str) -> list[MarkdownTextObject]:
     ]
 
 
-def _context(lead: Lead, locale: str, tz: ZoneInfo) -> str:
+def _context(lead: Lead, locale: str, tz: ZoneInfo, placement: Placement | None) -> str:
     handed_off = slack_date(lead.created_at, tz, locale=locale)
     pieces = [
         t("card.context.handed_off", locale, who=who(lead.handed_off_by, locale), at=handed_off)
     ]
+    if placement is not None and placement.round_robin:
+        pieces.append(t("card.context.round_robin", locale))
     if lead.snoozed_until is not None and not lead.lead_status.is_closed:
         until = slack_date(lead.snoozed_until, tz, locale=locale)
         pieces.append(t("card.context.snoozed", locale, until=until))

@@ -27,6 +27,7 @@ from slack_sdk.models.blocks import (
 from slack_sdk.models.views import View
 
 from bot.core.i18n import t
+from bot.core.policy_values import is_slack_user
 from bot.slack.ids import ActionId
 from bot.slack.render import Message, to_dicts
 from bot.slack.render.sla_text import REASON_LIMIT, lead_name, mentions
@@ -223,9 +224,13 @@ def escalation(
 
 
 def assigned(lead: Lead, by: str, locale: str, tz: ZoneInfo) -> Message:
-    """A DM to the new owner after a reassignment."""
+    """A DM to the new owner after a reassignment, or when round robin gave them the lead
+    (`by` is then Baton's own actor, not a user id)."""
     name = lead_name(lead, locale)
-    if lead.first_touch_at is None and lead.first_touch_due_at is not None:
+    if not is_slack_user(by) and lead.first_touch_due_at is not None:  # round robin
+        deadline = slack_date(lead.first_touch_due_at, tz, locale=locale)
+        text = t("sla.assigned.round_robin", locale, lead_id=lead.id, name=name, deadline=deadline)
+    elif lead.first_touch_at is None and lead.first_touch_due_at is not None:
         text = t(
             "sla.assigned",
             locale,

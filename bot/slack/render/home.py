@@ -1,5 +1,7 @@
-"""App Home: the viewer's open leads with their next deadline, the team summary, and
-for managers and marketers the funnel report of the last 30 days by campaign."""
+"""App Home: where a policy assigns leads, the offers waiting for the viewer and their
+away state (bot/slack/render/team.py); the viewer's open leads with their next
+deadline, the team summary, and for managers and marketers the funnel report of the
+last 30 days by campaign."""
 
 from __future__ import annotations
 
@@ -23,6 +25,7 @@ from bot.leads.reports import TeamSummary
 from bot.slack.render import VIEW_BLOCKS_MAX
 from bot.slack.render.funnel_report import funnel_blocks
 from bot.slack.render.status import lead_line, sections, summary_blocks
+from bot.slack.render.team import HomeTeam, home_team_blocks
 from bot.slack.render.text import slack_date
 from bot.store.models import Lead
 
@@ -37,8 +40,12 @@ def home_view(
     tz: ZoneInfo,
     now: datetime,
     funnel: FunnelReport | None = None,
+    team: HomeTeam | None = None,
 ) -> dict[str, Any]:
     blocks: list[Block] = [HeaderBlock(text=t("home.title", locale))]
+    if team is not None:
+        blocks += home_team_blocks(team, locale=locale, tz=tz, now=now)
+        blocks.append(DividerBlock())
     if leads:
         lines = [f"*{t('home.your_leads', locale, n=len(leads))}*"]
         lines += [lead_line(lead, locale=locale, tz=tz) for lead in leads]

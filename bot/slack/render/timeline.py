@@ -24,6 +24,10 @@ _ICON = {
     "nudged": "⏰",
     "escalated": "🚨",
     "reposted": "📣",
+    "offered": "📨",
+    "offer_passed": "⏭️",
+    "offer_expired": "⌛",
+    "offers_ended": "📢",
 }
 
 
@@ -36,8 +40,16 @@ def event_text(event: LeadEvent, *, locale: str, tz: ZoneInfo) -> str:
     if event.kind in ("outcome", "stage"):
         key, more = _outcome(event.kind, detail, locale)
         params.update(more)
+    elif event.kind in _ASSIGNMENT_KINDS:
+        key, more = _assignment(event.kind, detail, locale, tz)
+        params.update(more)
     elif event.kind == "handed_off":
         params["route"] = fit(detail.get("route") or "", 100)
+    elif event.kind == "claimed" and detail.get("assigned") == "round_robin":
+        key = "event.claimed.round_robin"
+        params["owner"] = _person(detail.get("owner"), locale)
+    elif event.kind == "claimed" and detail.get("offer"):
+        key = "event.claimed.offer"
     elif event.kind == "released":
         params["previous"] = _person(detail.get("previous_owner"), locale)
     elif event.kind == "reassigned":
@@ -91,6 +103,34 @@ def _outcome(kind: str, detail: dict[str, Any], locale: str) -> tuple[str, dict[
     if outcome == "disqualified" and kind == "outcome":
         params.setdefault("reason", t("reason.other", locale))
     return base, params
+
+
+_ASSIGNMENT_KINDS = frozenset({"offered", "offer_passed", "offer_expired", "offers_ended"})
+
+
+def _assignment(
+    kind: str, detail: dict[str, Any], locale: str, tz: ZoneInfo
+) -> tuple[str, dict[str, Any]]:
+    """An offer and what came of it (bot.leads.offers): the key and what it names."""
+    params: dict[str, Any] = {"to": _person(detail.get("to"), locale)}
+    if kind == "offered":
+        params.update(
+            number=detail.get("number", "?"),
+            of=detail.get("of", "?"),
+            due=_date_from_iso(detail.get("due_at"), tz, locale),
+        )
+        return "event.offered", params
+    if kind == "offer_passed":
+        reason = detail.get("reason")
+        if f"pass_reason.{reason}" in CATALOG:
+            params["reason"] = t(f"pass_reason.{reason}", locale)
+            return "event.offer_passed_reason", params
+        return "event.offer_passed", params
+    if kind == "offers_ended":
+        params["offers"] = detail.get("offers", 0)
+        why = "max_offers" if detail.get("why") == "max_offers" else "nobody"
+        return f"event.offers_ended.{why}", params
+    return "event.offer_expired", params
 
 
 def timeline_line(event: LeadEvent, *, locale: str, tz: ZoneInfo) -> str:

@@ -1,0 +1,97 @@
+"""Sections of the policy file beside the routes: the weekly report, outgoing webhooks,
+intake's dedupe window."""
+
+from __future__ import annotations
+
+import re
+from datetime import time, timedelta
+from urllib.parse import urlsplit
+
+from pydantic import Field, field_validator
+
+from bot.core.policy_values import Duration, Strict, check_channel_id, show
+
+_WEEKLY = re.compile(r"^(mon|tue|wed|thu|fri|sat|sun) ([01]\d|2[0-3]):([0-5]\d)$")
+
+
+class WeeklyReportPolicy(Strict):
+    """The weekly SLA report posted to a marketing channel."""
+
+    channel: str
+    weekly: str = "mon 09:00"  # weekday and local time it is posted
+    calendar: str | None = None  # whose time zone `weekly` is in; default: `timezone`
+
+    _check_channel = field_validator("channel")(check_channel_id)
+
+    @field_validator("weekly")
+    @classmethod
+    def _check_weekly(cls, value: str) -> str:
+        if not _WEEKLY.match(value.strip().lower()):
+            raise ValueError(f'"{value}" is not a weekly time like "mon 09:00"')
+        return value.strip().lower()
+
+    @property
+    def weekday(self) -> int:
+        """Monday is 0."""
+        return ("mon", "tue", "wed", "thu", "fri", "sat", "sun").index(self.weekly[:3])
+
+    @property
+    def at(self) -> time:
+        hours, minutes = self.weekly[4:].split(":")
+        return time(int(hours), int(minutes))
+
+
+# The timeline events a webhook may subscribe to (`record_event` kinds; `stage` is a
+# CRM's stage update, `outcome` a rep's).
+WEBHOOK_EVENTS = (
+    "handed_off",
+    "claimed",
+    "released",
+    "first_touch",
+    "outcome",
+    "stage",
+    "escalated",
+    "reassigned",
+)
+
+
+class WebhookPolicy(Strict):
+    """Where Baton POSTs a lead's events as signed JSON (bot/delivery/webhooks.py)."""
+
+    url: str
+    events: list[str] = Field(min_length=1)
+    # The HMAC key of X-Baton-Signature, shared with the receiver (kept out of reprs).
+    secret: str = Field(repr=False)
+
+    @field_validator("url")
+    @classmethod
+    def _check_url(cls, value: str) -> str:
+        parts = urlsplit(value.strip())
+        if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+            raise ValueError(
+                f'"{value}" is not an http(s) URL like https://hooks.example.com/baton'
+            )
+        return value.strip()
+
+    @field_validator("events")
+    @classmethod
+    def _check_events(cls, value: list[str]) -> list[str]:
+        for event in value:
+            if event not in WEBHOOK_EVENTS:
+                raise ValueError(
+                    f"{show(event)} is not an event Baton sends (one of {', '.join(WEBHOOK_EVENTS)})"
+                )
+        return value
+
+    @field_validator("secret")
+    @classmethod
+    def _check_secret(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("must not be empty: the receiver checks the signature with it")
+        return value
+
+
+class IntakePolicy(Strict):
+    # A lead without external_id counts as a re-send of one with the same source and
+    # email handed off within this window.
+    dedupe_window: Duration = timedelta(hours=24)

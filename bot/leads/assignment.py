@@ -1,0 +1,247 @@
+"""Choosing an owner for a lead of a route whose `assign:` mode is round_robin or offer
+(bot/core/assign_policy.py), and placing a new lead accordingly at hand-off.
+
+Every choice for a route locks that route's row in `assignment_turns` first (an upsert,
+which PostgreSQL holds until the commit; SQLite has one writer anyway): two hand-offs
+into one pool, in one process or two, choose one after the other, each seeing what the
+other gave. So the caps hold and `strict` turns are never skipped or taken twice.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import insert, select, update
+from sqlalchemy.orm import Session
+
+from bot.core.assign_policy import AssignPolicy
+from bot.core.policy import Policy, Route
+from bot.core.policy_values import is_slack_user
+from bot.leads import sla
+from bot.leads.availability import RepState, refresh_statuses, survey
+from bot.leads.timeline import Announce, LeadTimes, record_event
+from bot.store import outbox, user_groups
+from bot.store.assignment_models import (
+    ASSIGNMENTS_TABLE,
+    TURNS_TABLE,
+    AssignKind,
+    Assignment,
+    AssignmentTurn,
+)
+from bot.store.database import upsert
+from bot.store.models import LEADS_TABLE, Clock, LeadStatus
+from bot.store.outbox import Intent
+
+SYSTEM = "system"
+
+
+@dataclass(frozen=True)
+class Choice:
+    user: str | None  # None: nobody available
+    states: list[RepState]
+    # Nobody was available and the managers have not been told since someone last was.
+    tell_managers: bool = False
+
+
+def pool_members(
+    session: Session, policy: Policy, route: Route, now: datetime, *, ask: bool = True
+) -> list[str]:
+    """The route's pool as user ids, roles and user groups expanded (a group's members as
+    Slack last listed them: bot.store.user_groups), in order, without repeats. `ask`:
+    queue a look-up of a group not listed lately (in a write transaction)."""
+    named = policy.pool(route)
+    groups = user_groups.members(session, [t for t in named if not is_slack_user(t)], now, ask=ask)
+    users: list[str] = []
+    for target in named:
+        for user in groups.get(target, [target]):
+            if is_slack_user(user) and user not in users:
+                users.append(user)
+    return users
+
+
+def rotation(users: list[str], assign: AssignPolicy) -> list[str]:
+    """`strict` order: each rep once a round, a rep weighted 2 also in the second round
+    (U1:2, U2, U3 → U1 U2 U3 U1), so weights spread over the rotation."""
+    rounds = max((assign.weight(u) for u in users), default=1)
+    return [u for r in range(rounds) for u in users if assign.weight(u) > r]
+
+
+def choose(
+    session: Session,
+    policy: Policy,
+    route: Route,
+    now: datetime,
+    *,
+    offered: Iterable[str] = (),
+) -> Choice:
+    """The rep the next lead of `route` goes to, with the route's turn locked; None when
+    nobody is available (away, off hours, at a cap, or already offered this lead)."""
+    upsert(session, TURNS_TABLE, {"route": route.name, "updated_at": now}, "route")
+    turn, nobody_since = session.execute(
+        select(AssignmentTurn.turn, AssignmentTurn.nobody_since).where(
+            AssignmentTurn.route == route.name
+        )
+    ).one()
+    users = pool_members(session, policy, route, now)
+    refresh_statuses(session, policy, users, now)
+    states = survey(session, policy, route, users, now, offered=offered)
+    available = {state.user: state for state in states if state.available}
+    chosen: str | None = None
+    new_turn = turn
+    if route.assign.strategy == "strict":
+        order = rotation(users, route.assign)
+        start = 0 if turn is None else (turn + 1) % max(len(order), 1)
+        for step in range(len(order)):
+            place = (start + step) % len(order)
+            if order[place] in available:
+                chosen, new_turn = order[place], place
+                break
+    elif available:
+        epoch = datetime.min.replace(tzinfo=now.tzinfo)
+        position = {user: i for i, user in enumerate(users)}
+        chosen = min(
+            available.values(),
+            key=lambda s: (
+                s.in_window / route.assign.weight(s.user),
+                s.last_given or epoch,
+                position[s.user],
+            ),
+        ).user
+    session.execute(
+        update(TURNS_TABLE)
+        .where(TURNS_TABLE.c.route == route.name)
+        .values(turn=new_turn, nobody_since=None if chosen else (nobody_since or now))
+    )
+    return Choice(chosen, states, tell_managers=chosen is None and nobody_since is None)
+
+
+def record(
+    session: Session,
+    *,
+    lead_id: int,
+    route: str,
+    user: str,
+    kind: AssignKind,
+    number: int,
+    now: datetime,
+    due_at: datetime | None = None,
+) -> int:
+    """Write that `lead_id` was given or offered to `user`; the assignment's id."""
+    return session.execute(
+        insert(ASSIGNMENTS_TABLE).returning(ASSIGNMENTS_TABLE.c.id),
+        {
+            "lead_id": lead_id,
+            "route": route,
+            "user_id": user,
+            "kind": str(kind),
+            "number": number,
+            "at": now,
+            "due_at": due_at,
+        },
+    ).scalar_one()
+
+
+def offered_to(session: Session, lead_id: int) -> list[str]:
+    """Everyone `lead_id` has been offered to, in order."""
+    return list(
+        session.scalars(
+            select(Assignment.user_id).where(Assignment.lead_id == lead_id).order_by(Assignment.id)
+        )
+    )
+
+
+def tell_nobody_available(
+    session: Session, policy: Policy, route: Route, choice: Choice, now: datetime
+) -> None:
+    """Once until someone is available again: managers learn why the pool took no lead."""
+    if not choice.tell_managers:
+        return
+    reasons: dict[str, list[str]] = {}
+    for state in choice.states:
+        if state.why_not is not None:
+            reasons.setdefault(str(state.why_not), []).append(f"<@{state.user}>")
+    lines: list[dict[str, Any]] = [
+        {"key": "assign.nobody_available", "params": {"route": route.name}}
+    ]
+    lines += [
+        {"key": f"assign.why_not.{why}", "params": {"users": ", ".join(users)}}
+        for why, users in reasons.items()
+    ]
+    if not choice.states:
+        lines.append({"key": "assign.pool_empty", "params": {}})
+    outbox.queue(
+        session,
+        *(
+            outbox.message(Intent.NOTICE, now, to=manager, lines=lines)
+            for manager in policy.roles.managers
+        ),
+    )
+
+
+# --- a new lead ----------------------------------------------------------------------
+
+
+def give_new_lead(
+    session: Session,
+    policy: Policy,
+    route: Route,
+    lead_id: int,
+    values: dict[str, Any],
+    now: datetime,
+) -> dict[str, Any] | None:
+    """Give a new lead of a round_robin route to the next available rep: what that
+    changed of its row; None when nobody was available (it goes to the channel with
+    Claim). Its event, first-touch clock and the owner's DM are held to the commit, after
+    the hand-off's (bot.leads.handoff)."""
+    choice = choose(session, policy, route, now)
+    if choice.user is None:
+        tell_nobody_available(session, policy, route, choice, now)
+        return None
+    owner = choice.user
+    calendar = policy.calendar_for(route)
+    touch_due = sla.deadline(route, calendar, Clock.FIRST_TOUCH, now)
+    changes = {
+        "status": LeadStatus.CLAIMED,
+        "owner_id": owner,
+        "claimed_at": now,
+        "first_touch_due_at": touch_due,
+    }
+    session.execute(update(LEADS_TABLE).where(LEADS_TABLE.c.id == lead_id).values(changes))
+    record(
+        session,
+        lead_id=lead_id,
+        route=route.name,
+        user=owner,
+        kind=AssignKind.ASSIGNED,
+        number=1,
+        now=now,
+    )
+    sla.start_clock(
+        session,
+        route,
+        calendar,
+        lead_id=lead_id,
+        clock=Clock.FIRST_TOUCH,
+        sla_round=values["sla_round"],
+        due=touch_due,
+        now=now,
+        at_commit=True,
+    )
+    record_event(
+        session,
+        "claimed",
+        lead_id=lead_id,
+        route=route.name,
+        actor=SYSTEM,
+        at=now,
+        detail={"owner": owner, "assigned": "round_robin"},
+        times=LeadTimes(values["created_at"], now, None),
+        announce=Announce.NOTHING,  # the new card shows its owner
+        at_commit=True,
+    )
+    dm = outbox.message(Intent.ASSIGNED, now, lead_id=lead_id, user=owner, by=SYSTEM)
+    outbox.queue(session, dm, at_commit=True)
+    return changes

@@ -1,0 +1,97 @@
+"""The tables of assignment (bot/leads/assignment.py): each lead given or offered to a
+rep, and each route's turn in its pool."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+from typing import cast
+
+from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Table, Text, text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from bot.store.base import Base
+
+
+class AssignKind(enum.StrEnum):
+    ASSIGNED = "assigned"  # round robin: the rep owns the lead from the start
+    OFFERED = "offered"  # offer: the rep may accept or pass until `due_at`
+
+
+class Answer(enum.StrEnum):
+    ACCEPTED = "accepted"
+    PASSED = "passed"
+    EXPIRED = "expired"  # `accept_within` ran out
+    WITHDRAWN = "withdrawn"  # the lead went elsewhere meanwhile (a manager reassigned it…)
+
+
+# The SQL of "this offer is waiting for an answer", for the partial index below.
+_PENDING_OFFER = "kind = 'offered' AND answer IS NULL"
+
+
+class Assignment(Base):
+    """A lead given (round robin) or offered to one rep.
+
+    At most one offer of a lead waits for an answer at a time: a partial unique index
+    says so, whatever several processes do at once. What counts as a rep's lead for
+    fairness and caps: assigned, accepted, or offered and still waiting.
+    """
+
+    __tablename__ = "assignments"
+    __table_args__ = (
+        Index("ix_assignments_route_at", "route", "at"),
+        Index("ix_assignments_user_id_at", "user_id", "at"),
+        Index("ix_assignments_lead_id_number", "lead_id", "number"),
+        Index(
+            "ix_assignments_waiting_lead_id",
+            "lead_id",
+            unique=True,
+            sqlite_where=text(_PENDING_OFFER),
+            postgresql_where=text(_PENDING_OFFER),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    lead_id: Mapped[int] = mapped_column(ForeignKey("leads.id", ondelete="CASCADE"))
+    route: Mapped[str] = mapped_column(String(100))
+    user_id: Mapped[str] = mapped_column(String(40))
+    kind: Mapped[str] = mapped_column(String(20))  # AssignKind
+    number: Mapped[int] = mapped_column(Integer)  # 1 for the lead's first offer, then 2, 3…
+    at: Mapped[datetime]
+    due_at: Mapped[datetime | None]  # an offer's deadline
+    answer: Mapped[str | None] = mapped_column(String(20))  # Answer; None: waiting
+    answered_at: Mapped[datetime | None]
+    reason: Mapped[str | None] = mapped_column(String(50))  # why the rep passed
+    note: Mapped[str | None] = mapped_column(Text)
+
+
+class AssignmentTurn(Base):
+    """A route's place in its pool, and the row its choices lock: two hand-offs into one
+    pool (in two processes) choose one after the other, so caps and turns hold."""
+
+    __tablename__ = "assignment_turns"
+
+    route: Mapped[str] = mapped_column(String(100), primary_key=True)
+    # strict: the place in the pool's rotation of the last rep given a lead (an index:
+    # a rep weighted 2 stands in the rotation twice)
+    turn: Mapped[int | None] = mapped_column(Integer)
+    # When the pool was last found with nobody available, so managers are told once.
+    nobody_since: Mapped[datetime | None]
+    updated_at: Mapped[datetime | None]
+
+
+class UserGroup(Base):
+    """A Slack user group (S…) named in a pool, as Slack last listed its members
+    (`usergroups.users.list`, asked in the background: bot/store/user_groups.py)."""
+
+    __tablename__ = "user_groups"
+
+    group_id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    members: Mapped[list[str] | None] = mapped_column(JSON)  # None: Slack could not say
+    checked_at: Mapped[datetime | None]  # when Slack last answered
+    asked_at: Mapped[datetime | None]  # when a look-up was last queued
+
+
+ASSIGNMENTS_TABLE = cast(Table, Assignment.__table__)
+USER_GROUPS_TABLE = cast(Table, UserGroup.__table__)
+TURNS_TABLE = cast(Table, AssignmentTurn.__table__)
