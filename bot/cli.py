@@ -14,8 +14,9 @@ from sqlalchemy.exc import OperationalError
 
 from bot.cli_common import EXIT_NOT_READY, EXIT_USAGE, schema_problem
 from bot.core import logs
-from bot.core.policy import PolicyError, load_policy
+from bot.core.policy import Policy, PolicyError, load_policy
 from bot.core.settings import Settings
+from bot.delivery.slack_client import make_web_client
 from bot.demo.run import DemoOptions, run_demo
 from bot.intake.csv_import import ImportProblem, run_import
 from bot.leads.funnel_report import GroupBy
@@ -25,6 +26,7 @@ from bot.report_command import cmd_report, parse_day
 from bot.runtime import Runtime, build_runtime
 from bot.server import run_worker, serve_http
 from bot.slack_app import create_bolt_app
+from bot.slack_check import check_slack
 from bot.socket_mode import SocketModeRefused, run_socket_mode
 from bot.store import schema
 from bot.store.database import Database
@@ -99,6 +101,11 @@ def _parser() -> argparse.ArgumentParser:
 
     check = sub.add_parser("check", help="validate the settings and the policy file")
     check.add_argument("file", nargs="?", help="policy file (default: $BATON_CONFIG or baton.yml)")
+    check.add_argument(
+        "--slack",
+        action="store_true",
+        help="also ask Slack: the token, its scopes, and the channels and users the policy names",
+    )
     check.set_defaults(run=cmd_check)
 
     retry = sub.add_parser(
@@ -322,7 +329,23 @@ def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
         )
     for problem in notes:
         print(f"note: {problem} — needed by `baton serve`.")
-    return 0 if policy is not None else EXIT_USAGE
+    if policy is None:
+        return EXIT_USAGE
+    return _check_slack(settings, policy) if args.slack else 0
+
+
+def _check_slack(settings: Settings, policy: Policy) -> int:
+    if not settings.slack_bot_token:
+        print("baton check --slack: SLACK_BOT_TOKEN is not set", file=sys.stderr)
+        return EXIT_USAGE
+    done = check_slack(make_web_client(settings), policy)
+    for line in done.found:
+        print(f"Slack: {line}.")
+    for line in done.notes:
+        print(f"note: {line}.")
+    for line in done.problems:
+        print(f"baton check --slack: {line}", file=sys.stderr)
+    return EXIT_NOT_READY if done.problems else 0
 
 
 def cmd_import(args: argparse.Namespace, settings: Settings) -> int:

@@ -166,6 +166,22 @@ class SlackStandIn:
         return self._workspace.user_groups
 
     @property
+    def absent(self) -> set[str]:
+        """Ids of channels and users that do not exist (Slack answers channel_not_found,
+        user_not_found)."""
+        return self._workspace.absent
+
+    @property
+    def outside(self) -> set[str]:
+        """Channels the bot is not a member of (not_in_channel)."""
+        return self._workspace.outside
+
+    def grant(self, scopes: list[str] | None) -> None:
+        """The scopes the token has, told in every answer's X-OAuth-Scopes (None: none)."""
+        with self._cond:
+            self._workspace.scopes = scopes
+
+    @property
     def locale(self) -> str:
         """Everyone's Slack language ("en-US", "ja-JP") unless `users` gives theirs."""
         return self._workspace.locale
@@ -341,6 +357,8 @@ class SlackStandIn:
                 responder = self._responders.get(method)
                 answer = responder(args) if responder else self._workspace.answer(method, args)
                 reply = json_reply(answer)
+                if self._workspace.scopes is not None:
+                    reply.headers["X-OAuth-Scopes"] = ",".join(self._workspace.scopes)
                 if answer.get("ok"):
                     self._workspace.keep(method, args, answer)
                     reply.hold = self._stalls.hold(method, answer)

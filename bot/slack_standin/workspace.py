@@ -47,6 +47,13 @@ class Workspace:
     def __init__(self) -> None:
         self.users: dict[str, dict[str, Any]] = {}  # per-user overrides for users.info
         self.user_groups: dict[str, list[str]] = {}  # user group id (S…) -> member ids
+        # The scopes the token was granted, told in every answer's X-OAuth-Scopes header as
+        # Slack does; None: no header.
+        self.scopes: list[str] | None = None
+        # Ids of channels and users that do not exist (channel_not_found, user_not_found),
+        # and channels the bot is not a member of (not_in_channel).
+        self.absent: set[str] = set()
+        self.outside: set[str] = set()
         # Everyone's Slack language unless `users` says otherwise (users.info tells it
         # only when asked with include_locale, as Slack does).
         self.locale = "en-US"
@@ -74,6 +81,12 @@ class Workspace:
 
     def answer(self, method: str, args: dict[str, Any]) -> Answer:
         channel = dm_for(str(args.get("channel", "")))
+        if method in ("chat.postMessage", "conversations.history") and channel in self.absent:
+            return dict(_CHANNEL_NOT_FOUND)
+        if method in ("chat.postMessage", "conversations.history") and channel in self.outside:
+            return {"ok": False, "error": "not_in_channel"}
+        if method == "users.info" and str(args.get("user", "")) in self.absent:
+            return {"ok": False, "error": "user_not_found"}
         if method == "auth.test":
             return dict(_AUTH_TEST)
         if method in ("chat.postMessage", "chat.update"):
