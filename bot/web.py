@@ -15,7 +15,7 @@ from bot.core import logs, metrics
 from bot.intake.http import intake_blueprint
 from bot.runtime import Runtime
 from bot.slack.inbound import SlackEndpoint, request_id
-from bot.store import gauges
+from bot.store import deadline, gauges
 
 log = logging.getLogger(__name__)
 RETRY_AFTER_SECONDS = 5
@@ -28,6 +28,9 @@ def create_web_app(runtime: Runtime, bolt_app: App | None = None) -> Flask:
     def start_request() -> None:
         runtime.foreground.enter()
         g.in_flight = True
+        # Each database round trip of a request has seconds, not a partition's length.
+        g.deadline = deadline.request_deadline()
+        g.deadline.__enter__()
         g.started = time.monotonic()
         g.request_id = request.headers.get("X-Request-Id", "")[:64] or request_id()
         g.log_context = logs.bound(request_id=g.request_id, path=request.path)
@@ -44,6 +47,9 @@ def create_web_app(runtime: Runtime, bolt_app: App | None = None) -> Flask:
     def end_request(_error: BaseException | None) -> None:
         if g.pop("in_flight", False):
             runtime.foreground.leave()
+        bound = g.pop("deadline", None)
+        if bound is not None:
+            bound.__exit__(None, None, None)
         context = g.pop("log_context", None)
         if context is not None:
             context.__exit__(None, None, None)

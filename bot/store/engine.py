@@ -7,6 +7,7 @@ from typing import Any
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 
+from bot.store import deadline
 from bot.store.wal_checkpoint import BACKSTOP_PAGES
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
@@ -19,6 +20,8 @@ SQLITE_BUSY_TIMEOUT_MS = 10_000
 # 10, and at 1,250-1,870 with p99 16-24 ms on this one. LIFO (below) means connections
 # beyond what the load needs are never opened.
 POOL_SIZE = 32
+CONNECT_SECONDS = 4  # libpq's connect_timeout (whole seconds, at least 2)
+TCP_USER_TIMEOUT_MS = 10_000
 
 
 def normalize_url(url: str) -> str:
@@ -44,8 +47,22 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
         kwargs.setdefault("pool_use_lifo", True)
     if make_url(url).get_backend_name() == "sqlite":
         return _sqlite_engine(url, **kwargs)
-    kwargs.setdefault("pool_pre_ping", True)
-    return create_engine(url, **kwargs)
+    # A network gone silent fails a round trip in seconds instead of hanging it: TCP
+    # itself gives up on a new connection after CONNECT_SECONDS and on one that stops
+    # acknowledging after TCP_USER_TIMEOUT_MS, and checks an idle one with keepalives;
+    # deadline.guard bounds what TCP cannot see (a statement whose answer never comes),
+    # and pings each connection at checkout in place of pool_pre_ping.
+    connect_args = {
+        "connect_timeout": CONNECT_SECONDS,
+        "keepalives": 1,
+        "keepalives_idle": 10,
+        "keepalives_interval": 3,
+        "keepalives_count": 3,
+        "tcp_user_timeout": TCP_USER_TIMEOUT_MS,
+    } | kwargs.pop("connect_args", {})
+    engine = create_engine(url, connect_args=connect_args, **kwargs)
+    deadline.guard(engine)
+    return engine
 
 
 def _sqlite_engine(url: str, **kwargs: Any) -> Engine:
