@@ -222,7 +222,9 @@ def parse_json(raw: bytes, locale: str) -> dict[str, Any]:
     except UnicodeDecodeError as exc:
         raise bad("intake.http.not_utf8", position=exc.start) from None
     try:
-        body = json.loads(text, parse_constant=_reject_constant)
+        body = json.loads(text, parse_constant=_reject_constant, object_pairs_hook=_once_each)
+    except RepeatedKey as exc:
+        raise bad("intake.http.repeated_key", name=exc.key[:100]) from None
     except json.JSONDecodeError as exc:
         raise bad(
             "intake.http.bad_json", problem=exc.msg, line=exc.lineno, column=exc.colno
@@ -233,6 +235,24 @@ def parse_json(raw: bytes, locale: str) -> dict[str, Any]:
         raise bad("intake.http.too_deep") from None
     if not isinstance(body, dict):
         raise bad("intake.http.not_object", given=_json_kind(body))
+    return body
+
+
+class RepeatedKey(ValueError):
+    def __init__(self, key: str) -> None:
+        super().__init__(key)
+        self.key = key
+
+
+def _once_each(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """An object whose keys are all different: `{"email": "a@…", "email": "b@…"}` is
+    refused rather than read as its last value, which another reader of the same body
+    (a validator upstream) may not have picked."""
+    body: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in body:
+            raise RepeatedKey(key)
+        body[key] = value
     return body
 
 

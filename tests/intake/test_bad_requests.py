@@ -140,6 +140,20 @@ CASES = [
     Bad("json null", 400, "JSON object", payload=b"null", field="body"),
     Bad("invalid utf-8", 400, "UTF-8", payload=b'{"name": "\xff\xfe"}', field="body"),
     Bad("NaN score", 400, "NaN", payload=b'{"name": "Aiko", "score": NaN}', field="body"),
+    Bad(
+        "repeated key",
+        400,
+        'The key "email" appears twice',
+        payload=b'{"name": "Aiko", "email": "a@example.com", "email": "b@example.com"}',
+        field="body",
+    ),
+    Bad(
+        "repeated key inside fields",
+        400,
+        'The key "country" appears twice',
+        payload=b'{"name": "Aiko", "fields": {"country": "JP", "country": "US"}}',
+        field="body",
+    ),
     Bad("nested too deep", 400, "nested too deeply", payload=b"[" * 20000, field="body"),
     Bad("unknown format", 400, "Known formats: baton, hubspot, salesforce", query="?format=zapier"),
     Bad(

@@ -163,6 +163,12 @@ MESSAGES: dict[str, dict[Locale, str]] = {
         "en": "The body contains {constant}, which JSON does not allow: send a number or null.",
         "ja": "本文に JSON では使えない {constant} が含まれています。数値か null を送ってください。",
     },
+    "intake.http.repeated_key": {
+        "en": 'The key "{name}" appears twice in one object: send it once, with the value '
+        "you mean (readers of JSON disagree about which of two values counts).",
+        "ja": "キー「{name}」が1つのオブジェクトに2回含まれています。意図した値で1回だけ送ってください"
+        "（重複したキーは、読み手によってどちらの値を採用するかが異なります）。",
+    },
     "intake.http.too_deep": {
         "en": "The body is nested too deeply to be a lead.",
         "ja": "本文の入れ子が深すぎるため、リードとして読み取れません。",
