@@ -26,7 +26,13 @@ from pydantic import (
     model_validator,
 )
 
-from bot.core.business_time import AlwaysCalendar, BusinessCalendar, Calendar, parse_weekly_hours
+from bot.core.business_time import (
+    AlwaysCalendar,
+    BusinessCalendar,
+    Calendar,
+    parse_closed,
+    parse_weekly_hours,
+)
 
 ALWAYS = "always"
 DEFAULT_ROUTE = "default"
@@ -76,12 +82,22 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+def _closed_day(value: Any) -> Any:
+    """One entry of a calendar's `closed:`: 2027-05-06, 12-31, 12-29..01-03, or a range
+    of dates (business_time.parse_closed)."""
+    parse_closed([value])
+    return value
+
+
+ClosedDay = Annotated[date | str, BeforeValidator(_closed_day)]
+
+
 class CalendarPolicy(_Strict):
     timezone: str
     hours: dict[str, str | list[str]]
     holidays: str | None = None  # a country code the `holidays` package knows, e.g. JP
     holidays_subdiv: str | None = None
-    closed: list[date] = Field(default_factory=list)
+    closed: list[ClosedDay] = Field(default_factory=list)
 
     _check_tz = field_validator("timezone")(_timezone)
 
@@ -89,6 +105,12 @@ class CalendarPolicy(_Strict):
     @classmethod
     def _check_hours(cls, value: dict[str, str | list[str]]) -> dict[str, str | list[str]]:
         parse_weekly_hours(value)
+        return value
+
+    @field_validator("closed")
+    @classmethod
+    def _check_closed(cls, value: list[date | str]) -> list[date | str]:
+        parse_closed(value)  # each entry is checked alone; this checks them together
         return value
 
     def build(self) -> BusinessCalendar:
