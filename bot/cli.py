@@ -12,7 +12,14 @@ from pathlib import Path
 from pydantic import ValidationError
 from sqlalchemy.exc import OperationalError
 
-from bot.cli_common import EXIT_NOT_READY, EXIT_USAGE, schema_problem
+from bot.cli_common import (
+    EXIT_NOT_READY,
+    EXIT_USAGE,
+    baton_version,
+    database_unreachable,
+    port_in_use,
+    schema_problem,
+)
 from bot.core import logs
 from bot.core.policy import Policy, PolicyError, load_policy
 from bot.core.settings import Settings
@@ -47,7 +54,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             name = str(err["loc"][0]).upper() if err["loc"] else "settings"
             print(f"baton: {name}: {err['msg']}", file=sys.stderr)
         return EXIT_USAGE
-    logs.configure(settings.baton_log_level)
+    logs.configure(settings.baton_log_level, fmt=settings.baton_log_format)
     try:
         return int(args.run(args, settings))
     except PolicyError as exc:
@@ -62,6 +69,7 @@ def _parser() -> argparse.ArgumentParser:
         prog="baton",
         description="Baton hands sales-qualified leads from marketing to sales in Slack.",
     )
+    parser.add_argument("--version", action="version", version=f"baton {baton_version()}")
     sub = parser.add_subparsers(title="commands", metavar="COMMAND")
 
     serve = sub.add_parser("serve", help="serve Slack events and lead intake over HTTP on $PORT")
@@ -195,12 +203,19 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     if isinstance(runtime, int):
         return runtime
     bolt_app = create_bolt_app(runtime)
-    serve_http(
-        runtime,
-        create_web_app(runtime, bolt_app),
-        port=settings.port,
-        background=not args.web_only,
-    )
+    try:
+        serve_http(
+            runtime,
+            create_web_app(runtime, bolt_app),
+            port=settings.port,
+            background=not args.web_only,
+        )
+    except OSError as exc:
+        if exc.errno != errno.EADDRINUSE:
+            raise
+        runtime.close()
+        print(f"baton serve: {port_in_use(settings.port)}", file=sys.stderr)
+        return EXIT_NOT_READY
     return 0
 
 
@@ -269,7 +284,7 @@ def cmd_retry_failed(args: argparse.Namespace, settings: Settings) -> int:
             return 0
         count = retry_failed(database, utcnow(), channel=args.channel, error=args.error)
     except OperationalError as exc:
-        print(f"baton retry-failed: cannot reach the database: {exc.orig}", file=sys.stderr)
+        print(f"baton retry-failed: {database_unreachable(settings, exc)}", file=sys.stderr)
         return EXIT_NOT_READY
     finally:
         database.dispose()
@@ -299,7 +314,7 @@ def cmd_migrate(_args: argparse.Namespace, settings: Settings) -> int:
         schema.upgrade(engine)
         after = schema.schema_status(engine)
     except OperationalError as exc:
-        print(f"baton migrate: cannot reach the database: {exc.orig}", file=sys.stderr)
+        print(f"baton migrate: {database_unreachable(settings, exc)}", file=sys.stderr)
         return EXIT_NOT_READY
     finally:
         engine.dispose()

@@ -1,10 +1,13 @@
-"""What the `baton` subcommands share: exit codes, and the database check before work."""
+"""What the `baton` subcommands share: exit codes, the database check before work, and
+the one-line answers to an operator's usual problems."""
 
 from __future__ import annotations
 
 import sys
+from importlib import metadata
 
-from sqlalchemy.exc import OperationalError
+from sqlalchemy import make_url
+from sqlalchemy.exc import ArgumentError, OperationalError
 
 from bot.core.settings import Settings
 from bot.store import schema
@@ -23,8 +26,37 @@ def schema_problem(command: str, settings: Settings) -> int | None:
         print(f"baton {command}: {exc}", file=sys.stderr)
         return EXIT_NOT_READY
     except OperationalError as exc:
-        print(f"baton {command}: cannot reach the database: {exc.orig}", file=sys.stderr)
+        print(f"baton {command}: {database_unreachable(settings, exc)}", file=sys.stderr)
         return EXIT_NOT_READY
     finally:
         engine.dispose()
     return None
+
+
+def database_unreachable(settings: Settings, error: OperationalError) -> str:
+    """One line: which database did not answer, why, and what to do."""
+    try:
+        where = make_url(settings.database_url).render_as_string(hide_password=True)
+    except ArgumentError:
+        where = "DATABASE_URL"
+    said = str(error.orig or error).strip()
+    reason = said.splitlines()[0] if said else "no answer"
+    if where.startswith("sqlite"):
+        todo = "check that DATABASE_URL names a file in a folder Baton may write to"
+    else:
+        todo = "start the database or correct DATABASE_URL (host, port, name, user, password)"
+    return f"cannot reach the database {where} ({reason}): {todo}."
+
+
+def port_in_use(port: int) -> str:
+    return (
+        f"port {port} is already in use (another `baton serve`?): stop that process or set "
+        "PORT to a free port."
+    )
+
+
+def baton_version() -> str:
+    try:
+        return metadata.version("baton")
+    except metadata.PackageNotFoundError:  # run from a checkout that was never installed
+        return "unknown (not installed)"

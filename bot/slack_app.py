@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from slack_bolt import App
 from slack_bolt.authorization import AuthorizeResult
 from slack_sdk import WebClient
 
 import handlers
+from bot.core import logs
 from bot.runtime import Runtime
 from bot.slack.service import SlackService
 
@@ -23,7 +26,16 @@ def create_bolt_app(runtime: Runtime) -> App:
             enterprise_id=enterprise_id, team_id=team_id, user_id=user_id, bot_token=token
         )
 
-    app = App(
+    # Bolt warns that SLACK_BOT_TOKEN in the environment is unused beside `client` and
+    # `authorize`: true, and on purpose.
+    with logs.quiet_unless_debug("slack_bolt.App"):
+        app = _app(runtime, authorize)
+    handlers.register(app, SlackService(runtime.db, runtime.policy, runtime.leads, runtime.client))
+    return app
+
+
+def _app(runtime: Runtime, authorize: Callable[..., AuthorizeResult]) -> App:
+    return App(
         # Listeners get a per-request copy of this client with the token from
         # `authorize`; Baton's own calls go through runtime.client (bot.delivery).
         client=WebClient(base_url=runtime.client.base_url, timeout=runtime.client.timeout),
@@ -36,5 +48,3 @@ def create_bolt_app(runtime: Runtime) -> App:
         # an ack go through the outbox (bot.delivery) instead of the request thread.
         process_before_response=True,
     )
-    handlers.register(app, SlackService(runtime.db, runtime.policy, runtime.leads, runtime.client))
-    return app

@@ -1,7 +1,10 @@
 """Business-time arithmetic for SLA clocks.
 
 Open time is a union of half-open UTC intervals ``[start, end)`` built from weekly local
-hours minus holidays and closed dates, so DST nights count the seconds that really pass.
+hours minus holidays and closed days, so DST nights count the seconds that really pass.
+Closed days are dates (``2027-05-06``), date ranges (``2027-05-01..2027-05-05``), or
+yearly days and ranges (``08-15``, ``12-29..01-03``, which crosses New Year); ranges
+include both ends.
 All methods take aware datetimes (naive ones raise ``ValueError``) and return UTC ones.
 
 * ``add(start, 0)`` is ``start`` itself: a zero SLA is due at once, even while closed.
@@ -22,13 +25,24 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import holidays as holidays_lib
 
-__all__ = ["AlwaysCalendar", "BusinessCalendar", "Calendar", "parse_weekly_hours"]
+__all__ = [
+    "AlwaysCalendar",
+    "BusinessCalendar",
+    "Calendar",
+    "ClosedDays",
+    "parse_closed",
+    "parse_weekly_hours",
+]
 
 WeeklyHours = dict[int, list[tuple[time, time]]]
 _Spans = tuple[tuple[datetime, datetime], ...]
 
 _DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _SPAN_RE = re.compile(r"\s*(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})\s*")
+_DATE_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_MONTH_DAY_RE = re.compile(r"(\d{2})-(\d{2})")
+_CLOSED_FORMS = "a date (2027-05-06), a yearly day (12-31) or a range of either (12-29..01-03)"
+_LEAP_YEAR = 2000  # every month-day exists in it, 02-29 included
 # An end of 00:00 stands for 24:00, which datetime.time cannot represent.
 _MIDNIGHT = time(0)
 _ONE_DAY = timedelta(days=1)
@@ -107,6 +121,105 @@ def parse_weekly_hours(spec: Mapping[str, str | list[str]]) -> WeeklyHours:
         for day in days:
             collected.setdefault(day, []).extend(spans)
     return {day: _merge(spans) for day, spans in sorted(collected.items()) if spans}
+
+
+MonthDay = tuple[int, int]
+
+
+class ClosedDays:
+    """The days a calendar is shut besides its weekly hours and public holidays."""
+
+    def __init__(
+        self,
+        dates: Iterable[tuple[date, date]] = (),
+        yearly: Iterable[tuple[MonthDay, MonthDay]] = (),
+    ) -> None:
+        self._dates = tuple(dates)
+        self._yearly = tuple(yearly)
+
+    def __contains__(self, day: object) -> bool:
+        if not isinstance(day, date):
+            return False
+        return any(first <= day <= last for first, last in self._dates) or self._yearly_closed(
+            (day.month, day.day)
+        )
+
+    def _yearly_closed(self, month_day: MonthDay) -> bool:
+        # A range whose end comes before its start crosses New Year.
+        return any(
+            first <= month_day <= last if first <= last else month_day >= first or month_day <= last
+            for first, last in self._yearly
+        )
+
+    def every_day(self) -> bool:
+        """Whether the yearly closures leave no day of the year open."""
+        first = date(_LEAP_YEAR, 1, 1)
+        days = (first + timedelta(days=n) for n in range(366))
+        return all(self._yearly_closed((day.month, day.day)) for day in days)
+
+
+def _closed_problem(item: object) -> ValueError:
+    return ValueError(f"closed day {item!r} is not {_CLOSED_FORMS}")
+
+
+def _month_day(text: str, item: object) -> MonthDay:
+    match = _MONTH_DAY_RE.fullmatch(text)
+    if match is None:
+        raise _closed_problem(item)
+    month, day = int(match.group(1)), int(match.group(2))
+    try:
+        date(_LEAP_YEAR, month, day)
+    except ValueError:
+        raise _impossible(text, item, "a month and day (MM-DD)") from None
+    return month, day
+
+
+def _one_date(text: str, item: object) -> date:
+    if _DATE_RE.fullmatch(text) is None:
+        raise _closed_problem(item)
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise _impossible(text, item, "a date (YYYY-MM-DD)") from None
+
+
+def _impossible(text: str, item: object, what: str) -> ValueError:
+    if text == item:
+        return ValueError(f"closed day {item!r} is not {what}")
+    return ValueError(f"closed days {item!r}: {text} is not {what}")
+
+
+def parse_closed(items: Iterable[date | str]) -> ClosedDays:
+    """Read a calendar's ``closed:`` list (see the module docstring); a ValueError names
+    the entry that is wrong."""
+    dates: list[tuple[date, date]] = []
+    yearly: list[tuple[MonthDay, MonthDay]] = []
+    for item in items:
+        if isinstance(item, date):  # a datetime too: keep only its calendar day
+            day = date(item.year, item.month, item.day)
+            dates.append((day, day))
+            continue
+        if not isinstance(item, str):
+            raise _closed_problem(item)
+        bounds = [bound.strip() for bound in item.split("..")]
+        if len(bounds) > 2 or not all(bounds):
+            raise _closed_problem(item)
+        if all(_DATE_RE.fullmatch(bound) for bound in bounds):
+            first, last = (_one_date(bound, item) for bound in (bounds[0], bounds[-1]))
+            if last < first:
+                raise ValueError(f"closed days {item!r} end before they start")
+            dates.append((first, last))
+        elif len(bounds) == 1 or not any(_DATE_RE.fullmatch(bound) for bound in bounds):
+            yearly.append((_month_day(bounds[0], item), _month_day(bounds[-1], item)))
+        else:
+            raise ValueError(
+                f"closed days {item!r} mix a date and a yearly day; "
+                "write both ends alike (2027-05-01..2027-05-05 or 05-01..05-05)"
+            )
+    closed = ClosedDays(dates, yearly)
+    if yearly and closed.every_day():
+        raise ValueError("the closed days leave no day of the year open")
+    return closed
 
 
 def _load_zone(name: str) -> ZoneInfo:
@@ -189,22 +302,12 @@ class BusinessCalendar:
                 holidays_lib.country_holidays(country, subdiv=holidays_subdiv, years=())
             except NotImplementedError as exc:
                 raise ValueError(f"unknown holiday country/subdivision: {exc}") from None
-        closed_days: set[date] = set()
-        for item in closed:
-            try:
-                if isinstance(item, str):
-                    item = date.fromisoformat(item)
-                if not isinstance(item, date):
-                    raise ValueError(item)
-            except ValueError:
-                raise ValueError(f"closed date {item!r} is not a date like 2026-12-29") from None
-            # A datetime never equals a date, so keep only the calendar day.
-            closed_days.add(date(item.year, item.month, item.day))
+        closed_days = parse_closed(closed)
         self._zone = _load_zone(timezone)
         self._hours = tuple(hours)
         self._country = country
         self._subdiv = holidays_subdiv
-        self._closed = frozenset(closed_days)
+        self._closed = closed_days
         self._holiday_cache: dict[int, frozenset[date]] = {}
         self._day_cache: dict[date, tuple[_Spans, timedelta]] = {}
 

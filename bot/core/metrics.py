@@ -32,8 +32,15 @@ TIME_TO_FIRST_TOUCH = Histogram(
 SLA_BREACHES = Counter(
     "baton_sla_breaches", "SLA clocks met after their deadline.", ["route", "clock"]
 )
+# One count a level (or nudge) that fell due and had its messages queued, however many
+# people it notifies; delivery itself is baton_outbox_sent_total{kind="due_work"}.
 ESCALATIONS_SENT = Counter(
-    "baton_escalations_sent", "Escalation levels (and nudges, level 0) delivered.", ["level"]
+    "baton_escalations_sent",
+    "Escalation levels sent for missed deadlines, by route, clock and level (1, 2, ...).",
+    ["route", "clock", "level"],
+)
+NUDGES_SENT = Counter(
+    "baton_nudges_sent", "Reminders sent before a deadline, by route and clock.", ["route", "clock"]
 )
 ACK_LATENCY = Histogram(
     "baton_ack_latency_seconds",
@@ -82,6 +89,11 @@ def observe_event(
             TIME_TO_CLAIM.labels(route).observe(_seconds(created_at, claimed_at))
         if detail.get("late"):
             SLA_BREACHES.labels(route, "claim").inc()
+    elif kind == "escalated":
+        clock = str(detail.get("clock", "unknown"))
+        ESCALATIONS_SENT.labels(route, clock, str(detail.get("level", "unknown"))).inc()
+    elif kind == "nudged":
+        NUDGES_SENT.labels(route, str(detail.get("clock", "unknown"))).inc()
     elif kind == "first_touch":
         if first_touch_at and claimed_at:
             TIME_TO_FIRST_TOUCH.labels(route).observe(_seconds(claimed_at, first_touch_at))

@@ -11,13 +11,19 @@ from collections.abc import Mapping
 from datetime import date, timedelta
 from functools import cached_property
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 import yaml
-from pydantic import Field, ValidationError, field_validator, model_validator
+from pydantic import BeforeValidator, Field, ValidationError, field_validator, model_validator
 
 from bot.core.assign_policy import AssignPolicy
-from bot.core.business_time import AlwaysCalendar, BusinessCalendar, Calendar, parse_weekly_hours
+from bot.core.business_time import (
+    AlwaysCalendar,
+    BusinessCalendar,
+    Calendar,
+    parse_closed,
+    parse_weekly_hours,
+)
 from bot.core.policy_sections import IntakePolicy, WebhookPolicy, WeeklyReportPolicy
 from bot.core.policy_values import (
     ROLE_NAMES,
@@ -38,12 +44,22 @@ DEFAULT_ROUTE = "default"
 MATCHABLE_FIELDS = ("source", "segment", "region", "campaign", "country", "title", "company")
 
 
+def _closed_day(value: Any) -> Any:
+    """One entry of a calendar's `closed:`: 2027-05-06, 12-31, 12-29..01-03, or a range
+    of dates (business_time.parse_closed)."""
+    parse_closed([value])
+    return value
+
+
+ClosedDay = Annotated[date | str, BeforeValidator(_closed_day)]
+
+
 class CalendarPolicy(Strict):
     timezone: str
     hours: dict[str, str | list[str]]
     holidays: str | None = None  # a country code the `holidays` package knows, e.g. JP
     holidays_subdiv: str | None = None
-    closed: list[date] = Field(default_factory=list)
+    closed: list[ClosedDay] = Field(default_factory=list)
 
     _check_tz = field_validator("timezone")(check_timezone)
 
@@ -51,6 +67,12 @@ class CalendarPolicy(Strict):
     @classmethod
     def _check_hours(cls, value: dict[str, str | list[str]]) -> dict[str, str | list[str]]:
         parse_weekly_hours(value)
+        return value
+
+    @field_validator("closed")
+    @classmethod
+    def _check_closed(cls, value: list[date | str]) -> list[date | str]:
+        parse_closed(value)  # each entry is checked alone; this checks them together
         return value
 
     def build(self) -> BusinessCalendar:

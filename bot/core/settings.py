@@ -12,7 +12,14 @@ DEFAULT_DATABASE_URL = "sqlite:///baton.db"
 
 
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="", case_sensitive=False, extra="ignore")
+    # A `.env` file in the working directory is read too; the environment wins over it.
+    model_config = SettingsConfigDict(
+        env_prefix="",
+        case_sensitive=False,
+        extra="ignore",
+        env_file=".env",
+        env_file_encoding="utf-8",
+    )
 
     slack_bot_token: str | None = None
     slack_signing_secret: str | None = None
@@ -29,11 +36,21 @@ class Settings(BaseSettings):
     baton_post_interval_seconds: float = Field(default=1.0, ge=0.0)
     baton_delivery_workers: int = Field(default=8, ge=1, le=64)
     baton_log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    # Log lines readable by people (text) or by machines (json); unset: text when stderr
+    # is a terminal, json otherwise.
+    baton_log_format: Literal["json", "text"] | None = None
 
     @field_validator("baton_log_level", mode="before")
     @classmethod
     def _upper(cls, value: object) -> object:
         return value.upper() if isinstance(value, str) else value
+
+    @field_validator("baton_log_format", mode="before")
+    @classmethod
+    def _lower(cls, value: object) -> object:
+        if isinstance(value, str):
+            return value.strip().lower() or None
+        return value
 
     def problems_for(self, command: str) -> list[str]:
         """What `baton COMMAND` lacks to talk to Slack, in words an operator can act on:

@@ -144,9 +144,6 @@ class Steps:
         metrics.OUTBOX_SENT.labels(row.kind, "send").inc()
         if superseded:
             metrics.OUTBOX_SENT.labels(row.kind, "coalesced").inc(len(superseded))
-        if row.kind == Intent.DUE_WORK:
-            level = (row.payload or {}).get("level", "unknown")
-            metrics.ESCALATIONS_SENT.labels(str(level)).inc()
         logs.event(log, "outbox.sent", attempts=row.attempts, coalesced=len(superseded) or None)
 
     # --- flood lists -----------------------------------------------------------------------

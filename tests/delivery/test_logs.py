@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import logging
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -116,3 +117,34 @@ def test_routine_acks_are_counted_not_logged_and_refusals_are_logged(
     requests = [line for line in lines if line["event"] == "slack.request"]
     assert [(line["status"], line["slack_kind"]) for line in requests] == [(401, "unsigned")]
     assert requests[0]["level"] == "info"
+
+
+def test_text_lines_for_people_carry_the_time_level_event_and_fields() -> None:
+    stream = io.StringIO()
+    root = logging.getLogger()
+    saved_level = root.level
+    handler = logs.configure(logging.INFO, stream, fmt="text")
+    try:
+        with logs.bound(request_id="r-1", lead_id=7):
+            logs.event(
+                logging.getLogger("bot.test"),
+                "lead.claimed",
+                logging.WARNING,
+                by="U0REP1",
+                note="two words",
+                token=BOT_TOKEN,
+            )
+        logs.event(logging.getLogger("bot.test"), "lead.quiet", logging.DEBUG)
+    finally:
+        root.removeHandler(handler)
+        root.setLevel(saved_level)
+    [line] = stream.getvalue().splitlines()
+    assert re.fullmatch(
+        r"\d\d:\d\d:\d\d WARNING lead\.claimed  request_id=r-1 lead_id=7 by=U0REP1 "
+        r'note="two words" token=\[redacted\]',
+        line,
+    ), line
+    # Not a terminal and no format asked for: JSON.
+    with capture(logging.INFO) as piped:
+        logs.event(logging.getLogger("bot.test"), "lead.claimed", lead_id=7)
+    assert json.loads(piped.getvalue())["lead_id"] == 7

@@ -31,6 +31,7 @@ def baton(
     unset = ("SLACK_", "BATON_CONFIG", "DATABASE_URL")
     full_env = {k: v for k, v in os.environ.items() if not k.startswith(unset)}
     full_env.update(env or {})
+    full_env.update(this_checkout())
     return subprocess.run(
         [sys.executable, "-m", "bot", *args],
         capture_output=True,
@@ -39,6 +40,12 @@ def baton(
         cwd=cwd,
         timeout=120,
     )
+
+
+def this_checkout() -> dict[str, str]:
+    """PYTHONPATH for a `baton` started outside REPO to run this checkout's code (an
+    installed or editable `baton` may be another)."""
+    return {"PYTHONPATH": os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")]))}
 
 
 def test_help_lists_every_command() -> None:

@@ -15,6 +15,7 @@ import pytest
 
 from tests.e2e.test_cli import baton
 from tests.support.policies import STANDARD
+from tests.support.processes import free_port, wait_until
 from tests.support.slack_api import SlackStandIn, spec_path
 from tests.support.slack_app import BOT_TOKEN
 from tests.support.socket_mode import SocketModeServer
@@ -51,6 +52,18 @@ def socket_env(database_url: str, standin: SlackStandIn, tmp_path: Path) -> dict
     }
 
 
+def start_socket(env: dict[str, str]) -> subprocess.Popen[str]:
+    """`baton socket`, its output (stdout and stderr) read when it ends."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "bot", "socket"],
+        env=env,
+        cwd=REPO,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+
+
 def test_socket_mode_needs_an_app_token(tmp_path: Path) -> None:
     env = {"DATABASE_URL": f"sqlite:///{tmp_path / 'b.db'}", "SLACK_BOT_TOKEN": BOT_TOKEN}
     env["BATON_CONFIG"] = str(REPO / "baton.example.yml")
@@ -77,14 +90,7 @@ def test_slash_command_and_home_over_socket_mode(
 ) -> None:
     server = SocketModeServer()
     socket_standin.respond("apps.connections.open", {"ok": True, "url": server.url})
-    process = subprocess.Popen(
-        [sys.executable, "-m", "bot", "socket"],
-        env=socket_env(database_url, socket_standin, tmp_path),
-        cwd=REPO,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
+    process = start_socket(socket_env(database_url, socket_standin, tmp_path))
     try:
         server.wait_connected()
         command: dict[str, Any] = {
@@ -134,3 +140,58 @@ def test_slash_command_and_home_over_socket_mode(
         server.close()
     assert "Traceback" not in output, output
     assert process.returncode == 0, output
+
+
+def test_socket_mode_tries_again_while_slack_cannot_be_reached(
+    database_url: str, socket_standin: SlackStandIn, tmp_path: Path
+) -> None:
+    server = SocketModeServer()
+    socket_standin.fail("apps.connections.open", status=503, times=2)
+    socket_standin.respond("apps.connections.open", {"ok": True, "url": server.url})
+    process = start_socket(socket_env(database_url, socket_standin, tmp_path))
+    try:
+        server.wait_connected(timeout=60)
+    finally:
+        process.send_signal(signal.SIGTERM)
+        output, _ = process.communicate(timeout=30)
+        server.close()
+    retries = [line for line in output.splitlines() if "cannot reach Slack" in line]
+    assert retries == [
+        "baton socket: cannot reach Slack (Slack answered 503); trying again in 1 s. "
+        "Check the network, a proxy or SLACK_API_URL.",
+        "baton socket: cannot reach Slack (Slack answered 503); trying again in 2 s. "
+        "Check the network, a proxy or SLACK_API_URL.",
+    ], output
+    assert "Baton is connected to Slack over Socket Mode." in output
+    assert len(socket_standin.calls("apps.connections.open")) == 3
+    assert "Traceback" not in output, output
+    assert process.returncode == 0, output
+
+
+def test_socket_mode_without_a_network_says_so_in_one_line_and_waits(
+    database_url: str, tmp_path: Path
+) -> None:
+    with SlackStandIn() as standin:
+        env = socket_env(database_url, standin, tmp_path)
+    env["SLACK_API_URL"] = f"http://127.0.0.1:{free_port()}/api/"  # nothing listens there
+    log = tmp_path / "socket.log"
+    with log.open("wb") as out:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "bot", "socket"], env=env, cwd=REPO, stdout=out, stderr=out
+        )
+    try:
+
+        def output() -> str:
+            return log.read_text(encoding="utf-8", errors="replace")
+
+        wait_until(lambda: output().count("cannot reach Slack") >= 2, 60, output)
+        assert process.poll() is None, output()
+    finally:
+        process.send_signal(signal.SIGTERM)
+        process.wait(30)
+    lines = output().splitlines()
+    assert [line for line in lines if "Connection refused" in line] == [
+        line for line in lines if line.startswith("baton socket: cannot reach Slack")
+    ], output()
+    assert "trying again in 1 s" in output() and "trying again in 2 s" in output()
+    assert "Traceback" not in output() and process.returncode == 0, output()

@@ -1,8 +1,10 @@
-"""manifest.yml and the registered listeners must agree: every command, event and
-shortcut the app listens for is declared, and everything declared is listened for."""
+"""manifest.yml (HTTP), manifest.socket.yml (Socket Mode) and the registered listeners
+must agree: every command, event and shortcut the app listens for is declared in both,
+and everything declared is listened for."""
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -18,6 +20,7 @@ from bot.slack_standin import requests as signing
 from tests.support.slack_app import SlackClientSim
 
 MANIFEST = Path(__file__).resolve().parents[2] / "manifest.yml"
+SOCKET_MANIFEST = MANIFEST.with_name("manifest.socket.yml")
 EVENTS_PATH = "/slack/events"
 
 
@@ -71,9 +74,13 @@ class Recorder:
         raise AttributeError(f"App.{name} is not covered by the manifest check; add it here")
 
 
-@pytest.fixture
-def manifest() -> dict[str, Any]:
-    return yaml.safe_load(MANIFEST.read_text(encoding="utf-8"))
+def load(path: Path) -> dict[str, Any]:
+    return yaml.safe_load(path.read_text(encoding="utf-8"))  # type: ignore[no-any-return]
+
+
+@pytest.fixture(params=[MANIFEST, SOCKET_MANIFEST], ids=["http", "socket"])
+def manifest(request: pytest.FixtureRequest) -> dict[str, Any]:
+    return load(request.param)
 
 
 @pytest.fixture
@@ -124,7 +131,9 @@ def test_interactivity_home_and_scopes_follow_the_listeners(
     assert features["bot_user"]["display_name"]
 
 
-def test_every_request_url_is_the_one_endpoint(manifest: dict[str, Any]) -> None:
+def test_every_request_url_is_the_one_endpoint() -> None:
+    manifest = load(MANIFEST)
+    assert manifest["settings"]["socket_mode_enabled"] is False
     urls = [c["url"] for c in manifest["features"].get("slash_commands", [])]
     urls.append(manifest["settings"]["event_subscriptions"]["request_url"])
     urls.append(manifest["settings"]["interactivity"]["request_url"])
@@ -143,3 +152,17 @@ def test_the_app_answers_everything_the_manifest_declares(
         assert slack.post(body).status_code == 200, event
     for callback_id in declared_shortcuts(manifest):
         assert slack.shortcut(callback_id).status_code == 200, callback_id
+
+
+def test_the_socket_mode_manifest_is_the_http_one_without_urls() -> None:
+    """Same scopes, commands, shortcuts, events and settings; Socket Mode on, and no
+    request URL, which Slack would call instead of the socket."""
+    http, socket = load(MANIFEST), load(SOCKET_MANIFEST)
+    assert socket["settings"]["socket_mode_enabled"] is True
+    assert "url" not in json.dumps(socket)
+    for command in http["features"].get("slash_commands", []):
+        del command["url"]
+    del http["settings"]["event_subscriptions"]["request_url"]
+    del http["settings"]["interactivity"]["request_url"]
+    http["settings"]["socket_mode_enabled"] = True
+    assert socket == http

@@ -13,7 +13,9 @@ from sqlalchemy import select, update
 from bot.core.policy import Policy, parse_policy
 from bot.core.settings import Settings
 from bot.runtime import Runtime
+from bot.slack_app import create_bolt_app
 from bot.store.models import DueWork, InSlack, OutboxMessage
+from bot.web import create_web_app
 from tests.support.clock import FakeClock
 from tests.support.policies import STANDARD
 from tests.support.sla import (
@@ -37,6 +39,51 @@ def rt(settings: Settings, policy: Policy, clock: FakeClock) -> Iterator[Runtime
 
 
 # --- escalations ----------------------------------------------------------------------
+
+
+def test_metrics_count_nudges_and_escalations_by_clock_and_level(
+    rt: Runtime, clock: FakeClock, slack_api: SlackStandIn
+) -> None:
+    web = create_web_app(rt, create_bolt_app(rt)).test_client()
+
+    def sample(name: str, **labels: str) -> float:
+        wanted = ",".join(f'{k}="{v}"' for k, v in sorted(labels.items()))
+        for line in web.get("/metrics").get_data(as_text=True).splitlines():
+            if line.startswith(f"{name}{{{wanted}}} "):
+                return float(line.split()[-1])
+        return 0.0
+
+    nudges = {"name": "baton_nudges_sent_total", "route": "enterprise"}
+    escalations = {"name": "baton_escalations_sent_total", "route": "enterprise"}
+
+    def counts() -> dict[str, float]:
+        return {
+            "claim nudge": sample(**nudges, clock="claim"),
+            "claim 1": sample(**escalations, clock="claim", level="1"),
+            "claim 2": sample(**escalations, clock="claim", level="2"),
+            "touch nudge": sample(**nudges, clock="first_touch"),
+            "touch 1": sample(**escalations, clock="first_touch", level="1"),
+        }
+
+    before = counts()
+    hand_off(rt, 1)
+    at(rt, clock, tokyo(10, 10))  # the claim nudge
+    at(rt, clock, tokyo(10, 15))  # level 1, to one manager
+    at(rt, clock, tokyo(10, 45))  # level 2, to the managers, with a repost
+    rt.leads.claim(hand_off(rt, 2), "U0REP1")  # first touch due 12:45
+    at(rt, clock, tokyo(12, 40))  # the owner's nudge
+    drain(rt)
+    after = counts()
+    grown = {key: after[key] - before[key] for key in before}
+    # Lead 2 was handed off at 10:45 and claimed at once: its claim clock never ran out.
+    assert grown == {
+        "claim nudge": 1,
+        "claim 1": 1,
+        "claim 2": 1,
+        "touch nudge": 1,
+        "touch 1": 0,
+    }
+    assert 'level="unknown"' not in web.get("/metrics").get_data(as_text=True)
 
 
 def test_escalation_dm_states_the_lateness_at_send_time_and_offers_actions(

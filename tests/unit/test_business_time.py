@@ -91,6 +91,73 @@ def test_new_year_closure() -> None:
     assert JP_NEW_YEAR.elapsed(start, tokyo(2027, 1, 5)) == timedelta(hours=9, minutes=10)
 
 
+JP_YEARLY = BusinessCalendar(
+    "Asia/Tokyo",
+    parse_weekly_hours({"mon-fri": "09:00-18:00"}),
+    "JP",
+    ["12-29..01-03", "08-13..08-16", "2027-05-06", "2027-05-01..2027-05-05"],
+)
+
+
+@pytest.mark.parametrize("year", [2026, 2027, 2028])
+def test_a_yearly_closure_crosses_new_year(year: int) -> None:
+    # 12-28 is a weekday in each of these years; the office opens again on the first
+    # weekday after 01-03.
+    start = tokyo(year, 12, 28, 17, 50)
+    reopens = next(
+        day
+        for day in (date(year + 1, 1, 4) + timedelta(days=n) for n in range(7))
+        if day.weekday() < 5
+    )
+    due = JP_YEARLY.add(start, timedelta(hours=2))
+    assert due == tokyo(reopens.year, reopens.month, reopens.day, 10, 50)
+    assert JP_YEARLY.elapsed(start, due) == timedelta(hours=2)
+    for day in (date(year, 12, 29), date(year, 12, 31), date(year + 1, 1, 2), date(year + 1, 1, 3)):
+        assert not JP_YEARLY.is_business_day(day)
+
+
+def test_yearly_days_and_date_ranges() -> None:
+    assert JP_YEARLY.add(tokyo(2026, 12, 28, 17, 50), timedelta(hours=2)) == tokyo(
+        2027, 1, 4, 10, 50
+    )
+    # お盆, every year: Thursday 2026-08-13 to Sunday 08-16, Friday 2027-08-13 to Monday 08-16.
+    assert JP_YEARLY.add(tokyo(2026, 8, 12, 17), timedelta(hours=2)) == tokyo(2026, 8, 17, 10)
+    assert JP_YEARLY.add(tokyo(2027, 8, 12, 17), timedelta(hours=2)) == tokyo(2027, 8, 17, 10)
+    assert JP_OFFICE.add(tokyo(2027, 8, 12, 17), timedelta(hours=2)) == tokyo(2027, 8, 13, 10)
+    # A range of dates and a date, that year only: 05-01 to Thursday 05-06 in 2027.
+    assert JP_YEARLY.add(tokyo(2027, 4, 30, 18, 30), timedelta(hours=1)) == tokyo(2027, 5, 7, 10)
+    assert JP_OFFICE.add(tokyo(2027, 4, 30, 18, 30), timedelta(hours=1)) == tokyo(2027, 5, 6, 10)
+    assert JP_YEARLY.is_business_day(date(2026, 5, 1))
+    assert not JP_YEARLY.is_business_day(date(2027, 5, 6))
+    # A yearly day; 02-29 is closed in the years that have one.
+    leap = BusinessCalendar("UTC", parse_weekly_hours({"mon-sun": "09:00-18:00"}), closed=["02-29"])
+    assert not leap.is_business_day(date(2028, 2, 29))
+    assert leap.is_business_day(date(2027, 2, 28)) and leap.is_business_day(date(2027, 3, 1))
+
+
+@pytest.mark.parametrize(
+    ("closed", "message"),
+    [
+        ("13-01", "closed day '13-01' is not a month and day (MM-DD)"),
+        ("02-30", "closed day '02-30' is not a month and day (MM-DD)"),
+        ("2027-02-29", "closed day '2027-02-29' is not a date (YYYY-MM-DD)"),
+        ("12-29..01-32", "closed days '12-29..01-32': 01-32 is not a month and day"),
+        ("2027-05-05..2027-05-01", "closed days '2027-05-05..2027-05-01' end before they start"),
+        ("05-01..2027-05-05", "mix a date and a yearly day"),
+        ("12-29..", "closed day '12-29..' is not a date (2027-05-06), a yearly day (12-31)"),
+        ("1-3", "closed day '1-3' is not a date"),
+        ("12-29..12-31..01-03", "is not a date"),
+        ("01-01..12-31", "the closed days leave no day of the year open"),
+        ("12-29..12-28", "the closed days leave no day of the year open"),
+    ],
+)
+def test_closed_day_errors(closed: str, message: str) -> None:
+    hours = parse_weekly_hours({"mon-fri": "09:00-18:00"})
+    with pytest.raises(ValueError) as error:
+        BusinessCalendar("Asia/Tokyo", hours, closed=[closed])
+    assert message in str(error.value)
+
+
 def test_span_end_and_zero_duration() -> None:
     friday_close = JP_OFFICE.add(tokyo(2026, 6, 5, 17), timedelta(hours=1))
     assert friday_close == tokyo(2026, 6, 5, 18)

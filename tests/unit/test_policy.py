@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -58,6 +58,11 @@ def test_the_example_file_is_valid() -> None:
     policy = load_policy(REPO / "baton.example.yml")
     assert [r.name for r in policy.routes] == ["enterprise", "hot-leads", "default"]
     assert policy.members(["managers", "U0MANAGER1", "U0X1"]) == ["U0MANAGER1", "U0X1"]
+    office = policy.calendars["tokyo-office"].build()  # 年末年始 and お盆, every year
+    assert not office.is_business_day(date(2030, 12, 30))
+    assert not office.is_business_day(date(2031, 1, 3))
+    assert not office.is_business_day(date(2029, 8, 14))
+    assert office.is_business_day(date(2029, 8, 17))
 
 
 @pytest.mark.parametrize(
@@ -108,6 +113,27 @@ def test_without_a_default_route_nothing_matches() -> None:
         (
             ('hours: {mon-fri: "09:00-18:00"}', 'hours: {mon-fry: "09:00-18:00"}'),
             "policy.yml: calendars.tokyo-office.hours: 'mon-fry' is not a weekday",
+        ),
+        (
+            (
+                'hours: {mon-fri: "09:00-18:00"}',
+                'hours: {mon-fri: "09:00-18:00"}\n    closed: ["12-29..01-03", "13-01"]',
+            ),
+            "policy.yml: calendars.tokyo-office.closed[1]: closed day '13-01' is not a month and day (MM-DD)",
+        ),
+        (
+            (
+                'hours: {mon-fri: "09:00-18:00"}',
+                'hours: {mon-fri: "09:00-18:00"}\n    closed: [20271229]',
+            ),
+            "policy.yml: calendars.tokyo-office.closed[0]: closed day 20271229 is not a date (2027-05-06)",
+        ),
+        (
+            (
+                'hours: {mon-fri: "09:00-18:00"}',
+                'hours: {mon-fri: "09:00-18:00"}\n    closed: ["2027-05-05..2027-05-01"]',
+            ),
+            "policy.yml: calendars.tokyo-office.closed[0]: closed days '2027-05-05..2027-05-01' end before they start",
         ),
         (
             ("first_touch_within: 2h", "first_touch_within: 2h\n    colour: red"),
