@@ -189,7 +189,7 @@ def _prepared_runtime(command: str, settings: Settings) -> Runtime | int:
     if not checked.ok or checked.policy is None:
         for problem in checked.problems:
             print(f"baton {command}: {problem}", file=sys.stderr)
-        return EXIT_USAGE
+        return checked.exit_code
     not_ready = schema_problem(command, settings)
     if not_ready is not None:
         return not_ready

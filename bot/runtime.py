@@ -29,6 +29,8 @@ from bot.leads.scheduler import SlaScheduler
 from bot.store.database import Database
 
 log = logging.getLogger(__name__)
+_QUIET = logging.getLogger(f"{__name__}.auth_test")
+_QUIET.setLevel(logging.CRITICAL)
 
 
 @dataclass
@@ -50,8 +52,13 @@ class Runtime:
         """Ask Slack once (`auth.test`) whether it accepts the bot token: a refusal shows
         in /healthz and the log at once, not when the first card fails. Slack out of
         reach is logged and left for the next call to tell."""
+        # Its own client, whose library logger stays quiet: Slack out of reach at start
+        # is one line of Baton's, not slack_sdk's error and traceback.
+        client = make_web_client(
+            self.settings, token_health=self.slack_token, library_logger=_QUIET
+        )
         try:
-            self.client.auth_test()
+            client.auth_test()
         except SlackApiError:
             pass  # the client told `slack_token` what Slack answered
         except Exception as exc:  # no network: delivery retries, and tells when it can

@@ -50,14 +50,20 @@ def _base_url(settings: Settings) -> str:
 
 
 def make_web_client(
-    settings: Settings, *, timeout: int = 10, token_health: TokenHealth | None = None
+    settings: Settings,
+    *,
+    timeout: int = 10,
+    token_health: TokenHealth | None = None,
+    library_logger: logging.Logger | None = None,
 ) -> BatonClient:
-    """The client for calls made while answering a request from Slack."""
+    """The client for calls made while answering a request from Slack (`library_logger`:
+    where slack_sdk logs, when not its own)."""
     client = BatonClient(
         token=settings.slack_bot_token,
         base_url=_base_url(settings),
         timeout=timeout,
         retry_handlers=[ConnectionErrorRetryHandler(max_retry_count=1)],
+        logger=library_logger,
     )
     client.token_health = token_health
     return client
