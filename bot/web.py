@@ -15,6 +15,7 @@ from bot.core import logs, metrics
 from bot.intake.http import intake_blueprint
 from bot.runtime import Runtime
 from bot.slack.inbound import SlackEndpoint, request_id
+from bot.slack.service import SlackService
 from bot.store import deadline, gauges
 
 log = logging.getLogger(__name__)
@@ -71,6 +72,7 @@ def create_web_app(runtime: Runtime, bolt_app: App | None = None) -> Flask:
             runtime.db,
             runtime.clock,
             runtime.settings.slack_signing_secret or "",
+            notes=SlackService(runtime.db, runtime.policy, runtime.leads, runtime.client),
         )
 
         @web.post("/slack/events")

@@ -10,17 +10,16 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from slack_bolt import Ack, App
-from slack_sdk import WebClient
+from slack_bolt import Ack, App, BoltContext
 
 from bot.core.errors import DomainError
 from bot.slack import dm_actions
+from bot.slack.payloads import channel_of
 from bot.slack.render import escalation as render
-from bot.slack.senders import open_view
-from bot.slack.service import SlackService
-from handlers.lead_actions import channel_of
+from bot.slack.service import SlackService, lead_id
 
 log = logging.getLogger(__name__)
+SNOOZE_VIEW = "baton_snooze_view"  # context key: the modal the ack step approved
 
 
 def register(app: App, slack: SlackService) -> None:
@@ -40,17 +39,24 @@ def register(app: App, slack: SlackService) -> None:
         dm_actions.reassign(slack.leads, lead_id, user, new_owner, channel_of(body), locale)
         ack()
 
-    def ack_snooze(ack: Ack) -> None:
+    def approve_snooze(
+        ack: Ack, body: dict[str, Any], action: dict[str, Any], context: BoltContext
+    ) -> None:
+        # Read before the ack, so a value that is not a lead's is told at once; the
+        # trigger id expires 3 s after the click, so the modal opens straight after the
+        # ack (a lazy listener), not through the outbox.
+        lead = slack.leads.get(lead_id(action.get("value")))
+        context[SNOOZE_VIEW] = render.snooze_modal(
+            lead, slack.locale_for(body["user"]["id"])
+        ).to_dict()
         ack()
 
-    def open_snooze_modal(body: dict[str, Any], action: dict[str, Any], client: WebClient) -> None:
-        # The trigger id expires 3 s after the click, so the modal opens straight from here
-        # (a lazy listener: after the ack, on Bolt's thread), not through the outbox.
-        lead = slack.leads.get(int(action["value"]))
-        view = render.snooze_modal(lead, slack.locale_for(body["user"]["id"])).to_dict()
-        open_view(client, body["trigger_id"], view)
+    def open_snooze_modal(body: dict[str, Any], context: BoltContext) -> None:
+        view = context.get(SNOOZE_VIEW)
+        if view:
+            slack.open_modal(body["trigger_id"], view, body["user"]["id"], channel_of(body))
 
-    app.action(render.SNOOZE_ACTION)(ack=ack_snooze, lazy=[open_snooze_modal])
+    app.action(render.SNOOZE_ACTION)(ack=approve_snooze, lazy=[open_snooze_modal])
 
     @app.view(render.SNOOZE_CALLBACK)
     def snooze_submitted(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
@@ -62,7 +68,7 @@ def register(app: App, slack: SlackService) -> None:
         locale = slack.locale_for(user)
         try:
             dm_actions.snooze(
-                slack.leads, int(view["private_metadata"]), user, choice, reason, locale
+                slack.leads, lead_id(view.get("private_metadata")), user, choice, reason, locale
             )
         except DomainError as exc:
             block = (

@@ -13,8 +13,8 @@ from typing import Any
 from slack_bolt import Ack, App
 
 from bot.slack.ids import ActionId, HomeActionId
+from bot.slack.payloads import channel_of
 from bot.slack.service import SlackService
-from handlers.lead_actions import channel_of
 
 _KNOWN = "|".join(re.escape(a.value) for a in [*ActionId, *HomeActionId])
 UNKNOWN_ACTION = re.compile(rf"^(?!(?:{_KNOWN})$).*$", re.DOTALL)

@@ -9,14 +9,13 @@ from __future__ import annotations
 from typing import Any
 
 from slack_bolt import Ack, App, BoltContext
-from slack_sdk import WebClient
 
 from bot.core.i18n import t
 from bot.intake.manual import open_handoff, submit_handoff
 from bot.intake.modal import CALLBACK_ID, COMMAND, SHORTCUT_CALLBACK_ID
 from bot.slack.ids import ActionId
+from bot.slack.payloads import channel_of
 from bot.slack.service import SlackService
-from handlers.lead_actions import channel_of
 
 AGAIN_VIEW = "baton_handoff_again_view"  # context key: the modal the ack step approved
 
@@ -28,19 +27,19 @@ def register(app: App, slack: SlackService) -> None:
         else:
             ack(text=t("intake.not_a_marketer", slack.locale_for(body["user_id"])))
 
-    def open_from_command(body: dict[str, Any], client: WebClient) -> None:
+    def open_from_command(body: dict[str, Any]) -> None:
         if slack.policy.may_hand_off(body["user_id"]):
             user = body["user_id"]
             view = open_handoff(slack.leads, user, slack.locale_for(user), body.get("text") or "")
-            client.views_open(trigger_id=body["trigger_id"], view=view)
+            slack.open_modal(body["trigger_id"], view, user, body.get("channel_id"))
 
     def ack_shortcut(ack: Ack) -> None:
         ack()
 
-    def open_from_shortcut(body: dict[str, Any], client: WebClient) -> None:
+    def open_from_shortcut(body: dict[str, Any]) -> None:
         user = body["user"]["id"]
         view = open_handoff(slack.leads, user, slack.locale_for(user))
-        client.views_open(trigger_id=body["trigger_id"], view=view)
+        slack.open_modal(body["trigger_id"], view, user, None)
 
     def submit(ack: Ack, body: dict[str, Any]) -> None:
         user = body["user"]["id"]

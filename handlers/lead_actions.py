@@ -7,6 +7,7 @@ from typing import Any
 from slack_bolt import Ack, App, BoltContext
 
 from bot.slack.ids import ActionId, ViewId
+from bot.slack.payloads import channel_of
 from bot.slack.service import SlackService, outcome_form
 
 OUTCOME_VIEW = "baton_outcome_view"  # context key: the modal the ack step approved
@@ -14,12 +15,6 @@ OUTCOME_VIEW = "baton_outcome_view"  # context key: the modal the ack step appro
 
 def _user(body: dict[str, Any]) -> str:
     return str(body["user"]["id"])
-
-
-def channel_of(body: dict[str, Any]) -> str | None:
-    """The channel a click came from; None for a Home tab or a modal."""
-    channel = body.get("channel") or {}
-    return channel.get("id") or (body.get("container") or {}).get("channel_id")
 
 
 def register(app: App, slack: SlackService) -> None:

@@ -9,8 +9,8 @@ from slack_bolt import Ack, App, BoltContext
 
 from bot.slack.ids import ActionId, ViewId
 from bot.slack.offer_actions import OfferActions
+from bot.slack.payloads import channel_of
 from bot.slack.service import SlackService
-from handlers.lead_actions import channel_of
 
 PASS_VIEW = "baton_pass_view"  # context key: the modal the ack step approved
 

@@ -17,7 +17,7 @@ import time
 import uuid
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any
+from typing import Any, Protocol
 from urllib.parse import parse_qsl
 
 from flask import Request, Response
@@ -30,6 +30,7 @@ from sqlalchemy.exc import IntegrityError
 
 from bot.core import logs, metrics
 from bot.core.clock import Now
+from bot.slack.payloads import INTERACTIONS, Unreadable, channel_of, unreadable, user_of
 from bot.store.database import Database
 from bot.store.models import InboundEvent
 
@@ -80,6 +81,7 @@ class Peek:
     event_id: str | None = None
     action_id: str | None = None
     lead_id: int | None = None
+    interaction: bool = False  # a form-encoded `payload` (clicks, modals, shortcuts)
 
 
 def read(body: bytes, content_type: str | None) -> tuple[Peek, dict[str, Any] | None]:
@@ -101,12 +103,14 @@ def read(body: bytes, content_type: str | None) -> tuple[Peek, dict[str, Any] | 
         if not _well_formed(payload):
             return Peek("unreadable"), None
         actions = payload.get("actions")
-        action = actions[0] if isinstance(actions, list) and actions else {}
+        first = actions[0] if isinstance(actions, list) and actions else None
+        action = first if isinstance(first, dict) else {}
         value = str(action.get("value") or "")
         return Peek(
             str(payload.get("type") or "unknown")[:40],
             action_id=str(action.get("action_id") or "")[:60] or None,
             lead_id=int(value) if value.isdigit() and len(value) < 12 else None,
+            interaction=True,
         ), payload
     except (ValueError, TypeError, AttributeError, IndexError):  # incl. bad UTF-8 and JSON
         return Peek("unreadable"), None
@@ -130,7 +134,8 @@ class ParsedBoltRequest(BoltRequest):
 _OBJECTS = ("view", "event")
 _OBJECTS_OR_NULL = ("message", "container", "state")
 _OBJECTS_OR_IDS = ("user", "team", "channel", "enterprise")
-_OBJECT_LISTS = ("actions", "authorizations")
+# (An interaction's `actions` are checked with its other parts: bot.slack.payloads.)
+_OBJECT_LISTS = ("authorizations",)
 
 
 def _well_formed(data: Any) -> bool:
@@ -154,13 +159,26 @@ def _error(status: int, message: str) -> Response:
     return Response(json.dumps({"error": message}), status=status, mimetype="application/json")
 
 
-class SlackEndpoint:
-    """POST /slack/events: take event ids once, then hand the request to Bolt."""
+class Notes(Protocol):
+    """How the people behind an interaction Baton cannot read are told (SlackService)."""
 
-    def __init__(self, app: App, db: Database, clock: Now, secret: str):
+    def unreadable_click(self, user_id: str, channel: str | None) -> None: ...
+
+    def unreadable_view(self, user_id: str) -> dict[str, Any]: ...
+
+
+class SlackEndpoint:
+    """POST /slack/events: take event ids once, then hand the request to Bolt.
+
+    An interaction of a shape its listeners cannot read never reaches them: from someone
+    Slack names, it is answered 200 with a note to them (an ephemeral message for a
+    click, the modal replaced by one for a submission); from no one, 400."""
+
+    def __init__(self, app: App, db: Database, clock: Now, secret: str, notes: Notes):
         self.app = app
         self.events = InboundEvents(db, clock)
         self.verifier = SignatureVerifier(secret)
+        self.notes = notes
 
     def __call__(self, request: Request) -> Response:
         started = time.monotonic()
@@ -197,6 +215,10 @@ class SlackEndpoint:
             return _error(401, "This request is not signed by Slack (or too old); refused.")
         if body is None:
             return _error(400, "This is not a Slack request body Baton can read.")
+        if seen.interaction:
+            refused = self._unreadable(body)
+            if refused is not None:
+                return refused
         bolt_request = ParsedBoltRequest(request, raw.decode("utf-8"), body)
         event_id = seen.event_id
         if event_id is None:
@@ -212,6 +234,19 @@ class SlackEndpoint:
         if response.status_code >= 500:
             self.events.give_back(event_id)
         return response
+
+    def _unreadable(self, payload: dict[str, Any]) -> Response | None:
+        user = user_of(payload)
+        if payload.get("type") not in INTERACTIONS or user is None:
+            return _error(400, "This interaction names no Slack user or kind Baton knows.")
+        problem = unreadable(payload)
+        if problem is Unreadable.CLICK:
+            self.notes.unreadable_click(user, channel_of(payload))
+            return Response("", status=200)
+        if problem is Unreadable.VIEW:
+            answer = {"response_action": "update", "view": self.notes.unreadable_view(user)}
+            return Response(json.dumps(answer), status=200, mimetype="application/json")
+        return None
 
     def _signed(self, request: Request, body: bytes) -> bool:
         timestamp = request.headers.get("X-Slack-Request-Timestamp", "")

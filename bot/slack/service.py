@@ -286,6 +286,13 @@ class SlackService:
     def unknown_action(self, user_id: str, channel: str | None) -> None:
         self.tell(user_id, channel, t("slack.unknown_action", self.locale_for(user_id)))
 
+    def unreadable_click(self, user_id: str, channel: str | None) -> None:
+        self.tell(user_id, channel, t("slack.unreadable_click", self.locale_for(user_id)))
+
+    def unreadable_view(self, user_id: str) -> dict[str, Any]:
+        loc = self.locale_for(user_id)
+        return message_modal(t("slack.modal_error_title", loc), t("slack.unreadable_view", loc))
+
     def explain(self, error: Exception, user_id: str | None) -> Explained:
         """`user_id`'s words for an error. Anything not a DomainError is logged with an id."""
         try:
@@ -309,7 +316,7 @@ class SlackService:
         return Explained(t("slack.unexpected", loc, error_id=error_id), loc, error_id)
 
     def error_modal(self, explained: Explained) -> dict[str, Any]:
-        return message_modal(t("outcome.title", explained.locale), explained.text)
+        return message_modal(t("slack.modal_error_title", explained.locale), explained.text)
 
 
 def lead_id(value: str | None) -> int:

@@ -8,6 +8,7 @@ from urllib.parse import urlencode
 from slack_bolt.request.internals import parse_body
 
 from bot.slack.inbound import Peek, read
+from bot.slack.payloads import Unreadable, unreadable
 from bot.slack_standin import requests as signing
 
 FORM = "application/x-www-form-urlencoded"
@@ -33,12 +34,16 @@ def test_real_payload_shapes_are_read() -> None:
 def test_shapes_bolt_would_trip_over_are_unreadable() -> None:
     for payload in (
         {"type": "view_submission", "view": None},
-        {"type": "block_actions", "actions": [None]},
         {"type": "block_actions", "user": 5},
         [1, 2],
     ):
         body = urlencode({"payload": json.dumps(payload)}).encode()
         assert peek(body, FORM).kind == "unreadable", payload
+    # A click without a usable action is read, and then answered by bot.slack.payloads
+    # (the person Slack names is told; tests/slack/test_malformed_interactions.py).
+    body = urlencode({"payload": json.dumps({"type": "block_actions", "actions": [None]})})
+    assert peek(body.encode(), FORM).kind == "block_actions"
+    assert unreadable({"type": "block_actions", "actions": [None]}) is Unreadable.CLICK
     assert peek(b"\xff\xfe", "application/json").kind == "unreadable"
     assert (
         peek(b'{"type": "event_callback", "event": "x"}', "application/json").kind == "unreadable"

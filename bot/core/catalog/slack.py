@@ -398,6 +398,19 @@ MESSAGES: dict[str, dict[Locale, str]] = {
         "en": "This button does not point to a lead Baton knows (value “{value}”).",
         "ja": "このボタンは Baton のリードを指していません（値：「{value}」）。",
     },
+    "slack.unreadable_click": {
+        "en": "Baton could not read that click, so nothing changed. Try the button again; "
+        "if it keeps happening, use the lead's newest card.",
+        "ja": "クリックの内容を読み取れなかったため、何も変更していません。もう一度ボタンを押して"
+        "ください。繰り返す場合は、リードの最新のカードをお使いください。",
+    },
+    "slack.unreadable_view": {
+        "en": "Baton could not read this form, so nothing was saved. Close it and open it again "
+        "from the button.",
+        "ja": "フォームの内容を読み取れなかったため、保存していません。閉じてから、ボタンを押して"
+        "開き直してください。",
+    },
+    "slack.modal_error_title": {"en": "Baton", "ja": "Baton からのお知らせ"},
     "slack.unknown_action": {
         "en": "This button is no longer in use. Use the buttons on the lead's newest card.",
         "ja": "このボタンは現在使われていません。リードの最新のカードにあるボタンをお使いください。",
