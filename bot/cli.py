@@ -25,6 +25,7 @@ from bot.core.policy import Policy, PolicyError, load_policy
 from bot.core.settings import Settings
 from bot.delivery.slack_client import make_web_client
 from bot.demo.run import DemoOptions, run_demo
+from bot.forget_command import cmd_forget
 from bot.intake.csv_import import ImportProblem, run_import
 from bot.leads.funnel_report import GroupBy
 from bot.leads.lifecycle import LeadService
@@ -115,6 +116,17 @@ def _parser() -> argparse.ArgumentParser:
         help="also ask Slack: the token, its scopes, and the channels and users the policy names",
     )
     check.set_defaults(run=cmd_check)
+
+    forget = sub.add_parser(
+        "forget",
+        help="erase a person's data: every lead of an email address, or one lead #ID",
+        description="Erase the personal data of a lead (name, email, phone, title, notes, "
+        "fields, CRM links) in the database and redact it in Slack; what reports need "
+        "stays, without the person. Asks first unless --yes.",
+    )
+    forget.add_argument("target", metavar="EMAIL|#ID")
+    forget.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+    forget.set_defaults(run=cmd_forget)
 
     retry = sub.add_parser(
         "retry-failed", help="send again the messages Slack refused, once the cause is fixed"

@@ -11,6 +11,7 @@ from slack_sdk.errors import SlackApiError
 
 import bot.slack.marketing_senders  # (registers the message to marketing)
 import bot.slack.offer_senders  # (registers the offer DM)
+import bot.slack.privacy_senders  # (registers the redaction of an erased lead)
 import bot.slack.report_senders  # (registers the report's chart)
 import bot.slack.senders
 import bot.slack.sla_senders  # noqa: F401  (registers the SLA message senders)

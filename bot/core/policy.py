@@ -24,7 +24,12 @@ from bot.core.business_time import (
     parse_closed,
     parse_weekly_hours,
 )
-from bot.core.policy_sections import IntakePolicy, WebhookPolicy, WeeklyReportPolicy
+from bot.core.policy_sections import (
+    IntakePolicy,
+    PrivacyPolicy,
+    WebhookPolicy,
+    WeeklyReportPolicy,
+)
 from bot.core.policy_values import (
     ROLE_NAMES,
     SLACK_CHANNEL,
@@ -174,6 +179,7 @@ class Policy(Strict):
     routes: list[Route] = Field(min_length=1)
     digest: WeeklyReportPolicy | None = None  # the weekly report (the file's `digest:` key)
     intake: IntakePolicy = Field(default_factory=IntakePolicy)
+    privacy: PrivacyPolicy = Field(default_factory=PrivacyPolicy)
     # A channel's waiting cards go out as one flood list once posting them one by one
     # (about a second each) would hold the last back longer than this; null: never.
     digest_after: Duration | None = timedelta(minutes=2)

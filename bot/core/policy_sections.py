@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from datetime import time, timedelta
+from typing import Literal
 from urllib.parse import urlsplit
 
 from pydantic import Field, field_validator
@@ -89,6 +90,18 @@ class WebhookPolicy(Strict):
         if not value.strip():
             raise ValueError("must not be empty: the receiver checks the signature with it")
         return value
+
+
+class PrivacyPolicy(Strict):
+    """Personal data of leads (bot/leads/privacy.py)."""
+
+    # Closed leads erased automatically this long after their outcome; None: never.
+    erase_after: Duration | None = None
+    # Who sees a lead's name, email and phone in /lead-status, App Home and DMs:
+    # everyone; members (not guests); roles (only the policy's roles).
+    contact_details: Literal["everyone", "members", "roles"] = "members"
+    # Erasing a lead also erases its company (a sole trader's company is their name).
+    erase_company: bool = False
 
 
 class IntakePolicy(Strict):

@@ -27,6 +27,8 @@ def render_notice(lines: list[dict], locale: str) -> str:
 @sender(Intent.NOTICE)
 def send_notice(row: OutboxMessage, ctx: SendContext) -> Sent:
     payload = row.payload or {}
+    if payload.get("erased"):  # it named a person whose data was erased since
+        return Sent(result={"skipped": "erased"})
     to = str(payload["to"])
     locale = reader_locale(ctx, to) if is_slack_user(to) else ctx.policy.locale
     text = render_notice(payload.get("lines") or [], locale)

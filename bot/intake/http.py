@@ -22,7 +22,7 @@ from werkzeug.exceptions import HTTPException
 
 from bot.core.i18n import t
 from bot.core.settings import Settings
-from bot.intake import stage
+from bot.intake import forget, stage
 from bot.intake.auth import AuthFailure, IntakeCredentials, authenticate
 from bot.intake.formats import BATON, FORMATS, FormatProblem
 from bot.intake.openapi import openapi_document
@@ -78,6 +78,16 @@ def intake_blueprint(settings: Settings, leads: LeadService) -> Blueprint:
         except Refusal as refusal:
             return refusal.response(locale)
         answer, status = stage.receive(body, request.args.get("format", BATON), leads, locale)
+        return jsonify(answer), status, {}
+
+    @blueprint.post("/leads/forget")
+    def receive_forget() -> tuple[Response, int, dict[str, str]]:
+        locale = _locale(request)
+        try:
+            body = parse_json(read_authenticated(request, credentials), locale)
+        except Refusal as refusal:
+            return refusal.response(locale)
+        answer, status = forget.receive(body, leads, locale)
         return jsonify(answer), status, {}
 
     @blueprint.get("/leads/openapi.json")

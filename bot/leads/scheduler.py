@@ -38,7 +38,7 @@ from sqlalchemy.orm import configure_mappers
 
 from bot.core.clock import Now, utcnow
 from bot.core.policy import Policy
-from bot.leads import due_work, weekly_report
+from bot.leads import due_work, privacy, weekly_report
 from bot.leads.funnel_cache import FRESH_FOR, ReportCache
 from bot.leads.funnel_report import PERIOD_WORDS, period_of
 from bot.leads.sla import NOTIFY_CHANNEL, PLANNED
@@ -51,6 +51,7 @@ SWEEP_JOB = "baton.due_work.sweep"
 WATCH_JOB = "baton.due_work.watch"
 WEEKLY_REPORT_JOB = "baton.digest.weekly"
 REPORTS_JOB = "baton.reports.refresh"
+ERASE_JOB = "baton.privacy.erase"
 
 SWEEP_EVERY = timedelta(seconds=30)
 WATCH_EVERY = timedelta(seconds=1)
@@ -153,6 +154,14 @@ class SlaScheduler:
             replace_existing=True,
             coalesce=True,
         )
+        if self.policy.privacy.erase_after is not None:  # closed leads erased, once each
+            scheduler.add_job(
+                self.erase_expired,
+                IntervalTrigger(hours=1, timezone=UTC),
+                id=ERASE_JOB,
+                replace_existing=True,
+                coalesce=True,
+            )
         if self.policy.digest is not None:
             spec = self.policy.digest
             scheduler.add_job(
@@ -381,6 +390,14 @@ class SlaScheduler:
             return ReportCache(self.db, self.policy, self.now).refresh_asked(periods)
         except Exception:  # the next run tries again; reports are never worth a crash
             log.exception("could not refresh the funnel reports")
+            return 0
+
+    def erase_expired(self) -> int:
+        """The policy's `privacy.erase_after`: erase closed leads past it; how many."""
+        try:
+            return len(privacy.erase_expired(self.db, self.policy, self.now()))
+        except Exception:  # the next run tries again
+            log.exception("could not erase expired leads")
             return 0
 
     def post_weekly_report(self) -> bool:

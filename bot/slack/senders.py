@@ -176,6 +176,8 @@ def post_thread_event(row: OutboxMessage, ctx: SendContext) -> Sent:
 def post_ephemeral(row: OutboxMessage, ctx: SendContext) -> Sent:
     """A note to one user: ephemeral in the channel they acted in, else a DM from Baton."""
     payload = row.payload
+    if payload.get("erased"):  # it named a person whose data was erased since
+        return Sent(result={"skipped": "erased"})
     user, text = str(payload["user"]), str(payload["text"])
     blocks: list[dict[str, Any]] | None = payload.get("blocks")
     channel = payload.get("channel")

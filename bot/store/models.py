@@ -148,6 +148,8 @@ class Lead(Base):
     amount: Mapped[Decimal | None] = mapped_column(Numeric(18, 2))
     currency: Mapped[str | None] = mapped_column(String(3))
     lost_reason: Mapped[str | None] = mapped_column(String(50))
+    # When its personal data was erased (bot/leads/privacy.py); None: it has not been.
+    erased_at: Mapped[datetime | None]
 
     events: Mapped[list[LeadEvent]] = relationship(
         back_populates="lead", order_by="LeadEvent.id", cascade="all, delete-orphan"

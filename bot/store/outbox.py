@@ -43,6 +43,8 @@ class Intent(enum.StrEnum):
     OFFER = "lead.offer"
     # ask Slack the members of a user group named in a pool: {group} (bot.store.user_groups)
     LOOK_UP_GROUP = "group.look_up"
+    # a lead's personal data erased: its thread replies and DMs in Slack replaced {}
+    REDACT = "lead.redact"
 
 
 def message(

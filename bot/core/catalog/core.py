@@ -43,6 +43,18 @@ MESSAGES: dict[str, dict[Locale, str]] = {
         "en": "Lead #{lead_id} is {status}; it cannot go back to {stage}.",
         "ja": "リード #{lead_id} は「{status}」のため、「{stage}」に戻すことはできません。",
     },
+    "privacy.erased_name": {
+        "en": "(personal data erased)",
+        "ja": "（個人情報は削除済み）",
+    },
+    "privacy.redacted": {
+        "en": "Lead #{lead_id}: the personal data of this lead was erased.",
+        "ja": "リード #{lead_id}：このリードの個人情報は削除されました。",
+    },
+    "event.erased": {
+        "en": "{actor} erased the lead's personal data",
+        "ja": "{actor}が個人情報を削除しました",
+    },
     "error.lead_not_found": {
         "en": "Lead #{lead_id} does not exist.",
         "ja": "リード #{lead_id} は見つかりませんでした。",

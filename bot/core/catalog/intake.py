@@ -163,6 +163,28 @@ MESSAGES: dict[str, dict[Locale, str]] = {
         "en": "The body contains {constant}, which JSON does not allow: send a number or null.",
         "ja": "本文に JSON では使えない {constant} が含まれています。数値か null を送ってください。",
     },
+    "intake.forget.which": {
+        "en": 'Name the person to erase with one of: {"email": …}, {"id": N}, or '
+        '{"source": …, "external_id": …}.',
+        "ja": '削除する人を次のいずれか1つで指定してください：{"email": …}、{"id": N}、'
+        '{"source": …, "external_id": …}。',
+    },
+    "intake.forget.unknown_keys": {
+        "en": "Unknown keys: {keys}. Only email, id, or source with external_id are read.",
+        "ja": "不明なキーがあります：{keys}。email、id、または source と external_id のみ指定できます。",
+    },
+    "intake.forget.email": {
+        "en": "email must be an email address.",
+        "ja": "email にはメールアドレスを指定してください。",
+    },
+    "intake.forget.id": {
+        "en": "id must be a lead id (a whole number).",
+        "ja": "id にはリード ID（整数）を指定してください。",
+    },
+    "intake.forget.crm_id": {
+        "en": "source and external_id must both be given, as text.",
+        "ja": "source と external_id は両方を文字列で指定してください。",
+    },
     "intake.http.repeated_key": {
         "en": 'The key "{name}" appears twice in one object: send it once, with the value '
         "you mean (readers of JSON disagree about which of two values counts).",

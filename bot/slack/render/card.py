@@ -74,6 +74,8 @@ class Placement:
 def lead_name(lead: Lead, locale: str) -> str:
     """How a lead is called in one line (raw text): its contact person, a customer
     (「中村 彩 様」), else its email or company."""
+    if lead.erased_at is not None:
+        return t("privacy.erased_name", locale)
     if lead.name and lead.name.strip():
         return t("who.customer", locale, name=lead.name)
     for value in (lead.email, lead.company):

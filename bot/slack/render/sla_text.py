@@ -12,6 +12,8 @@ REASON_LIMIT = 600
 
 def lead_name(lead: Lead, locale: str) -> str:
     """The lead's contact person, a customer (「中村 彩 様」), else its email or company."""
+    if lead.erased_at is not None:
+        return t("privacy.erased_name", locale)
     if lead.name:
         return t("who.customer", locale, name=one_line(lead.name, NAME_LIMIT))
     other = lead.email or lead.company
