@@ -2,6 +2,7 @@
 
 from bench.harness import SCENARIOS
 from bench.scenarios import (  # noqa: F401
+    assignment,
     burst,
     claim,
     claim_http,
@@ -22,6 +23,7 @@ ORDER = (
     "deadlines",
     "lead_status",
     "funnel_report",
+    "assignment",
     "burst",
     "demo",
 )

@@ -328,12 +328,12 @@ class Policy(Strict):
 
     def members(self, targets: list[str]) -> list[str]:
         """User ids for a list of user ids and role names, in order, without repeats."""
-        users: list[str] = []
+        users: dict[str, None] = {}  # a dict keeps the order; a pool may hold hundreds
         for target in targets:
-            for user in getattr(self.roles, target) if target in ROLE_NAMES else [target]:
-                if user not in users:
-                    users.append(user)
-        return users
+            users.update(
+                dict.fromkeys(getattr(self.roles, target) if target in ROLE_NAMES else [target])
+            )
+        return list(users)
 
     def pool(self, route: Route) -> list[str]:
         """The route's assignment pool: user ids and user group ids (S…, expanded by

@@ -166,9 +166,13 @@ def decode(body: dict[str, Any]) -> FunnelReport:
     )
 
 
+# A row's spans, stored as seconds.
+_SPANS = ("median_to_claim", "median_to_touch", "median_to_accept")
+
+
 def _row(row: FunnelRow) -> dict[str, Any]:
     data = asdict(row)
-    for span in ("median_to_claim", "median_to_touch"):
+    for span in _SPANS:
         value = data[span]
         data[span] = None if value is None else value.total_seconds()
     data["won_amount"] = str(row.won_amount)
@@ -176,9 +180,10 @@ def _row(row: FunnelRow) -> dict[str, Any]:
 
 
 def _unrow(data: dict[str, Any]) -> FunnelRow:
+    """A stored row; one stored before a field existed gets the field's default."""
     data = dict(data)
-    for span in ("median_to_claim", "median_to_touch"):
-        if data[span] is not None:
+    for span in _SPANS:
+        if data.get(span) is not None:
             data[span] = timedelta(seconds=data[span])
     data["won_amount"] = Decimal(data["won_amount"])
     return FunnelRow(**data)

@@ -3,6 +3,8 @@
 CSV is UTF-8 with a byte-order mark, which is how Excel in Japan recognises UTF-8 (without
 it, it reads Shift_JIS and Japanese campaign names come out garbled). Numbers stay plain
 (no thousands separators, no currency sign) so a spreadsheet can sum them.
+
+By rep, each row also has the offers the rep received (`OFFER_COLUMNS`).
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ import unicodedata
 from datetime import timedelta
 from typing import Any
 
-from bot.leads.funnel_report import FunnelReport, FunnelRow
+from bot.leads.funnel_report import FunnelReport, FunnelRow, GroupBy
 
 COLUMNS = (
     "group",
@@ -34,11 +36,18 @@ COLUMNS = (
     "handed_off_before",
     "opportunity_rate_pct_before",
 )
+# By rep only: offers received, accepted, passed (the reason given most), and the median
+# seconds from an offer to its acceptance.
+OFFER_COLUMNS = ("offers", "accepted", "passed", "top_pass_reason", "median_accept_seconds")
+
+
+def columns_of(report: FunnelReport) -> tuple[str, ...]:
+    return COLUMNS + OFFER_COLUMNS if report.by is GroupBy.REP else COLUMNS
 
 
 def row_values(report: FunnelReport, row: FunnelRow) -> dict[str, Any]:
     before = report.before(row)
-    return {
+    values: dict[str, Any] = {
         "group": row.group if row.group is not None else "",
         "handed_off": row.handed_off,
         "claimed_in_sla_pct": row.claimed_in_sla_pct,
@@ -56,6 +65,16 @@ def row_values(report: FunnelReport, row: FunnelRow) -> dict[str, Any]:
         "handed_off_before": before.handed_off if before else None,
         "opportunity_rate_pct_before": before.opportunity_rate_pct if before else None,
     }
+    if report.by is GroupBy.REP:
+        span = row.median_to_accept
+        values |= {
+            "offers": row.offers,
+            "accepted": row.accepted,
+            "passed": row.passed,
+            "top_pass_reason": row.top_pass_reason or "",
+            "median_accept_seconds": None if span is None else round(span.total_seconds()),
+        }
+    return values
 
 
 def _minutes(span: timedelta | None) -> float | None:
@@ -64,7 +83,7 @@ def _minutes(span: timedelta | None) -> float | None:
 
 def to_csv(report: FunnelReport) -> bytes:
     out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=COLUMNS, lineterminator="\r\n")
+    writer = csv.DictWriter(out, fieldnames=columns_of(report), lineterminator="\r\n")
     writer.writeheader()
     for row in report.rows:
         writer.writerow({k: "" if v is None else v for k, v in row_values(report, row).items()})
@@ -83,7 +102,7 @@ def to_json(report: FunnelReport) -> str:
 
 def to_table(report: FunnelReport) -> str:
     """Columns aligned for a terminal (East Asian wide characters count as two)."""
-    shown = (
+    shown: tuple[str, ...] = (
         "group",
         "handed_off",
         "claimed_in_sla_pct",
@@ -105,6 +124,9 @@ def to_table(report: FunnelReport) -> str:
         "disq.",
         "returned",
     ]
+    if report.by is GroupBy.REP:
+        shown += ("offers", "accepted", "passed")
+        header += ["offers", "accepted", "passed"]
     lines = [header] + [
         ["" if (v := row_values(report, row)[c]) is None else str(v) for c in shown]
         for row in report.rows

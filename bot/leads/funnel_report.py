@@ -10,24 +10,31 @@ The leads are a cohort: those handed off in the period, as they stand now. So a 
 handed off last month and won this week counts as won in last month's report, which
 is what a marketer asks of a campaign ("what came of the leads it brought?").
 
+By rep, each rep's row also says how the offers of those leads went
+(bot/leads/offers.py): offers the rep received, accepted and passed, the reason they
+gave most often for a pass, and the median time from an offer to its acceptance. A rep
+who was offered leads but owns none of them still has a row.
+
 Every number is one aggregate query over `created_at` in the period (the
 `ix_leads_campaign_created_at`/`ix_leads_source_created_at` indexes, or created_at's
-own), grouped in the database: no lead is loaded into Python.
+own), grouped in the database: no lead is loaded into Python. (Offers: the period's
+leads joined to their `assignments` by `lead_id`.)
 """
 
 from __future__ import annotations
 
 import enum
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
-from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, and_, case, extract, func, literal_column, select
-from sqlalchemy.orm import Session
+from sqlalchemy import ColumnElement, and_, case, func, select
+from sqlalchemy.orm import Session, join
 
+from bot.leads.aggregates import medians, sum_if, top
+from bot.store.assignment_models import Answer, AssignKind, Assignment
 from bot.store.models import Lead, LeadStatus
 
 S = LeadStatus
@@ -125,6 +132,12 @@ class FunnelRow:
     disqualified: int = 0
     top_disqualify_reason: str | None = None
     returned: int = 0
+    # By rep only: the offers of the period's leads made to the rep, and their answers.
+    offers: int = 0
+    accepted: int = 0
+    passed: int = 0
+    top_pass_reason: str | None = None  # of the passes that gave one
+    median_to_accept: timedelta | None = None  # from the offer to its acceptance
 
     @property
     def claimed_in_sla_pct(self) -> int | None:
@@ -182,21 +195,21 @@ def _rows(
         select(
             group,
             func.count(),
-            _sum_if(claim_met),
-            _sum_if(claim_decided),
-            _sum_if(Lead.status.in_(_REACHED_MEETING)),
-            _sum_if(Lead.status.in_(_REACHED_OPPORTUNITY)),
-            _sum_if(Lead.status == S.WON),
+            sum_if(claim_met),
+            sum_if(claim_decided),
+            sum_if(Lead.status.in_(_REACHED_MEETING)),
+            sum_if(Lead.status.in_(_REACHED_OPPORTUNITY)),
+            sum_if(Lead.status == S.WON),
             func.sum(case((won_here, Lead.amount), else_=None)),
-            _sum_if(Lead.status == S.DISQUALIFIED),
-            _sum_if(Lead.status == S.RETURNED),
+            sum_if(Lead.status == S.DISQUALIFIED),
+            sum_if(Lead.status == S.RETURNED),
         )
         .where(window)
         .group_by(group)
     ).all()
-    to_claim = _medians(session, group, Lead.claimed_at, window)
-    to_touch = _medians(session, group, Lead.first_touch_at, window)
-    reasons = _top_reasons(session, group, window)
+    to_claim = medians(session, group, Lead.created_at, Lead.claimed_at, [window])
+    to_touch = medians(session, group, Lead.created_at, Lead.first_touch_at, [window])
+    reasons = top(session, group, Lead.disqualify_reason, [window, Lead.status == S.DISQUALIFIED])
     rows = []
     for key, n, met, decided, meetings, opps, won, amount, disq, returned in counts:
         rows.append(
@@ -216,57 +229,48 @@ def _rows(
                 returned=int(returned or 0),
             )
         )
+    if by is GroupBy.REP:
+        rows = _with_offers(session, rows, window)
     return rows
 
 
-def _sum_if(condition: ColumnElement[bool]) -> Any:
-    return func.sum(case((condition, 1), else_=0))
+def _with_offers(
+    session: Session, rows: list[FunnelRow], window: ColumnElement[bool]
+) -> list[FunnelRow]:
+    """`rows` (by rep) with the offers of the window's leads each rep received, plus a row
+    for each rep who was offered leads but owns none of them."""
 
-
-def _medians(
-    session: Session, group: Any, end: Any, window: ColumnElement[bool]
-) -> dict[str | None, timedelta]:
-    """Per group, the median of `end - created_at` over the window's leads that have it."""
-    where = [window, end.is_not(None)]
-    if session.get_bind().dialect.name == "postgresql":
-        epoch = extract("epoch", end - Lead.created_at)
-        median = func.percentile_cont(0.5).within_group(epoch)
-        found = session.execute(select(group, median).where(*where).group_by(group)).all()
-        return {key: timedelta(seconds=round(float(v))) for key, v in found if v is not None}
-    # SQLite has no percentile function: number each group's spans in order and average
-    # the middle one or two (window functions, still one pass in the database).
-    seconds = (func.julianday(end) - func.julianday(Lead.created_at)) * 86400.0
-    spans = (
+    offers = join(Assignment, Lead, Lead.id == Assignment.lead_id)
+    offered = [window, Assignment.kind == AssignKind.OFFERED]
+    rep = Assignment.user_id
+    counts = session.execute(
         select(
-            group.label("grp"),
-            seconds.label("span"),
-            func.row_number().over(partition_by=group, order_by=seconds).label("rn"),
-            func.count().over(partition_by=group).label("n"),
+            rep,
+            func.count(),
+            sum_if(Assignment.answer == Answer.ACCEPTED),
+            sum_if(Assignment.answer == Answer.PASSED),
         )
-        .where(*where)
-        .subquery()
-    )
-    middle = (spans.c.rn * 2 >= spans.c.n) & (spans.c.rn * 2 <= spans.c.n + 2)
-    found = session.execute(
-        select(spans.c.grp, func.avg(spans.c.span)).where(middle).group_by(spans.c.grp)
+        .select_from(offers)
+        .where(*offered)
+        .group_by(rep)
     ).all()
-    return {key: timedelta(seconds=round(float(v))) for key, v in found if v is not None}
-
-
-def _top_reasons(
-    session: Session, group: Any, window: ColumnElement[bool]
-) -> dict[str | None, str]:
-    """Per group, the most frequent disqualification reason (ties: the first by name)."""
-    found = session.execute(
-        select(group, Lead.disqualify_reason, func.count().label("n"))
-        .where(window, Lead.status == S.DISQUALIFIED)
-        .group_by(group, Lead.disqualify_reason)
-        .order_by(literal_column("n").desc(), Lead.disqualify_reason)
-    ).all()
-    top: dict[str | None, str] = {}
-    for key, reason, _n in found:
-        top.setdefault(key, reason or "other")
-    return top
+    if not counts:
+        return rows
+    accepted = [*offered, Assignment.answer == Answer.ACCEPTED]
+    to_accept = medians(session, rep, Assignment.at, Assignment.answered_at, accepted, offers)
+    passed = [*offered, Assignment.answer == Answer.PASSED, Assignment.reason.is_not(None)]
+    reasons = top(session, rep, Assignment.reason, passed, offers)
+    by_rep = {row.group: row for row in rows}
+    for user, n, took, gave_up in counts:
+        by_rep[user] = replace(
+            by_rep.get(user) or FunnelRow(group=user),
+            offers=int(n),
+            accepted=int(took or 0),
+            passed=int(gave_up or 0),
+            top_pass_reason=reasons.get(user),
+            median_to_accept=to_accept.get(user),
+        )
+    return list(by_rep.values())
 
 
 @dataclass(frozen=True)
@@ -293,8 +297,8 @@ def weekly_attainment(
         )
         met, decided = session.execute(
             select(
-                _sum_if(Lead.claimed_at.is_not(None) & (Lead.claimed_at <= Lead.claim_due_at)),
-                _sum_if(Lead.claimed_at.is_not(None) | (Lead.claim_due_at < now)),
+                sum_if(Lead.claimed_at.is_not(None) & (Lead.claimed_at <= Lead.claim_due_at)),
+                sum_if(Lead.claimed_at.is_not(None) | (Lead.claim_due_at < now)),
             ).where(window)
         ).one()
         found.append(WeekAttainment(start, _pct(int(met or 0), int(decided or 0))))
@@ -315,4 +319,7 @@ def _total(rows: Iterable[FunnelRow]) -> FunnelRow:
         won_amount=sum((r.won_amount for r in rows), Decimal(0)),
         disqualified=sum(r.disqualified for r in rows),
         returned=sum(r.returned for r in rows),
+        offers=sum(r.offers for r in rows),
+        accepted=sum(r.accepted for r in rows),
+        passed=sum(r.passed for r in rows),
     )

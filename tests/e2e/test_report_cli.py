@@ -25,13 +25,7 @@ def env(tmp_path: Path) -> dict[str, str]:
     """A database with five leads handed off just now: three from the autumn webinar
     (one won for ¥1,200,000, one disqualified for no budget), two from the expo (one
     an opportunity)."""
-    url = f"sqlite:///{tmp_path / 'baton.db'}"
-    policy_file = tmp_path / "baton.yml"
-    policy_file.write_text(STANDARD, encoding="utf-8")
-    engine = make_engine(url)
-    schema.ensure_schema(engine)
-    engine.dispose()
-    db = Database(url)
+    db, env = database(tmp_path, STANDARD)
     leads = LeadService(db, parse_policy(STANDARD))
     ids = [
         leads.hand_off(LeadInput(source=src, email=f"{n}@example.com", campaign=c)).lead.id
@@ -43,7 +37,18 @@ def env(tmp_path: Path) -> dict[str, str]:
     leads.set_outcome(ids[1], "U0REP1", "disqualified", reason="no_budget")
     leads.set_outcome(ids[3], "U0REP1", "opportunity")
     db.dispose()
-    return {"DATABASE_URL": url, "BATON_CONFIG": str(policy_file)}
+    return env
+
+
+def database(tmp_path: Path, policy: str) -> tuple[Database, dict[str, str]]:
+    """A new database file and `policy` in `tmp_path`, and the environment naming them."""
+    url = f"sqlite:///{tmp_path / 'baton.db'}"
+    policy_file = tmp_path / "baton.yml"
+    policy_file.write_text(policy, encoding="utf-8")
+    engine = make_engine(url)
+    schema.ensure_schema(engine)
+    engine.dispose()
+    return Database(url), {"DATABASE_URL": url, "BATON_CONFIG": str(policy_file)}
 
 
 def test_csv_for_excel_has_the_right_numbers(env: dict[str, str], tmp_path: Path) -> None:
@@ -104,3 +109,41 @@ def test_bad_arguments_say_what_to_do(
     result = baton("report", *args, env=env)
     assert result.returncode == 2 and says in result.stderr, result.stderr
     assert "Traceback" not in result.stderr
+
+
+OFFERED = """
+timezone: Asia/Tokyo
+roles: {managers: [U0MANAGER1], reps: [U0REP1, U0REP2]}
+routes:
+  - name: inbound
+    channel: C0SALES
+    calendar: always
+    claim_within: 30m
+    first_touch_within: 2h
+    escalate: [{after: 0m, notify: [managers]}]
+    assign: {mode: offer, pool: [reps], strategy: strict, accept_within: 1d}
+"""
+
+
+def test_csv_by_rep_says_how_each_reps_offers_went(tmp_path: Path) -> None:
+    """Two leads offered in turn: U0REP1 passes the first (too busy) and U0REP2 accepts
+    it; U0REP2 passes the second (territory) and U0REP1 accepts it."""
+    db, env = database(tmp_path, OFFERED)
+    leads = LeadService(db, parse_policy(OFFERED))
+    first, second = (
+        leads.hand_off(LeadInput(source="web", email=f"{n}@example.com")).lead.id for n in (1, 2)
+    )
+    leads.pass_offer(first, "U0REP1", reason="busy")
+    leads.accept_offer(first, "U0REP2")
+    leads.pass_offer(second, "U0REP2", reason="territory")
+    leads.accept_offer(second, "U0REP1")
+    db.dispose()
+    result = baton("report", "--by", "rep", "--format", "csv", env=env)
+    assert result.returncode == 0, result.stderr
+    rows = {r["group"]: r for r in csv.DictReader(io.StringIO(result.stdout.lstrip("\ufeff")))}
+    assert set(rows) == {"U0REP1", "U0REP2"}
+    offers = ("handed_off", "offers", "accepted", "passed", "top_pass_reason")
+    assert [rows["U0REP1"][k] for k in offers] == ["1", "2", "1", "1", "busy"]
+    assert [rows["U0REP2"][k] for k in offers] == ["1", "2", "1", "1", "territory"]
+    for row in rows.values():  # accepted moments after the offer
+        assert 0 <= int(row["median_accept_seconds"]) < 60

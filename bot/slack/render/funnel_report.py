@@ -1,5 +1,7 @@
 """The funnel report (bot.leads.funnel_report) as Slack shows it: a title, the total,
-then one section per group, most handed off first, each number with its change."""
+then one section per group, most handed off first, each number with its change. By rep,
+when any lead of the period was offered, each rep's section also says how the offers
+went."""
 
 from __future__ import annotations
 
@@ -16,7 +18,7 @@ from slack_sdk.models.blocks import (
     SectionBlock,
 )
 
-from bot.core.i18n import day_text, t
+from bot.core.i18n import CATALOG, day_text, t
 from bot.leads.funnel_report import FunnelReport, FunnelRow, GroupBy, Period
 from bot.slack.render import Message, to_dicts
 from bot.slack.render.text import HEADER_TEXT, duration, money, one_line
@@ -110,14 +112,22 @@ def group_text(
     def span(value: timedelta | None) -> str:
         return duration(value, locale) if value is not None else t("report.funnel.none", locale)
 
+    def mostly(value: int, previous: int | None, reason: str | None) -> str:
+        """A count, or with the reason given most when there is one (no change shown)."""
+        if reason is None:
+            return count(value, previous)
+        return t("report.funnel.with_reason", locale, n=value, reason=reason)
+
     won = count(row.won, before.won if before else None)
     if row.won_amount:
         amount = money(Decimal(row.won_amount), report.currency, locale)
         won = t("report.funnel.won_amount", locale, n=row.won, amount=amount)
-    disqualified = count(row.disqualified, before.disqualified if before else None)
-    if row.top_disqualify_reason:
-        reason = t(f"reason.{row.top_disqualify_reason}", locale)
-        disqualified = t("report.funnel.with_reason", locale, n=row.disqualified, reason=reason)
+    disqualify_reason = row.top_disqualify_reason
+    disqualified = mostly(
+        row.disqualified,
+        before.disqualified if before else None,
+        t(f"reason.{disqualify_reason}", locale) if disqualify_reason else None,
+    )
     volume = t(
         "report.funnel.volume",
         locale,
@@ -136,7 +146,36 @@ def group_text(
         disqualified=disqualified,
         returned=count(row.returned, before.returned if before else None),
     )
-    return f"*{name}*\n{volume}\n{outcomes}"
+    text = f"*{name}*\n{volume}\n{outcomes}"
+    if report.by is GroupBy.REP and _any_offers(report):
+        pass_reason = row.top_pass_reason
+        passed = mostly(
+            row.passed,
+            before.passed if before else None,
+            pass_reason_text(pass_reason, locale) if pass_reason else None,
+        )
+        offers = t(
+            "report.funnel.offers",
+            locale,
+            offers=count(row.offers, before.offers if before else None),
+            accepted=count(row.accepted, before.accepted if before else None),
+            to_accept=span(row.median_to_accept),
+            passed=passed,
+        )
+        text += f"\n{offers}"
+    return text
+
+
+def _any_offers(report: FunnelReport) -> bool:
+    """Whether the period, or the one before, had offers (a team that never offers leads
+    is not shown a line of zeros)."""
+    return bool(report.total.offers or (report.previous_total and report.previous_total.offers))
+
+
+def pass_reason_text(reason: str, locale: str) -> str:
+    """Why reps passed, in words; a reason Baton has no words for as it was stored."""
+    key = f"report.pass_reason.{reason}"
+    return t(key, locale) if key in CATALOG else one_line(reason, 50)
 
 
 def _change(value: int, previous: int | None, locale: str, unit: str) -> str:
