@@ -43,11 +43,6 @@ MESSAGES: dict[str, dict[Locale, str]] = {
         "ja": "打診{offers}・引き受け{accepted}（引き受けまで{to_accept}、中央値）・見送り{passed}",
     },
     # Why a rep passed an offer, as the report names it (docs/glossary.md).
-    "report.pass_reason.busy": {"en": "Too busy right now", "ja": "手が回らない"},
-    "report.pass_reason.territory": {"en": "Not my territory", "ja": "担当領域外"},
-    "report.pass_reason.conflict": {"en": "Conflict of interest", "ja": "利害関係あり"},
-    "report.pass_reason.not_a_fit": {"en": "Someone else fits better", "ja": "他の担当者が適任"},
-    "report.pass_reason.other": {"en": "Other", "ja": "その他"},
     "report.funnel.count": {"en": "{n}", "ja": "{n}件"},
     "report.funnel.won_amount": {"en": "{n} ({amount})", "ja": "{n}件（{amount}）"},
     "report.funnel.with_reason": {

@@ -174,7 +174,7 @@ def _any_offers(report: FunnelReport) -> bool:
 
 def pass_reason_text(reason: str, locale: str) -> str:
     """Why reps passed, in words; a reason Baton has no words for as it was stored."""
-    key = f"report.pass_reason.{reason}"
+    key = f"pass_reason.{reason}"
     return t(key, locale) if key in CATALOG else one_line(reason, 50)
 
 
