@@ -97,29 +97,36 @@ def _choose_row(kind: str, quick: bool) -> Row:
         try:
             capped = _load_history(db, kind, reps, history, utcnow())
 
-            def chosen() -> str | None:
-                with db.transaction() as session:
-                    return choose(session, policy, route, utcnow()).user
+            # Each timed inside its transaction: the choice a hand-off makes, not the
+            # transaction's begin and commit, which the hand-off pays anyway.
+            picked: list[str | None] = []
 
-            def turn_only() -> None:
+            def chosen() -> float:
                 with db.transaction() as session:
+                    began = time.perf_counter()
+                    picked.append(choose(session, policy, route, utcnow()).user)
+                    return time.perf_counter() - began
+
+            def turn_only() -> float:
+                with db.transaction() as session:
+                    began = time.perf_counter()
                     upsert(
                         session, TURNS_TABLE, {"route": "pooled", "updated_at": utcnow()}, "route"
                     )
+                    return time.perf_counter() - began
 
-            first = chosen()
-            if first is None or first in capped:
-                raise RuntimeError(f"choose gave {first!r}: none, or a rep at a cap")
+            chosen()
+            if picked[0] is None or picked[0] in capped:
+                raise RuntimeError(f"choose gave {picked[0]!r}: none, or a rep at a cap")
             ours: list[float] = []
             floor: list[float] = []
             for block, start in enumerate(range(0, samples + warmup, BLOCK)):
                 pair = [(chosen, ours), (turn_only, floor)]
                 for work, into in pair if block % 2 == 0 else pair[::-1]:
                     for i in range(start, min(start + BLOCK, samples + warmup)):
-                        began = time.perf_counter()
-                        work()
+                        took = work()
                         if i >= warmup:
-                            into.append(time.perf_counter() - began)
+                            into.append(took)
             with db.read() as session:
                 stored = session.scalar(select(func.count()).select_from(Assignment))
         finally:

@@ -345,6 +345,14 @@ class Policy(Strict):
         own = self.rep_calendars.get(user_id)
         return self._calendars[own] if own else self.calendar_for(route)
 
+    def rep_calendars_of(self, users: list[str], route: Route) -> dict[str, Calendar]:
+        """`rep_calendar` for many reps at once (a pool of hundreds is asked each choice)."""
+        default = self.calendar_for(route)
+        own = self.rep_calendars
+        if not own:
+            return dict.fromkeys(users, default)
+        return {u: self._calendars[own[u]] if u in own else default for u in users}
+
     def is_manager(self, user_id: str) -> bool:
         return user_id in self.roles.managers
 

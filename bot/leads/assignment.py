@@ -15,13 +15,15 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import insert, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from bot.core.assign_policy import AssignPolicy
 from bot.core.policy import Policy, Route
 from bot.core.policy_values import is_slack_user
 from bot.leads import sla
-from bot.leads.availability import RepState, refresh_statuses, survey
+from bot.leads.availability import RepState, last_given, refresh_statuses, survey
 from bot.leads.timeline import Announce, LeadTimes, record_event
 from bot.store import outbox, user_groups
 from bot.store.assignment_models import (
@@ -29,9 +31,7 @@ from bot.store.assignment_models import (
     TURNS_TABLE,
     AssignKind,
     Assignment,
-    AssignmentTurn,
 )
-from bot.store.database import upsert
 from bot.store.models import LEADS_TABLE, Clock, LeadStatus
 from bot.store.outbox import Intent
 
@@ -53,13 +53,14 @@ def pool_members(
     Slack last listed them: bot.store.user_groups), in order, without repeats. `ask`:
     queue a look-up of a group not listed lately (in a write transaction)."""
     named = policy.pool(route)
-    groups = user_groups.members(session, [t for t in named if not is_slack_user(t)], now, ask=ask)
-    users: list[str] = []
+    wanted = [t for t in named if not is_slack_user(t)]
+    groups = user_groups.members(session, wanted, now, ask=ask) if wanted else {}
+    users: dict[str, None] = {}  # in order, each once; a pool may hold hundreds
     for target in named:
         for user in groups.get(target, [target]):
-            if is_slack_user(user) and user not in users:
-                users.append(user)
-    return users
+            if is_slack_user(user):
+                users[user] = None
+    return list(users)
 
 
 def rotation(users: list[str], assign: AssignPolicy) -> list[str]:
@@ -79,12 +80,7 @@ def choose(
 ) -> Choice:
     """The rep the next lead of `route` goes to, with the route's turn locked; None when
     nobody is available (away, off hours, at a cap, or already offered this lead)."""
-    upsert(session, TURNS_TABLE, {"route": route.name, "updated_at": now}, "route")
-    turn, nobody_since = session.execute(
-        select(AssignmentTurn.turn, AssignmentTurn.nobody_since).where(
-            AssignmentTurn.route == route.name
-        )
-    ).one()
+    turn, nobody_since = _lock_turn(session, route.name, now)
     users = pool_members(session, policy, route, now)
     refresh_statuses(session, policy, users, now)
     states = survey(session, policy, route, users, now, offered=offered)
@@ -100,22 +96,45 @@ def choose(
                 chosen, new_turn = order[place], place
                 break
     elif available:
-        epoch = datetime.min.replace(tzinfo=now.tzinfo)
-        position = {user: i for i, user in enumerate(users)}
-        chosen = min(
-            available.values(),
-            key=lambda s: (
-                s.in_window / route.assign.weight(s.user),
-                s.last_given or epoch,
-                position[s.user],
-            ),
-        ).user
-    session.execute(
-        update(TURNS_TABLE)
-        .where(TURNS_TABLE.c.route == route.name)
-        .values(turn=new_turn, nobody_since=None if chosen else (nobody_since or now))
-    )
+        chosen = _fewest(session, route, users, list(available.values()), now)
+    still_nobody = None if chosen else (nobody_since or now)
+    if (new_turn, still_nobody) != (turn, nobody_since):  # balanced picks move no turn
+        session.execute(
+            update(TURNS_TABLE)
+            .where(TURNS_TABLE.c.route == route.name)
+            .values(turn=new_turn, nobody_since=still_nobody)
+        )
     return Choice(chosen, states, tell_managers=chosen is None and nobody_since is None)
+
+
+def _fewest(
+    session: Session, route: Route, users: list[str], available: list[RepState], now: datetime
+) -> str:
+    """`balanced`: fewest of the route's leads in the window for their weight; of those
+    tied, whoever was given one longest ago (never: first), then the pool's order."""
+    weight = route.assign.weight
+    least = min(s.in_window / weight(s.user) for s in available)
+    tied = [s.user for s in available if s.in_window / weight(s.user) == least]
+    if len(tied) == 1:
+        return tied[0]
+    last = last_given(session, route, tied, now)
+    epoch = datetime.min.replace(tzinfo=now.tzinfo)
+    position = {user: i for i, user in enumerate(users)}
+    return min(tied, key=lambda user: (last.get(user, epoch), position[user]))
+
+
+def _lock_turn(session: Session, route: str, now: datetime) -> tuple[int | None, datetime | None]:
+    """The route's turn row, made if missing and locked until the commit, in one
+    statement: INSERT … ON CONFLICT DO UPDATE … RETURNING (both databases have it; on
+    PostgreSQL the update takes the row lock)."""
+    dialect = session.get_bind().dialect.name
+    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    row = insert(TURNS_TABLE).values(route=route, updated_at=now)
+    locking = row.on_conflict_do_update(
+        index_elements=["route"], set_={"updated_at": row.excluded.updated_at}
+    ).returning(TURNS_TABLE.c.turn, TURNS_TABLE.c.nobody_since)
+    turn, nobody_since = session.execute(locking).one()
+    return turn, nobody_since
 
 
 def record(

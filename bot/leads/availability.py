@@ -24,13 +24,13 @@ from dataclasses import dataclass
 from datetime import datetime, time
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, and_, func, or_, select
+from sqlalchemy import ColumnElement, and_, bindparam, func, or_, select, text
 from sqlalchemy.orm import Session
 
 from bot.core.policy import Policy, Route
 from bot.leads.states import WORKED
 from bot.store import people
-from bot.store.assignment_models import Answer, AssignKind, Assignment
+from bot.store.assignment_models import PENDING_OFFER, Answer, AssignKind, Assignment
 from bot.store.base import UTCDateTime
 from bot.store.database import upsert
 from bot.store.models import PEOPLE_TABLE, Lead, Person
@@ -53,7 +53,6 @@ class RepState:
     open_leads: int = 0
     today: int = 0
     in_window: int = 0  # the route's leads given to them within `window`
-    last_given: datetime | None = None  # the last of those
 
     @property
     def available(self) -> bool:
@@ -85,29 +84,40 @@ def survey(
 ) -> list[RepState]:
     """Each of `users` (the route's pool, user ids) as they stand now, in pool order.
     Open leads and today's leads are counted where a cap needs them, or all with `count`
-    (what `/lead-status pool` shows)."""
+    (what `/lead-status pool` shows).
+
+    Each question is one grouped query (plain rows, no ORM) over what is small by nature (people away, open
+    leads, today's and the window's assignments), not a query naming every member: a
+    pool of 500 named in an IN list cost more to send and plan than to answer. Each
+    calendar and time zone is asked once, not once a member."""
     if not users:
         return []
     assign = route.assign
-    away = _away(session, policy, users, now)
-    open_leads = _open_leads(session, users) if assign.max_open or count else {}
+    pool = set(users)
+    away = _away(session, policy, pool, now)
+    open_leads = _open_leads(session, pool) if assign.max_open or count else {}
     today = _given_today(session, policy, route, users, now) if assign.max_per_day or count else {}
-    window = _given_in_window(session, route, users, now) if assign.strategy == "balanced" else {}
+    window = _given_in_window(session, route, pool, now) if assign.strategy == "balanced" else {}
     already = set(offered)
+    calendars = policy.rep_calendars_of(users, route)
+    open_now: dict[int, bool] = {}
     states = []
     for user in users:
+        calendar = calendars[user]
+        is_open = open_now.get(id(calendar))
+        if is_open is None:
+            is_open = open_now[id(calendar)] = calendar.is_open(now)
         why_not: NotAvailable | None = None
         if user in already:
             why_not = NotAvailable.OFFERED
         elif user in away:
             why_not = NotAvailable.AWAY
-        elif not policy.rep_calendar(user, route).is_open(now):
+        elif not is_open:
             why_not = NotAvailable.OFF_HOURS
         elif assign.max_open and open_leads.get(user, 0) >= assign.max_open:
             why_not = NotAvailable.AT_MAX_OPEN
         elif assign.max_per_day and today.get(user, 0) >= assign.max_per_day:
             why_not = NotAvailable.AT_MAX_PER_DAY
-        given, last = window.get(user, (0, None))
         until, status = away.get(user, (None, None))
         states.append(
             RepState(
@@ -117,30 +127,30 @@ def survey(
                 away_status=status,
                 open_leads=open_leads.get(user, 0),
                 today=today.get(user, 0),
-                in_window=given,
-                last_given=last,
+                in_window=window.get(user, 0),
             )
         )
     return states
 
 
 def _away(
-    session: Session, policy: Policy, users: list[str], now: datetime
+    session: Session, policy: Policy, pool: set[str], now: datetime
 ) -> dict[str, tuple[datetime | None, str | None]]:
     """Who is away now: until when, and the Slack status emoji that says so (if that is
     why: the policy's `away_status_emoji`, as Slack last told it)."""
-    by_status = set(policy.away_status_emoji)
+    by_status = list(policy.away_status_emoji)
+    marked = Person.away_from.is_not(None)
     query = select(
         Person.user_id,
         Person.away_from,
         Person.away_until,
         Person.status_emoji,
         Person.status_until,
-    ).where(Person.user_id.in_(users))
-    if not by_status:
-        query = query.where(Person.away_from.is_not(None))
+    ).where(or_(marked, Person.status_emoji.in_(by_status)) if by_status else marked)
     away: dict[str, tuple[datetime | None, str | None]] = {}
-    for user, since, until, emoji, emoji_until in session.execute(query):
+    for user, since, until, emoji, emoji_until in session.connection().execute(query):
+        if user not in pool:
+            continue
         if is_away(since, until, now):
             away[user] = (until, None)
         elif emoji in by_status and (emoji_until is None or now < emoji_until):
@@ -156,7 +166,7 @@ def refresh_statuses(session: Session, policy: Policy, users: list[str], now: da
         return
     known = dict(
         (user, (checked, asked))
-        for user, checked, asked in session.execute(
+        for user, checked, asked in session.connection().execute(
             select(Person.user_id, Person.checked_at, Person.asked_at).where(
                 Person.user_id.in_(users)
             )
@@ -167,24 +177,24 @@ def refresh_statuses(session: Session, policy: Policy, users: list[str], now: da
         people.ask_if_stale(session, user, checked, asked, now)
 
 
-def _open_leads(session: Session, users: list[str]) -> dict[str, int]:
+_OPEN = (
+    select(Lead.owner_id, func.count())
+    .where(Lead.status.in_([str(s) for s in WORKED]))
+    .group_by(Lead.owner_id)
+)
+# The partial index's own predicate, as literal SQL: a bound parameter for the kind
+# would keep SQLite from seeing that the index covers the query.
+_WAITING = (
+    select(Assignment.user_id, func.count()).where(text(PENDING_OFFER)).group_by(Assignment.user_id)
+)
+
+
+def _open_leads(session: Session, pool: set[str]) -> dict[str, int]:
+    """Leads each member owns that are not yet an opportunity, and offers waiting for them."""
     counts: dict[str, int] = {}
-    owned = session.execute(
-        select(Lead.owner_id, func.count())
-        .where(Lead.owner_id.in_(users), Lead.status.in_([str(s) for s in WORKED]))
-        .group_by(Lead.owner_id)
-    )
-    waiting = session.execute(
-        select(Assignment.user_id, func.count())
-        .where(
-            Assignment.user_id.in_(users),
-            Assignment.kind == AssignKind.OFFERED,
-            Assignment.answer.is_(None),
-        )
-        .group_by(Assignment.user_id)
-    )
-    for user, n in [*owned, *waiting]:
-        counts[user] = counts.get(user, 0) + n
+    for user, n in [*session.connection().execute(_OPEN), *session.connection().execute(_WAITING)]:
+        if user in pool:
+            counts[user] = counts.get(user, 0) + n
     return counts
 
 
@@ -192,35 +202,67 @@ def _given_today(
     session: Session, policy: Policy, route: Route, users: list[str], now: datetime
 ) -> dict[str, int]:
     """Leads given to each rep since the start of their own day (all routes)."""
-    starts = {user: _start_of_day(policy.rep_calendar(user, route).timezone, now) for user in users}
-    rows = session.execute(
-        select(Assignment.user_id, Assignment.at).where(
-            Assignment.user_id.in_(users), Assignment.at >= min(starts.values()), counts_as_given()
-        )
-    )
+    zones = {user: cal.timezone for user, cal in policy.rep_calendars_of(users, route).items()}
+    starts = {zone: _start_of_day(zone, now) for zone in set(zones.values())}
     counts: dict[str, int] = {}
-    for user, at in rows:
-        if at >= starts[user]:
+    if len(starts) == 1:  # one time zone (the usual pool): counted by the database
+        [start] = starts.values()
+        rows = session.connection().execute(_GIVEN_SINCE, {"since": start})
+        return {user: n for user, n in rows if user in zones}
+    for user, at in session.connection().execute(
+        select(Assignment.user_id, Assignment.at).where(
+            Assignment.at >= min(starts.values()), counts_as_given()
+        )
+    ):
+        if user in zones and at >= starts[zones[user]]:
             counts[user] = counts.get(user, 0) + 1
     return counts
 
 
 def _given_in_window(
+    session: Session, route: Route, pool: set[str], now: datetime
+) -> dict[str, int]:
+    since = now - route.assign.balance_window
+    rows = session.connection().execute(_GIVEN_IN_WINDOW, {"route": route.name, "since": since})
+    return {user: n for user, n in rows if user in pool}
+
+
+def last_given(
     session: Session, route: Route, users: list[str], now: datetime
-) -> dict[str, tuple[int, datetime | None]]:
-    rows = session.execute(
-        select(Assignment.user_id, func.count(), func.max(Assignment.at, type_=UTCDateTime()))
-        .where(
-            and_(
-                Assignment.route == route.name,
-                Assignment.at >= now - route.assign.balance_window,
-                counts_as_given(),
-            )
-        )
+) -> dict[str, datetime]:
+    """When each of `users` was last given a lead of `route` within the window (for the
+    few a balanced choice finds tied)."""
+    rows = session.connection().execute(
+        select(Assignment.user_id, func.max(Assignment.at, type_=UTCDateTime()))
+        .where(_in_window(route, now), Assignment.user_id.in_(users))
         .group_by(Assignment.user_id)
     )
-    wanted = set(users)
-    return {user: (n, last) for user, n, last in rows if user in wanted}
+    return {user: at for user, at in rows}
+
+
+def _in_window(route: Route, now: datetime) -> ColumnElement[bool]:
+    return and_(
+        Assignment.route == route.name,
+        Assignment.at >= now - route.assign.balance_window,
+        counts_as_given(),
+    )
+
+
+# Built once: a choice runs them each time, and building them cost more than running.
+_GIVEN_SINCE = (
+    select(Assignment.user_id, func.count())
+    .where(Assignment.at >= bindparam("since"), counts_as_given())
+    .group_by(Assignment.user_id)
+)
+_GIVEN_IN_WINDOW = (
+    select(Assignment.user_id, func.count())
+    .where(
+        Assignment.route == bindparam("route"),
+        Assignment.at >= bindparam("since"),
+        counts_as_given(),
+    )
+    .group_by(Assignment.user_id)
+)
 
 
 def _start_of_day(timezone: str, now: datetime) -> datetime:

@@ -25,8 +25,9 @@ class Answer(enum.StrEnum):
     WITHDRAWN = "withdrawn"  # the lead went elsewhere meanwhile (a manager reassigned it…)
 
 
-# The SQL of "this offer is waiting for an answer", for the partial index below.
-_PENDING_OFFER = "kind = 'offered' AND answer IS NULL"
+# The SQL of "this offer is waiting for an answer", for the partial index below (and
+# for queries that must match it to use it).
+PENDING_OFFER = "kind = 'offered' AND answer IS NULL"
 
 
 class Assignment(Base):
@@ -39,15 +40,24 @@ class Assignment(Base):
 
     __tablename__ = "assignments"
     __table_args__ = (
-        Index("ix_assignments_route_at", "route", "at"),
+        # Covering what a balanced choice counts (a route's leads in the window, by rep),
+        # so the count reads the index alone.
+        Index("ix_assignments_route_at_given", "route", "at", "user_id", "kind", "answer"),
         Index("ix_assignments_user_id_at", "user_id", "at"),
         Index("ix_assignments_lead_id_number", "lead_id", "number"),
         Index(
             "ix_assignments_waiting_lead_id",
             "lead_id",
             unique=True,
-            sqlite_where=text(_PENDING_OFFER),
-            postgresql_where=text(_PENDING_OFFER),
+            sqlite_where=text(PENDING_OFFER),
+            postgresql_where=text(PENDING_OFFER),
+        ),
+        # The offers waiting for each rep (their open leads, for `max_open`).
+        Index(
+            "ix_assignments_waiting_user_id",
+            "user_id",
+            sqlite_where=text(PENDING_OFFER),
+            postgresql_where=text(PENDING_OFFER),
         ),
     )
 

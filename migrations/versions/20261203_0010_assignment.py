@@ -44,13 +44,21 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_assignments")),
     )
     with op.batch_alter_table("assignments", schema=None) as batch_op:
-        batch_op.create_index("ix_assignments_route_at", ["route", "at"])
+        batch_op.create_index(
+            "ix_assignments_route_at_given", ["route", "at", "user_id", "kind", "answer"]
+        )
         batch_op.create_index("ix_assignments_user_id_at", ["user_id", "at"])
         batch_op.create_index("ix_assignments_lead_id_number", ["lead_id", "number"])
         batch_op.create_index(
             "ix_assignments_waiting_lead_id",
             ["lead_id"],
             unique=True,
+            sqlite_where=sa.text(PENDING_OFFER),
+            postgresql_where=sa.text(PENDING_OFFER),
+        )
+        batch_op.create_index(
+            "ix_assignments_waiting_user_id",
+            ["user_id"],
             sqlite_where=sa.text(PENDING_OFFER),
             postgresql_where=sa.text(PENDING_OFFER),
         )
