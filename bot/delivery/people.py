@@ -34,6 +34,7 @@ class SlackPerson:
     locale: str | None = None
     email: str | None = None  # only with the `users:read.email` scope
     status: people.SlackStatus = field(default_factory=people.SlackStatus)
+    guest: bool | None = None  # is_restricted or is_ultra_restricted
 
 
 def _ask_slack(ctx: SendContext, user_id: str) -> SlackPerson:
@@ -52,7 +53,8 @@ def _ask_slack(ctx: SendContext, user_id: str) -> SlackPerson:
         return SlackPerson()
     user = answer.get("user") or {}
     profile = user.get("profile") or {}
-    return SlackPerson(user.get("locale"), profile.get("email") or None, _status(profile))
+    guest = bool(user.get("is_restricted") or user.get("is_ultra_restricted")) if user else None
+    return SlackPerson(user.get("locale"), profile.get("email") or None, _status(profile), guest)
 
 
 def _status(profile: dict[str, Any]) -> people.SlackStatus:
@@ -73,7 +75,9 @@ def look_up_person(row: OutboxMessage, ctx: SendContext) -> Sent:
     now = ctx.now
 
     def record(session: Session) -> None:
-        people.remember(session, user_id, person.locale, now, person.email, person.status)
+        people.remember(
+            session, user_id, person.locale, now, person.email, person.status, person.guest
+        )
 
     return Sent(result={"user": user_id, "locale": person.locale}, record=record)
 
@@ -132,5 +136,7 @@ def _ask_now(ctx: SendContext, user_id: str) -> SlackPerson | None:
         log.info("users.info for %s not answered (%s); asking again later", user_id, exc)
         return None
     with ctx.db.transaction() as session:
-        people.remember(session, user_id, person.locale, ctx.now, person.email, person.status)
+        people.remember(
+            session, user_id, person.locale, ctx.now, person.email, person.status, person.guest
+        )
     return person

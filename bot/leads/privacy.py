@@ -23,11 +23,12 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from bot.core.policy import Policy
+from bot.core.policy_values import ROLE_NAMES
 from bot.leads.timeline import Announce, record_event
 from bot.store import outbox
 from bot.store.assignment_models import Assignment
 from bot.store.database import Database
-from bot.store.models import FINAL_STATUSES, Lead, LeadEvent, OutboxMessage
+from bot.store.models import FINAL_STATUSES, LEADS_TABLE, Lead, LeadEvent, OutboxMessage
 from bot.store.outbox import Intent
 
 # Free text in timeline events: a rep's note on any event, a snooze's reason.
@@ -108,6 +109,29 @@ def _erase_one(session: Session, policy: Policy, lead: Lead, by: str, now: datet
         outbox.message(Intent.UPDATE_CARD, now, lead_id=lead.id),
         outbox.message(Intent.REDACT, now, lead_id=lead.id),
     )
+
+
+# --- who sees a lead's contact details ---------------------------------------------------
+
+
+def may_see_contacts(policy: Policy, user_id: str, guest: bool | None) -> bool:
+    """The policy's `privacy.contact_details`: everyone; members (not guests of the
+    workspace: someone Slack has not yet said is one counts as a member until it does);
+    or roles (only the policy's managers, reps and marketers)."""
+    rule = policy.privacy.contact_details
+    if rule == "everyone":
+        return True
+    if rule == "roles":
+        return user_id in policy.members(list(ROLE_NAMES))
+    return guest is not True
+
+
+def without_contacts(lead: Lead) -> Lead:
+    """A copy of `lead` to render, without the person's name, email and phone (the
+    company still says who it is). Not part of any session: nothing is written."""
+    copy = Lead(**{column.key: getattr(lead, column.key) for column in LEADS_TABLE.columns})
+    copy.name = copy.email = copy.phone = None
+    return copy
 
 
 def _scrubbed(kind: str, detail: dict[str, Any] | None) -> dict[str, Any]:

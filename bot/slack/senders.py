@@ -26,12 +26,13 @@ from bot.delivery.registry import NotReady, SendContext, Sent, sender
 from bot.leads.funnel_cache import ReportCache
 from bot.leads.funnel_report import DEFAULT_PERIOD, GroupBy, period_of
 from bot.leads.reports import Reports
+from bot.slack.contacts import reports_for
 from bot.slack.placement import placement_of
 from bot.slack.render.card import lead_card
 from bot.slack.render.home import home_view
 from bot.slack.render.timeline import event_text
 from bot.slack.team_service import home_team
-from bot.store import outbox
+from bot.store import outbox, people
 from bot.store.models import Lead, LeadEvent, OutboxMessage, SlackMessage
 from bot.store.outbox import Intent, release_waiting
 
@@ -197,7 +198,11 @@ def post_ephemeral(row: OutboxMessage, ctx: SendContext) -> Sent:
 @sender(Intent.HOME_PUBLISH)
 def publish_home(row: OutboxMessage, ctx: SendContext) -> Sent:
     user = str(row.payload["user"])
-    reports = Reports(ctx.db, ctx.policy, clock=lambda: ctx.now)
+    locale = reader_locale(ctx, user)  # asks Slack about them first if need be
+    guest = people.reader(ctx.db, user, ctx.policy.locale, ctx.now).guest
+    reports = reports_for(
+        Reports(ctx.db, ctx.policy, clock=lambda: ctx.now), ctx.policy, user, guest
+    )
     funnel = None
     if ctx.policy.is_manager(user) or user in ctx.policy.roles.marketers:
         # Managers and marketers see what became of the month's leads, by campaign.
@@ -210,7 +215,7 @@ def publish_home(row: OutboxMessage, ctx: SendContext) -> Sent:
     view = home_view(
         reports.open_leads_of(user),
         reports.summary(),
-        locale=reader_locale(ctx, user),
+        locale=locale,
         tz=timezone(ctx.policy),
         now=ctx.now,
         funnel=funnel,

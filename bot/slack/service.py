@@ -27,6 +27,7 @@ from bot.leads.funnel_report import period_of
 from bot.leads.lifecycle import LeadService
 from bot.leads.reports import Reports
 from bot.leads.states import ALLOWED, DISQUALIFY_REASONS, LOST_REASONS, Action, Outcome
+from bot.slack.contacts import reports_for
 from bot.slack.ids import BlockId, InputId
 from bot.slack.render import Message
 from bot.slack.render.funnel_report import report_message
@@ -98,6 +99,10 @@ class SlackService:
         if reader.should_ask:
             self.db.together(lambda session: people.ask(session, user_id, now))
         return reader
+
+    def _reports_for(self, user_id: str) -> Reports:
+        """The reports as `user_id` may read them (bot.slack.contacts)."""
+        return reports_for(self.reports, self.policy, user_id, self._reader(user_id).guest)
 
     @property
     def tz(self) -> ZoneInfo:
@@ -172,38 +177,39 @@ class SlackService:
         if query.kind in TEAM_QUERIES:
             return self.team.answer(user_id, query)
         loc, tz = self.locale_for(user_id), self.tz
+        reports = self._reports_for(user_id)  # without contact details for some
         if query.kind is QueryKind.SUMMARY:
-            return summary_message(self.reports.summary(), locale=loc, tz=tz)
+            return summary_message(reports.summary(), locale=loc, tz=tz)
         if query.kind is QueryKind.HELP:
             return help_message(locale=loc)
         if query.kind is QueryKind.MINE:
-            leads = self.reports.open_leads_of(user_id)
+            leads = reports.open_leads_of(user_id)
             if not leads:
                 return empty_message("report.mine_empty", locale=loc)
             return list_message(t("report.mine_title", loc, n=len(leads)), leads, locale=loc, tz=tz)
         if query.kind is QueryKind.OVERDUE:
-            return overdue_message(self.reports.overdue(), locale=loc, tz=tz)
+            return overdue_message(reports.overdue(), locale=loc, tz=tz)
         if query.kind is QueryKind.RETURNED:
-            return returned_message(self.reports.returned(), locale=loc, tz=tz)
+            return returned_message(reports.returned(), locale=loc, tz=tz)
         if query.kind is QueryKind.CAMPAIGN:
             assert isinstance(query.value, str)
-            found = self.reports.by_campaign(query.value)
+            found = reports.by_campaign(query.value)
             return campaign_message(found, query.value, locale=loc, tz=tz)
         if query.kind is QueryKind.LEAD:
             assert isinstance(query.value, int)
-            history = self.reports.history(query.value)
+            history = reports.history(query.value)
             if history is None:
                 return help_message(locale=loc, not_found=f"#{query.value}")
             return history_message(history, locale=loc, tz=tz)
         assert isinstance(query.value, str)
         if query.kind is QueryKind.EMAIL:
-            leads = self.reports.by_email(query.value)
+            leads = reports.by_email(query.value)
         else:
-            leads = self.reports.by_company(query.value)
+            leads = reports.by_company(query.value)
         if not leads:
             return help_message(locale=loc, not_found=query.value)
         if len(leads) == 1:
-            history = self.reports.history(leads[0].id)
+            history = reports.history(leads[0].id)
             if history is not None:
                 return history_message(history, locale=loc, tz=tz)
         title = t("report.matches_title", loc, query=one_line(query.value, 200), n=len(leads))

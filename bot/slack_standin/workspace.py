@@ -23,6 +23,7 @@ TEAM_URL = "https://example.slack.com/"
 _AUTH_TEST = {"ok": True, "url": TEAM_URL, "team": "Baton Test", "user": "baton"}
 _AUTH_TEST |= {"team_id": TEAM_ID, "user_id": BOT_USER_ID, "bot_id": BOT_ID}
 _USER_DEFAULTS = {"team_id": TEAM_ID, "deleted": False, "is_bot": False}
+_USER_DEFAULTS |= {"is_restricted": False, "is_ultra_restricted": False}  # not a guest
 _USER_DEFAULTS |= {"tz": "Asia/Tokyo", "tz_label": "Japan Standard Time", "tz_offset": 32400}
 _CHANNEL_NOT_FOUND: Answer = {"ok": False, "error": "channel_not_found"}
 _VIEW_METHODS = frozenset({"views.open", "views.publish", "views.update", "views.push"})

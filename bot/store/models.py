@@ -342,6 +342,9 @@ class Person(Base):
     # the policy's `away_status_emoji` also count as away.
     status_emoji: Mapped[str | None] = mapped_column(String(100))
     status_until: Mapped[datetime | None]
+    # A guest of the workspace (users.info's is_restricted or is_ultra_restricted): sees
+    # no lead's contact details unless the policy's privacy.contact_details allows it.
+    is_guest: Mapped[bool | None]
 
 
 class ReportSnapshot(Base):

@@ -53,6 +53,7 @@ class Reader:
     source: str  # where `locale` comes from: "chosen", "slack" or "policy"
     stale: bool  # Slack's answer is missing or older than LOOKUP_LIFETIME
     asked_recently: bool  # a look-up is already on its way
+    guest: bool | None = None  # a guest of the workspace; None: Slack has not said
 
     @property
     def should_ask(self) -> bool:
@@ -61,9 +62,9 @@ class Reader:
 
 # One primary-key read on a pooled connection (Database.read_one): this is asked on
 # the path a click waits for.
-_READ = select(Person.slack_locale, Person.chosen_locale, Person.checked_at, Person.asked_at).where(
-    Person.user_id == bindparam("user_id")
-)
+_READ = select(
+    Person.slack_locale, Person.chosen_locale, Person.checked_at, Person.asked_at, Person.is_guest
+).where(Person.user_id == bindparam("user_id"))
 
 
 def reader(db: Database, user_id: str, default: str, now: datetime) -> Reader:
@@ -81,7 +82,8 @@ def _reader(row: Any, default: str, now: datetime) -> Reader:
     stale = row.checked_at is None or now - row.checked_at >= LOOKUP_LIFETIME
     asked = row.asked_at is not None and now - row.asked_at < ASK_AGAIN_AFTER
     source = "chosen" if picked else "slack" if slack else "policy"
-    return Reader(picked or slack or fallback, source, stale=stale, asked_recently=asked)
+    locale = picked or slack or fallback
+    return Reader(locale, source, stale=stale, asked_recently=asked, guest=row.is_guest)
 
 
 def ask(session: Session, user_id: str, now: datetime) -> None:
@@ -97,6 +99,7 @@ def remember(
     now: datetime,
     email: str | None = None,
     status: SlackStatus | None = None,
+    guest: bool | None = None,
 ) -> None:
     """Record Slack's answer (None: Slack could not say, or, for the email, the app lacks
     `users:read.email`; asked again after the lifetime)."""
@@ -109,6 +112,7 @@ def remember(
             "email": email,
             "status_emoji": status.emoji,
             "status_until": status.until,
+            "is_guest": guest,
             "checked_at": now,
         },
     )

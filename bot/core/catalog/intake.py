@@ -164,10 +164,9 @@ MESSAGES: dict[str, dict[Locale, str]] = {
         "ja": "本文に JSON では使えない {constant} が含まれています。数値か null を送ってください。",
     },
     "intake.forget.which": {
-        "en": 'Name the person to erase with one of: {"email": …}, {"id": N}, or '
-        '{"source": …, "external_id": …}.',
-        "ja": '削除する人を次のいずれか1つで指定してください：{"email": …}、{"id": N}、'
-        '{"source": …, "external_id": …}。',
+        "en": "Name the person to erase with one of: email, id, or source with external_id.",
+        "ja": "削除する人を、email、id、または source と external_id の組み合わせの"
+        "いずれか1つで指定してください。",
     },
     "intake.forget.unknown_keys": {
         "en": "Unknown keys: {keys}. Only email, id, or source with external_id are read.",
