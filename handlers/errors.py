@@ -1,7 +1,9 @@
 """One error handler: domain errors become a note in the user's language; anything
 unexpected is logged with an id the user is shown. Never a stack trace to a user, never
-a 5xx for what Slack sent: 200 with a note to the person Slack names, 400 when it names
-nobody; and this handler cannot fail itself (whatever it cannot do, it answers 400)."""
+a 5xx for an interaction: 200 with a note to the person Slack names, 400 when it names
+nobody; and this handler cannot fail itself (whatever it cannot do, it answers 400). An
+Events API delivery whose handling failed is the exception: it is answered 500, so that
+Slack delivers it again."""
 
 from __future__ import annotations
 
@@ -34,6 +36,10 @@ def _answer(
     explained = slack.explain(error, user)
     if explained.error_id:
         logger.error("unexpected error %s", explained.error_id, exc_info=error)
+    if body.get("type") == "event_callback":
+        # An event whose handling failed: Slack delivers it again only after an answer
+        # that is not a 2xx, and bot.slack.inbound gives its id back for that retry.
+        return BoltResponse(status=500, body="")
     if user is None:
         return BoltResponse(status=400, body=_NOBODY)
     if body.get("type") == "view_submission":
