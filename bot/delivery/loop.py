@@ -308,11 +308,12 @@ class Delivery:
             self.leases.release(i for queue in dropped if queue for item in queue for i in item.ids)
 
     def _plan_flood_lists(self) -> list[LaneItem]:
-        """Digest the waiting cards of each channel whose backlog is too long to post."""
+        """Flood lists Slack refused for now, due again; and the waiting cards of each
+        channel whose backlog (cards waiting on a retry included) is too long to post."""
+        items = self._refused_flood_lists()
         limit = self.digest_after
         if limit is None:
-            return []
-        items: list[LaneItem] = []
+            return items
         for channel, (count, routes) in self.steps.flood_backlog(self._route_channel).items():
             delay = count * self.pacer.post_interval + self.pacer.channel_wait(channel)
             if count < 2 or delay <= limit.total_seconds():
@@ -328,6 +329,22 @@ class Delivery:
                 LaneItem(ids[i : i + flood_list.PER_MESSAGE], lane, channel, flood_list=True)
                 for i in range(0, len(ids), flood_list.PER_MESSAGE)
             )
+        return items
+
+    def _refused_flood_lists(self) -> list[LaneItem]:
+        """The flood lists Slack refused for now that are due again, each as it was."""
+        items = []
+        for route, ids in self.steps.refused_flood_lists().values():
+            channel = self._route_channel(route) if route is not None else None
+            if channel is None:  # the route posts nowhere now: its cards go one by one
+                self.steps.forget_flood_list(ids)
+                continue
+            if channel not in self.channels.hold({channel}):
+                continue  # another process posts to this channel and sends it
+            taken = sorted(self.leases.take(ids, mine_too=True))
+            if taken:
+                logs.event(log, "outbox.digest_retried", channel=channel, leads=len(taken))
+                items.append(LaneItem(taken, f"channel:{channel}", channel, flood_list=True))
         return items
 
     def _lane_of(

@@ -268,6 +268,9 @@ class OutboxMessage(Base):
     failures: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
     # when a send was first started: a retry looks for its own earlier post from then on
     first_attempt_at: Mapped[datetime | None]
+    # a card tried in a flood list that Slack refused for now: the id of that list's first
+    # row, so the list is tried again as one (bot/delivery/attempt.py)
+    flood_list: Mapped[int | None] = mapped_column(Integer)
     leased_until: Mapped[datetime | None]
     leased_by: Mapped[str | None] = mapped_column(String(100))
     sent_at: Mapped[datetime | None]
