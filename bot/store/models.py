@@ -305,6 +305,23 @@ class DeliveryLane(Base):
     next_post_at: Mapped[datetime | None]
 
 
+class Heartbeat(Base):
+    """A delivering process, alive while `beat_at` moves (bot/delivery/heartbeats.py).
+
+    `host` and `pid_space` say where `pid` means something: a process on the same host,
+    in the same process id namespace, can tell at once that it is gone.
+    """
+
+    __tablename__ = "heartbeats"
+
+    worker_id: Mapped[str] = mapped_column(String(100), primary_key=True)
+    host: Mapped[str] = mapped_column(String(255))
+    pid_space: Mapped[str] = mapped_column(String(120))
+    pid: Mapped[int] = mapped_column(Integer)
+    started_at: Mapped[datetime]
+    beat_at: Mapped[datetime]
+
+
 class JobRun(Base):
     """A periodic job that ran for a period (the weekly report for a week), recorded so
     that several processes running the same schedule do it once."""
