@@ -5,6 +5,7 @@ from bench.scenarios import (  # noqa: F401
     burst,
     claim,
     claim_http,
+    crash,
     deadlines,
     demo,
     funnel_report,
@@ -23,6 +24,7 @@ ORDER = (
     "lead_status",
     "funnel_report",
     "burst",
+    "crash",
     "demo",
 )
 for _name in sorted(SCENARIOS, key=lambda n: ORDER.index(n) if n in ORDER else len(ORDER)):
