@@ -1,9 +1,9 @@
 """flood list retries: outbox.flood_list, the flood list a card was refused in, so the
 list is tried again as one
 
-Revision ID: 0011
-Revises: 0010
-Create Date: 2026-12-04
+Revision ID: 0012
+Revises: 0011
+Create Date: 2026-12-03
 """
 
 from collections.abc import Sequence
@@ -11,8 +11,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0011"
-down_revision: str | None = "0010"
+revision: str = "0012"
+down_revision: str | None = "0011"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,9 +1,9 @@
 """heartbeats: each delivering process's heartbeat, so another takes over its outbox rows
 and channel lanes seconds after it dies
 
-Revision ID: 0012
-Revises: 0011
-Create Date: 2026-12-04
+Revision ID: 0013
+Revises: 0012
+Create Date: 2026-12-03
 """
 
 from collections.abc import Sequence
@@ -11,8 +11,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0012"
-down_revision: str | None = "0011"
+revision: str = "0013"
+down_revision: str | None = "0012"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
