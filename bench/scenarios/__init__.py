@@ -6,6 +6,7 @@ from bench.scenarios import (  # noqa: F401
     burst,
     claim,
     claim_http,
+    crash,
     deadlines,
     demo,
     funnel_report,
@@ -25,6 +26,7 @@ ORDER = (
     "funnel_report",
     "assignment",
     "burst",
+    "crash",
     "demo",
 )
 for _name in sorted(SCENARIOS, key=lambda n: ORDER.index(n) if n in ORDER else len(ORDER)):

@@ -149,13 +149,17 @@ class Steps:
     # --- flood lists -----------------------------------------------------------------------
 
     def flood_backlog(self, route_channel: Any) -> dict[str, tuple[int, list[str]]]:
-        """Waiting cards per channel: (how many, the routes that post there)."""
+        """Waiting cards per channel: (how many, the routes that post there).
+
+        Cards waiting on a retry count too: they come back to the same channel, so
+        leaving them out would make a flood look like a trickle that can go card by card.
+        """
         with self.db.read() as session:
             per_route = session.execute(
                 select(Lead.route, func.count())
                 .select_from(OutboxMessage)
                 .join(Lead, Lead.id == OutboxMessage.lead_id)
-                .where(self._waiting_cards())
+                .where(self._waiting_cards(retrying=True))
                 .group_by(Lead.route)
             ).all()
         backlog: dict[str, tuple[int, list[str]]] = {}
@@ -174,19 +178,56 @@ class Steps:
                 for i in session.scalars(
                     select(OutboxMessage.id)
                     .join(Lead, Lead.id == OutboxMessage.lead_id)
-                    .where(self._waiting_cards(), Lead.route.in_(routes))
+                    .where(
+                        self._waiting_cards(),
+                        OutboxMessage.flood_list.is_(None),  # those go in their own list
+                        Lead.route.in_(routes),
+                    )
                     .order_by(OutboxMessage.id)
                 )
                 if i not in in_flight
             ]
         return sorted(self.leases.take(ids, mine_too=True))
 
-    def _waiting_cards(self) -> Any:
+    def refused_flood_lists(self) -> dict[int, tuple[str | None, list[int]]]:
+        """Flood lists Slack refused for now, due again and free: first row's id ->
+        (the route of its leads, its rows)."""
+        now = self.now()
+        with self.db.read() as session:
+            found = session.execute(
+                select(OutboxMessage.flood_list, OutboxMessage.id, Lead.route)
+                .join(Lead, Lead.id == OutboxMessage.lead_id)
+                .where(
+                    self._waiting_cards(),
+                    OutboxMessage.flood_list.is_not(None),
+                    or_(OutboxMessage.leased_until.is_(None), OutboxMessage.leased_until < now),
+                )
+                .order_by(OutboxMessage.id)
+            ).all()
+        lists: dict[int, tuple[str | None, list[int]]] = {}
+        for first, row_id, route in found:
+            if first is not None:
+                lists.setdefault(first, (route, []))[1].append(row_id)
+        return lists
+
+    def forget_flood_list(self, ids: list[int]) -> None:
+        """Let the cards of a refused flood list go one by one (their channel is gone)."""
+        with self.db.transaction() as session:
+            session.execute(
+                update(OutboxMessage)
+                .where(OutboxMessage.id.in_(ids))
+                .values(flood_list=None)
+                .execution_options(**UNSYNCED)
+            )
+
+    def _waiting_cards(self, *, retrying: bool = False) -> Any:
+        """Card posts due now (`retrying`: or waiting on a retry after an attempt)."""
+        due = OutboxMessage.available_at <= self.now()
         return and_(
             OutboxMessage.kind == Intent.POST_CARD,
             OutboxMessage.sent_at.is_(None),
             OutboxMessage.dead_at.is_(None),
-            OutboxMessage.available_at <= self.now(),
+            or_(due, OutboxMessage.attempts > 0) if retrying else due,
         )
 
     def send_flood_list(self, ids: list[int], channel: str) -> None:
@@ -206,11 +247,19 @@ class Steps:
                 answer = self.client.chat_postMessage(
                     channel=channel, text=text, blocks=blocks, metadata=metadata
                 )
+            # Refused for now, the list is tried again as one: its rows come back together
+            # and are never leased one by one (`flood_list`, bot/delivery/leases.py).
             except NotReady as exc:
-                self.defer(rows, exc, may_have_posted=scope.uncertain)
+                self.defer(rows, exc, may_have_posted=scope.uncertain, flood_list=rows[0].id)
                 return
             except Exception as exc:
-                self.fail(rows, exc, scope.last_call, may_have_posted=scope.uncertain)
+                self.fail(
+                    rows,
+                    exc,
+                    scope.last_call,
+                    may_have_posted=scope.uncertain,
+                    flood_list=rows[0].id,
+                )
                 return
             self.record_flood_list(rows, str(answer.get("channel") or channel), str(answer["ts"]))
 
@@ -269,15 +318,26 @@ class Steps:
 
     # --- when it did not work ------------------------------------------------------------
 
-    def defer(self, rows: list[OutboxMessage], exc: NotReady, *, may_have_posted: bool) -> None:
+    def defer(
+        self,
+        rows: list[OutboxMessage],
+        exc: NotReady,
+        *,
+        may_have_posted: bool,
+        flood_list: int | None = None,
+    ) -> None:
+        """Try `rows` again later; the rows of a `flood_list` (its first row's id) all at
+        the same moment, as that list."""
         now = self.now()
+        together = {"flood_list": flood_list} if flood_list is not None else {}
+        oldest = min(row.created_at for row in rows)
         for row in rows:
             wait = exc.retry_in
             if wait is None:  # the longer a row has waited, the less often it looks
-                age = (now - row.created_at).total_seconds()
+                age = (now - (oldest if together else row.created_at)).total_seconds()
                 wait = min(max(age / 10, 1.0), NOT_READY_MAX_WAIT)
             self.leases.reschedule(
-                row, now + timedelta(seconds=wait), may_have_posted=may_have_posted
+                row, now + timedelta(seconds=wait), may_have_posted=may_have_posted, **together
             )
             metrics.OUTBOX_RETRIES.labels(row.kind, "not_ready").inc()
         logs.event(log, "outbox.not_ready", logging.DEBUG, reason=exc.reason, rows=len(rows))
@@ -289,15 +349,20 @@ class Steps:
         last_call: tuple[str, str | None] | None,
         *,
         may_have_posted: bool,
+        flood_list: int | None = None,
     ) -> None:
+        """Retry `rows` or bury them, as `exc` says; the rows of a `flood_list` (its first
+        row's id) are retried at one moment, as that list."""
         failure = self._classify(exc, last_call)
         if failure.verdict is Verdict.UNKNOWN:  # most likely a bug in a sender
             log.error("outbox send failed", exc_info=exc)
         now = self.now()
+        together = {"flood_list": flood_list} if flood_list is not None else {}
+        shared_delay = backoff_seconds(max(row.failures for row in rows) + 1) if together else None
         for row in rows:
             if failure.verdict is Verdict.RATE_LIMITED:
                 wait = timedelta(seconds=failure.retry_after or 1.0)
-                self.leases.reschedule(row, now + wait, may_have_posted=may_have_posted)
+                self.leases.reschedule(row, now + wait, may_have_posted=may_have_posted, **together)
                 metrics.OUTBOX_RETRIES.labels(row.kind, "rate_limited").inc()
                 continue
             failures = row.failures + 1
@@ -310,7 +375,7 @@ class Steps:
                     log, "outbox.dead", logging.ERROR, outbox_id=row.id, error=failure.describe()
                 )
                 continue
-            delay = backoff_seconds(failures)
+            delay = shared_delay if shared_delay is not None else backoff_seconds(failures)
             self.leases.reschedule(
                 row,
                 now + timedelta(seconds=delay),
@@ -318,6 +383,7 @@ class Steps:
                 failures=failures,
                 last_error=failure.describe(),
                 failure=failure.as_record(),
+                **together,
             )
             metrics.OUTBOX_RETRIES.labels(row.kind, failure.error).inc()
             logs.event(

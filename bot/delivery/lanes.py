@@ -163,6 +163,12 @@ class ChannelHolds:
                 self._held.pop(channel, None)
         return lost
 
+    def forget(self) -> None:
+        """Drop every lane held, without a word to the database (another process took
+        this one for dead and handed them back already)."""
+        with self._lock:
+            self._held.clear()
+
     def release(self, channels: set[str] | None = None) -> None:
         """Hand back `channels` (all by default), each with the pace it is at."""
         with self._lock:

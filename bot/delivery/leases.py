@@ -30,7 +30,8 @@ def chunks(items: list[int], size: int = CHUNK) -> list[list[int]]:
 
 
 def candidates_query(limit: int, lane_kinds: Iterable[str] = ()) -> Select[Any]:
-    """Rows due at :now, free, and first in line for their lead, oldest first.
+    """Rows due at :now, free, first in line for their lead and in no refused flood
+    list, oldest first.
 
     Rows of `lane_kinds` whose lead's route is in :full_routes are left out: their
     channel's lane has all it can post for a while, and as the oldest rows they would
@@ -56,6 +57,8 @@ def candidates_query(limit: int, lane_kinds: Iterable[str] = ()) -> Select[Any]:
             OutboxMessage.dead_at.is_(None),
             OutboxMessage.available_at <= now,
             or_(OutboxMessage.leased_until.is_(None), OutboxMessage.leased_until < now),
+            # A card of a flood list Slack refused goes again in that list, never alone.
+            OutboxMessage.flood_list.is_(None),
             ~select(earlier.id)
             .where(
                 earlier.lead_id == OutboxMessage.lead_id,

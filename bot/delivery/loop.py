@@ -5,7 +5,9 @@ renders from the database and makes the Slack call(s) through `ctx.client` (or
 `ctx.post_message`). Around the senders delivery guarantees:
 
 - **Once.** A row is leased, with the lease renewed while held (bot.delivery.leases), and
-  marked sent in the transaction that records its effects. A retried row looks for
+  marked sent in the transaction that records its effects. A process that dies is
+  found out by its heartbeat within seconds, and its rows and lanes are taken over
+  (bot.delivery.heartbeats). A retried row looks for
   its own earlier post in the channel's history before posting again (message
   metadata names the row; bot.delivery.slack_client), so a process that died after Slack
   accepted a post does not post it twice.
@@ -44,6 +46,7 @@ from bot.core.policy import Policy
 from bot.delivery import flood_list, notices, people, webhooks  # noqa: F401  (their senders)
 from bot.delivery.attempt import Steps
 from bot.delivery.foreground import Foreground
+from bot.delivery.heartbeats import Heartbeats
 from bot.delivery.lane_queue import LaneItem, Lanes
 from bot.delivery.lanes import ChannelHolds, LaneLeases
 from bot.delivery.leases import Leases
@@ -110,6 +113,7 @@ class Delivery:
         self.leases = Leases(db, clock, lease, self.worker_id)
         self.channels = ChannelHolds(LaneLeases(db, clock, lease, self.worker_id), self.pacer)
         self.steps = Steps(db, self.client, policy, clock, self.leases)
+        self.heartbeats = Heartbeats(db, clock, self.worker_id)
         self._lock = threading.Lock()
         self._lanes = Lanes()
         self._routes: dict[str, str] = {}  # route name -> channel, as seen on leads
@@ -133,6 +137,8 @@ class Delivery:
 
     def start(self) -> None:
         self._stop.clear()
+        # First: a predecessor that died on this host is taken over before the first pass.
+        self.heartbeats.start(on_lost=self._forget_held, on_taken_over=self.wake)
         self._pool = ThreadPoolExecutor(self.workers, thread_name_prefix="baton-send")
         self._thread = threading.Thread(target=self._run, name="baton-delivery", daemon=True)
         self._state = "running"
@@ -165,6 +171,7 @@ class Delivery:
         with self._lock:
             unfinished = len(self._lanes.busy)
         self.channels.release()
+        self.heartbeats.stop()
         logs.event(log, "delivery.stopped", released=len(queued), unfinished=unfinished)
         self._thread = None
         self._state = "stopped"
@@ -307,12 +314,22 @@ class Delivery:
                 dropped = [self._lanes.queues.pop(f"channel:{c}", None) for c in taken_over]
             self.leases.release(i for queue in dropped if queue for item in queue for i in item.ids)
 
+    def _forget_held(self) -> None:
+        """Another process took this one for dead and handed its rows and lanes back:
+        drop them here too (a send already started finishes; nothing new starts)."""
+        with self._lock:
+            forgotten = self._lanes.queued_ids()
+            self._lanes.queues.clear()
+        self.channels.forget()
+        logs.event(log, "delivery.forgot_held", logging.WARNING, rows=len(forgotten))
+
     def _plan_flood_lists(self) -> list[LaneItem]:
-        """Digest the waiting cards of each channel whose backlog is too long to post."""
+        """Flood lists Slack refused for now, due again; and the waiting cards of each
+        channel whose backlog (cards waiting on a retry included) is too long to post."""
+        items = self._refused_flood_lists()
         limit = self.digest_after
         if limit is None:
-            return []
-        items: list[LaneItem] = []
+            return items
         for channel, (count, routes) in self.steps.flood_backlog(self._route_channel).items():
             delay = count * self.pacer.post_interval + self.pacer.channel_wait(channel)
             if count < 2 or delay <= limit.total_seconds():
@@ -328,6 +345,22 @@ class Delivery:
                 LaneItem(ids[i : i + flood_list.PER_MESSAGE], lane, channel, flood_list=True)
                 for i in range(0, len(ids), flood_list.PER_MESSAGE)
             )
+        return items
+
+    def _refused_flood_lists(self) -> list[LaneItem]:
+        """The flood lists Slack refused for now that are due again, each as it was."""
+        items = []
+        for route, ids in self.steps.refused_flood_lists().values():
+            channel = self._route_channel(route) if route is not None else None
+            if channel is None:  # the route posts nowhere now: its cards go one by one
+                self.steps.forget_flood_list(ids)
+                continue
+            if channel not in self.channels.hold({channel}):
+                continue  # another process posts to this channel and sends it
+            taken = sorted(self.leases.take(ids, mine_too=True))
+            if taken:
+                logs.event(log, "outbox.digest_retried", channel=channel, leads=len(taken))
+                items.append(LaneItem(taken, f"channel:{channel}", channel, flood_list=True))
         return items
 
     def _lane_of(

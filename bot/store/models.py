@@ -270,6 +270,9 @@ class OutboxMessage(Base):
     failures: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
     # when a send was first started: a retry looks for its own earlier post from then on
     first_attempt_at: Mapped[datetime | None]
+    # a card tried in a flood list that Slack refused for now: the id of that list's first
+    # row, so the list is tried again as one (bot/delivery/attempt.py)
+    flood_list: Mapped[int | None] = mapped_column(Integer)
     leased_until: Mapped[datetime | None]
     leased_by: Mapped[str | None] = mapped_column(String(100))
     sent_at: Mapped[datetime | None]
@@ -302,6 +305,23 @@ class DeliveryLane(Base):
     holder: Mapped[str | None] = mapped_column(String(100))
     leased_until: Mapped[datetime | None]
     next_post_at: Mapped[datetime | None]
+
+
+class Heartbeat(Base):
+    """A delivering process, alive while `beat_at` moves (bot/delivery/heartbeats.py).
+
+    `host` and `pid_space` say where `pid` means something: a process on the same host,
+    in the same process id namespace, can tell at once that it is gone.
+    """
+
+    __tablename__ = "heartbeats"
+
+    worker_id: Mapped[str] = mapped_column(String(100), primary_key=True)
+    host: Mapped[str] = mapped_column(String(255))
+    pid_space: Mapped[str] = mapped_column(String(120))
+    pid: Mapped[int] = mapped_column(Integer)
+    started_at: Mapped[datetime]
+    beat_at: Mapped[datetime]
 
 
 class JobRun(Base):
