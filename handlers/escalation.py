@@ -10,16 +10,16 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from slack_bolt import Ack, App, BoltContext
+from slack_bolt import Ack, App
 
 from bot.core.errors import DomainError
 from bot.slack import dm_actions
 from bot.slack.payloads import channel_of
 from bot.slack.render import escalation as render
 from bot.slack.service import SlackService, lead_id
+from handlers.modals import button_opens_modal
 
 log = logging.getLogger(__name__)
-SNOOZE_VIEW = "baton_snooze_view"  # context key: the modal the ack step approved
 
 
 def register(app: App, slack: SlackService) -> None:
@@ -39,24 +39,11 @@ def register(app: App, slack: SlackService) -> None:
         dm_actions.reassign(slack.leads, lead_id, user, new_owner, channel_of(body), locale)
         ack()
 
-    def approve_snooze(
-        ack: Ack, body: dict[str, Any], action: dict[str, Any], context: BoltContext
-    ) -> None:
-        # Read before the ack, so a value that is not a lead's is told at once; the
-        # trigger id expires 3 s after the click, so the modal opens straight after the
-        # ack (a lazy listener), not through the outbox.
-        lead = slack.leads.get(lead_id(action.get("value")))
-        context[SNOOZE_VIEW] = render.snooze_modal(
-            lead, slack.locale_for(body["user"]["id"])
-        ).to_dict()
-        ack()
+    def snooze_modal(user: str, value: str) -> dict[str, Any]:
+        lead = slack.leads.get(lead_id(value))
+        return render.snooze_modal(lead, slack.locale_for(user)).to_dict()
 
-    def open_snooze_modal(body: dict[str, Any], context: BoltContext) -> None:
-        view = context.get(SNOOZE_VIEW)
-        if view:
-            slack.open_modal(body["trigger_id"], view, body["user"]["id"], channel_of(body))
-
-    app.action(render.SNOOZE_ACTION)(ack=approve_snooze, lazy=[open_snooze_modal])
+    button_opens_modal(app, slack, render.SNOOZE_ACTION, snooze_modal)
 
     @app.view(render.SNOOZE_CALLBACK)
     def snooze_submitted(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:

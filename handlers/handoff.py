@@ -8,16 +8,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from slack_bolt import Ack, App, BoltContext
+from slack_bolt import Ack, App
 
 from bot.core.i18n import t
 from bot.intake.manual import open_handoff, submit_handoff
 from bot.intake.modal import CALLBACK_ID, COMMAND, SHORTCUT_CALLBACK_ID
 from bot.slack.ids import ActionId
-from bot.slack.payloads import channel_of
 from bot.slack.service import SlackService
-
-AGAIN_VIEW = "baton_handoff_again_view"  # context key: the modal the ack step approved
+from handlers.modals import button_opens_modal
 
 
 def register(app: App, slack: SlackService) -> None:
@@ -50,21 +48,12 @@ def register(app: App, slack: SlackService) -> None:
         else:
             ack(response_action="update", view=result.view)
 
-    def approve_again(
-        ack: Ack, body: dict[str, Any], action: dict[str, Any], context: BoltContext
-    ) -> None:
-        # Checked before the ack, so a forged value or someone who may not hand off gets
-        # a note instead of a modal; the lazy step only opens what was approved here.
-        user = body["user"]["id"]
-        context[AGAIN_VIEW] = slack.handoff_again_modal(action.get("value", ""), user)
-        ack()
-
-    def open_again(body: dict[str, Any], context: BoltContext) -> None:
-        view = context.get(AGAIN_VIEW)
-        if view:
-            slack.open_modal(body["trigger_id"], view, body["user"]["id"], channel_of(body))
-
     app.command(COMMAND)(ack=ack_command, lazy=[open_from_command])
-    app.action(ActionId.HANDOFF_AGAIN)(ack=approve_again, lazy=[open_again])
+    button_opens_modal(
+        app,
+        slack,
+        ActionId.HANDOFF_AGAIN,
+        lambda user, value: slack.handoff_again_modal(value, user),
+    )
     app.shortcut(SHORTCUT_CALLBACK_ID)(ack=ack_shortcut, lazy=[open_from_shortcut])
     app.view(CALLBACK_ID)(submit)

@@ -4,13 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from slack_bolt import Ack, App, BoltContext
+from slack_bolt import Ack, App
 
 from bot.slack.ids import ActionId, ViewId
-from bot.slack.payloads import channel_of
 from bot.slack.service import SlackService, outcome_form
-
-OUTCOME_VIEW = "baton_outcome_view"  # context key: the modal the ack step approved
+from handlers.modals import button_opens_modal
 
 
 def _user(body: dict[str, Any]) -> str:
@@ -33,20 +31,9 @@ def register(app: App, slack: SlackService) -> None:
         slack.release(action.get("value", ""), _user(body))
         ack()
 
-    def approve_outcome(
-        ack: Ack, body: dict[str, Any], action: dict[str, Any], context: BoltContext
-    ) -> None:
-        # Checked before the ack, so someone who may not set the outcome is told why
-        # instead of getting a modal; the lazy step only opens what was approved here.
-        context[OUTCOME_VIEW] = slack.outcome_modal_for(action.get("value", ""), _user(body))
-        ack()
-
-    def open_outcome(body: dict[str, Any], context: BoltContext) -> None:
-        view = context.get(OUTCOME_VIEW)
-        if view:
-            slack.open_modal(body["trigger_id"], view, _user(body), channel_of(body))
-
-    app.action(ActionId.OUTCOME)(ack=approve_outcome, lazy=[open_outcome])
+    button_opens_modal(
+        app, slack, ActionId.OUTCOME, lambda user, value: slack.outcome_modal_for(value, user)
+    )
 
     @app.view(ViewId.OUTCOME)
     def submit_outcome(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
