@@ -10,7 +10,6 @@ not know it, and the process that takes over must find it instead of posting it 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -35,15 +34,6 @@ CHANNEL = "C0SALES"
 LONG_LEASE = {"BATON_OUTBOX_LEASE_SECONDS": "600"}
 # Generous for a busy 2-core machine, and still far short of the 600 s lease.
 TAKEOVER_WAIT = 120
-
-
-@pytest.fixture
-def processes() -> Iterator[list[Baton]]:
-    started: list[Baton] = []
-    yield started
-    for process in started:
-        if process.alive():
-            process.kill()
 
 
 class Workers:

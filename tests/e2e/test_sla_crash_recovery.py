@@ -13,7 +13,6 @@ The crash is staged, not raced: the stand-in takes the post and holds its answer
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -53,15 +52,6 @@ routes:
       - after: 0s
         notify: [managers]
 """
-
-
-@pytest.fixture
-def processes() -> Iterator[list[Baton]]:
-    started: list[Baton] = []
-    yield started
-    for process in started:
-        if process.alive():
-            process.kill()
 
 
 class Crash:

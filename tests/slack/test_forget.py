@@ -20,10 +20,10 @@ from bot.leads.handoff import LeadInput
 from bot.runtime import Runtime
 from bot.store.base import Base
 from tests.support.clock import FakeClock
-from tests.support.intake import INTAKE_SECRET, post_lead
+from tests.support.intake import intake_settings, post_lead
 from tests.support.policies import STANDARD
 from tests.support.slack_api import SlackStandIn
-from tests.support.slack_app import BOT_TOKEN, SIGNING_SECRET, drain
+from tests.support.slack_app import drain
 
 NAME, EMAIL, PHONE = "Nakamura Aya", "aya.nakamura@example.co.jp", "+81-3-5555-0142"
 NOTE = "Called Aya on her mobile; she asked for a quote"
@@ -166,11 +166,4 @@ def http(web: Flask) -> Any:
 
 @pytest.fixture
 def settings(database_url: str, slack_api: SlackStandIn) -> Settings:
-    return Settings(
-        slack_bot_token=BOT_TOKEN,
-        slack_signing_secret=SIGNING_SECRET,
-        slack_api_url=slack_api.url,
-        database_url=database_url,
-        baton_intake_secret=INTAKE_SECRET,
-        baton_post_interval_seconds=0,
-    )
+    return intake_settings(database_url, slack_api, baton_post_interval_seconds=0)

@@ -21,12 +21,12 @@ from bot.runtime import Runtime
 from bot.store.models import Lead, LeadStatus
 from tests.slack.test_cards import text_of
 from tests.slack.test_outcome import form
-from tests.support.intake import INTAKE_TOKEN, post_lead
+from tests.support.intake import INTAKE_TOKEN, intake_settings, post_lead
 from tests.support.intake import MODAL_GOOD as GOOD
 from tests.support.intake import modal_state as state
 from tests.support.policies import STANDARD
 from tests.support.slack_api import SlackStandIn
-from tests.support.slack_app import BOT_TOKEN, SIGNING_SECRET, SlackClientSim, drain
+from tests.support.slack_app import SlackClientSim, drain
 
 MARKETER = "U0MKT1"
 REP = "U0REP1"
@@ -53,14 +53,7 @@ def policy() -> Policy:
 
 @pytest.fixture
 def settings(database_url: str, slack_api: SlackStandIn) -> Settings:
-    return Settings(
-        slack_bot_token=BOT_TOKEN,
-        slack_signing_secret=SIGNING_SECRET,
-        slack_api_url=slack_api.url,
-        database_url=database_url,
-        baton_intake_token=INTAKE_TOKEN,
-        baton_post_interval_seconds=0,
-    )
+    return intake_settings(database_url, slack_api, baton_post_interval_seconds=0)
 
 
 def leads_in(runtime: Runtime) -> list[Lead]:

@@ -10,15 +10,31 @@ from flask.testing import FlaskClient
 from sqlalchemy import func, select
 from werkzeug.test import TestResponse
 
+from bot.core.settings import Settings
 from bot.intake.auth import signed_headers
 from bot.intake.modal import Field
 from bot.store.database import Database
 from bot.store.models import DueWork, Lead, LeadEvent, OutboxMessage
 from bot.store.outbox import Intent
+from tests.support.slack_api import SlackStandIn
+from tests.support.slack_app import BOT_TOKEN, SIGNING_SECRET
 
 INTAKE_SECRET = "test-intake-secret"
 INTAKE_TOKEN = "test-intake-token"
 JSON = "application/json"
+
+
+def intake_settings(database_url: str, slack_api: SlackStandIn, **more: Any) -> Settings:
+    """Settings for an app on the stand-in with both intake credentials configured."""
+    return Settings(
+        slack_bot_token=BOT_TOKEN,
+        slack_signing_secret=SIGNING_SECRET,
+        slack_api_url=slack_api.url,
+        database_url=database_url,
+        baton_intake_secret=INTAKE_SECRET,
+        baton_intake_token=INTAKE_TOKEN,
+        **more,
+    )
 
 
 def body_of(payload: Any) -> bytes:
