@@ -232,20 +232,14 @@ def last_given(
 ) -> dict[str, datetime]:
     """When each of `users` was last given a lead of `route` within the window (for the
     few a balanced choice finds tied)."""
+    since = now - route.assign.balance_window
     rows = session.connection().execute(
         select(Assignment.user_id, func.max(Assignment.at, type_=UTCDateTime()))
-        .where(_in_window(route, now), Assignment.user_id.in_(users))
-        .group_by(Assignment.user_id)
+        .where(_IN_WINDOW, Assignment.user_id.in_(users))
+        .group_by(Assignment.user_id),
+        {"route": route.name, "since": since},
     )
     return {user: at for user, at in rows}
-
-
-def _in_window(route: Route, now: datetime) -> ColumnElement[bool]:
-    return and_(
-        Assignment.route == route.name,
-        Assignment.at >= now - route.assign.balance_window,
-        counts_as_given(),
-    )
 
 
 # Built once: a choice runs them each time, and building them cost more than running.
@@ -254,14 +248,14 @@ _GIVEN_SINCE = (
     .where(Assignment.at >= bindparam("since"), counts_as_given())
     .group_by(Assignment.user_id)
 )
+# A route's leads given within its window (parameters: route, since).
+_IN_WINDOW = and_(
+    Assignment.route == bindparam("route"),
+    Assignment.at >= bindparam("since"),
+    counts_as_given(),
+)
 _GIVEN_IN_WINDOW = (
-    select(Assignment.user_id, func.count())
-    .where(
-        Assignment.route == bindparam("route"),
-        Assignment.at >= bindparam("since"),
-        counts_as_given(),
-    )
-    .group_by(Assignment.user_id)
+    select(Assignment.user_id, func.count()).where(_IN_WINDOW).group_by(Assignment.user_id)
 )
 
 
