@@ -98,17 +98,20 @@ def _choose_row(kind: str, quick: bool) -> Row:
             capped = _load_history(db, kind, reps, history, utcnow())
 
             # Each timed inside its transaction: the choice a hand-off makes, not the
-            # transaction's begin and commit, which the hand-off pays anyway.
+            # transaction's begin and commit, which the hand-off pays anyway (its
+            # connection is checked out and its BEGIN sent before the clock starts).
             picked: list[str | None] = []
 
             def chosen() -> float:
                 with db.transaction() as session:
+                    session.connection()
                     began = time.perf_counter()
                     picked.append(choose(session, policy, route, utcnow()).user)
                     return time.perf_counter() - began
 
             def turn_only() -> float:
                 with db.transaction() as session:
+                    session.connection()
                     began = time.perf_counter()
                     upsert(
                         session, TURNS_TABLE, {"route": "pooled", "updated_at": utcnow()}, "route"

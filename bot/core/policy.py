@@ -40,6 +40,7 @@ from bot.core.policy_values import (
     Strict,
     check_channel_id,
     check_timezone,
+    is_slack_user,
     show,
 )
 
@@ -337,8 +338,28 @@ class Policy(Strict):
 
     def pool(self, route: Route) -> list[str]:
         """The route's assignment pool: user ids and user group ids (S…, expanded by
-        bot.leads.assignment), roles expanded, in order, without repeats."""
-        return self.members(route.assign.pool)
+        bot.leads.assignment), roles expanded, in order, without repeats. Worked out once
+        a policy (a pool of hundreds is asked at every choice): not to be changed."""
+        return self._pool_of(route)[0]
+
+    def pool_groups(self, route: Route) -> list[str]:
+        """The user group ids (S…) named in the route's pool."""
+        return self._pool_of(route)[1]
+
+    def _pool_of(self, route: Route) -> tuple[list[str], list[str], AssignPolicy]:
+        known = self._pools.get(route.name)
+        if known is None or known[2] is not route.assign:  # a route from another policy
+            known = self._work_out_pool(route)
+        return known
+
+    @cached_property
+    def _pools(self) -> dict[str, tuple[list[str], list[str], AssignPolicy]]:
+        return {route.name: self._work_out_pool(route) for route in self.routes}
+
+    def _work_out_pool(self, route: Route) -> tuple[list[str], list[str], AssignPolicy]:
+        members = self.members(route.assign.pool)
+        groups = [target for target in members if not is_slack_user(target)]
+        return members, groups, route.assign
 
     def rep_calendar(self, user_id: str, route: Route) -> Calendar:
         """The working hours of `user_id` for a lead of `route`: their own, else the route's."""

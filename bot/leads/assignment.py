@@ -22,8 +22,8 @@ from sqlalchemy.orm import Session
 from bot.core.assign_policy import AssignPolicy
 from bot.core.policy import Policy, Route
 from bot.core.policy_values import is_slack_user
-from bot.leads import sla
-from bot.leads.availability import RepState, last_given, refresh_statuses, survey
+from bot.leads import sla, tallies
+from bot.leads.availability import Pool, RepState, last_given, refresh_statuses
 from bot.leads.timeline import Announce, LeadTimes, record_event
 from bot.store import outbox, user_groups
 from bot.store.assignment_models import (
@@ -53,8 +53,10 @@ def pool_members(
     Slack last listed them: bot.store.user_groups), in order, without repeats. `ask`:
     queue a look-up of a group not listed lately (in a write transaction)."""
     named = policy.pool(route)
-    wanted = [t for t in named if not is_slack_user(t)]
-    groups = user_groups.members(session, wanted, now, ask=ask) if wanted else {}
+    wanted = policy.pool_groups(route)
+    if not wanted:  # the usual pool: user ids and roles, worked out with the policy
+        return named
+    groups = user_groups.members(session, wanted, now, ask=ask)
     users: dict[str, None] = {}  # in order, each once; a pool may hold hundreds
     for target in named:
         for user in groups.get(target, [target]):
@@ -79,12 +81,15 @@ def choose(
     offered: Iterable[str] = (),
 ) -> Choice:
     """The rep the next lead of `route` goes to, with the route's turn locked; None when
-    nobody is available (away, off hours, at a cap, or already offered this lead)."""
+    nobody is available (away, off hours, at a cap, or already offered this lead).
+
+    Reps are asked in the order the strategy would pick them and the first available
+    wins, so a pool of hundreds costs the caps of one or two reps; only when nobody is
+    available is everyone's state worked out, for the managers' message."""
     turn, nobody_since = _lock_turn(session, route.name, now)
     users = pool_members(session, policy, route, now)
     refresh_statuses(session, policy, users, now)
-    states = survey(session, policy, route, users, now, offered=offered)
-    available = {state.user: state for state in states if state.available}
+    pool = Pool(session, policy, route, users, now, offered=offered)
     chosen: str | None = None
     new_turn = turn
     if route.assign.strategy == "strict":
@@ -92,11 +97,11 @@ def choose(
         start = 0 if turn is None else (turn + 1) % max(len(order), 1)
         for step in range(len(order)):
             place = (start + step) % len(order)
-            if order[place] in available:
+            if pool.can_take(order[place]):
                 chosen, new_turn = order[place], place
                 break
-    elif available:
-        chosen = _fewest(session, route, users, list(available.values()), now)
+    else:
+        chosen = _fewest(session, route, pool, now)
     still_nobody = None if chosen else (nobody_since or now)
     if (new_turn, still_nobody) != (turn, nobody_since):  # balanced picks move no turn
         session.execute(
@@ -104,23 +109,31 @@ def choose(
             .where(TURNS_TABLE.c.route == route.name)
             .values(turn=new_turn, nobody_since=still_nobody)
         )
-    return Choice(chosen, states, tell_managers=chosen is None and nobody_since is None)
+    if chosen is not None:
+        return Choice(chosen, [])
+    return Choice(None, pool.survey(), tell_managers=nobody_since is None)
 
 
-def _fewest(
-    session: Session, route: Route, users: list[str], available: list[RepState], now: datetime
-) -> str:
-    """`balanced`: fewest of the route's leads in the window for their weight; of those
-    tied, whoever was given one longest ago (never: first), then the pool's order."""
-    weight = route.assign.weight
-    least = min(s.in_window / weight(s.user) for s in available)
-    tied = [s.user for s in available if s.in_window / weight(s.user) == least]
-    if len(tied) == 1:
-        return tied[0]
-    last = last_given(session, route, tied, now)
+def _fewest(session: Session, route: Route, pool: Pool, now: datetime) -> str | None:
+    """`balanced`: the available rep with the fewest of the route's leads in the window
+    for their weight; of those tied, whoever was given one longest ago (never: first),
+    then the pool's order. None when nobody is available."""
+    weights = route.assign.weights
+    counts = tallies.in_window(session, route, pool.users, now)
+    by_share: dict[float, list[str]] = {}  # each in pool order
+    for user in pool.users:
+        given = counts.get(user, 0)
+        by_share.setdefault(given / weights[user] if user in weights else given, []).append(user)
     epoch = datetime.min.replace(tzinfo=now.tzinfo)
-    position = {user: i for i, user in enumerate(users)}
-    return min(tied, key=lambda user: (last.get(user, epoch), position[user]))
+    for share in sorted(by_share):
+        tied = [user for user in by_share[share] if pool.may_take(user)]
+        if len(tied) > 1:
+            last = last_given(session, route, tied, now)
+            tied.sort(key=lambda user: last.get(user, epoch))  # stable: then pool order
+        for user in tied:
+            if pool.can_take(user):
+                return user
+    return None
 
 
 def _lock_turn(session: Session, route: str, now: datetime) -> tuple[int | None, datetime | None]:
@@ -141,19 +154,21 @@ def record(
     session: Session,
     *,
     lead_id: int,
-    route: str,
+    route: Route,
     user: str,
     kind: AssignKind,
     number: int,
     now: datetime,
     due_at: datetime | None = None,
 ) -> int:
-    """Write that `lead_id` was given or offered to `user`; the assignment's id."""
+    """Write that `lead_id` was given or offered to `user` (right after choosing them,
+    the route's turn locked); the assignment's id."""
+    tallies.count_one_more(session, route, user, now)
     return session.execute(
         insert(ASSIGNMENTS_TABLE).returning(ASSIGNMENTS_TABLE.c.id),
         {
             "lead_id": lead_id,
-            "route": route,
+            "route": route.name,
             "user_id": user,
             "kind": str(kind),
             "number": number,
@@ -232,7 +247,7 @@ def give_new_lead(
     record(
         session,
         lead_id=lead_id,
-        route=route.name,
+        route=route,
         user=owner,
         kind=AssignKind.ASSIGNED,
         number=1,

@@ -11,20 +11,24 @@ them, an offer they accepted, or an offer still waiting for their answer. Open l
 (`max_open`) are the leads they own that are not yet an opportunity or closed, and the
 offers waiting for them.
 
-One query per question for the whole pool (a pool may have hundreds of reps), each
-through an index: people by key, leads by (owner_id, status), assignments by
-(user_id, at) and (route, at).
+A pool may have hundreds of reps: working hours are one question per calendar; whether
+a rep is away and their caps' counts are asked when a choice gets to them
+(`Pool.can_take`: one statement, through people's key and the indexes on leads
+(owner_id, status) and assignments (user_id, at)), or for everyone in one grouped
+query per question when everyone's state is wanted (`Pool.survey`: `/lead-status
+pool`, why nobody could take a lead).
 """
 
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, time
+from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, and_, bindparam, func, or_, select, text
+from sqlalchemy import ColumnElement, bindparam, func, literal, or_, select, text
 from sqlalchemy.orm import Session
 
 from bot.core.policy import Policy, Route
@@ -52,7 +56,6 @@ class RepState:
     away_status: str | None = None  # away by their Slack status: its emoji
     open_leads: int = 0
     today: int = 0
-    in_window: int = 0  # the route's leads given to them within `window`
 
     @property
     def available(self) -> bool:
@@ -72,6 +75,121 @@ def is_away(away_from: datetime | None, away_until: datetime | None, now: dateti
     return away_from is not None and away_from <= now and (away_until is None or now < away_until)
 
 
+class Pool:
+    """The members of a route's pool as they stand now: what is cheap to know of all of
+    them (whose working hours are on) asked once, whether they are away and their caps
+    asked of one rep (`can_take`), or of all at once (`survey`).
+
+    A choice asks rep by rep, in the order it would pick them, and stops at the first
+    available: it counts the caps of one or two reps, not of a pool of hundreds."""
+
+    def __init__(
+        self,
+        session: Session,
+        policy: Policy,
+        route: Route,
+        users: list[str],
+        now: datetime,
+        *,
+        offered: Iterable[str] = (),
+    ) -> None:
+        self.session, self.policy, self.route, self.users = session, policy, route, users
+        self.now = now
+        self.offered = set(offered)
+        self.calendars = policy.rep_calendars_of(users, route)
+        self._open_now: dict[int, bool] = {}
+
+    def is_open(self, user: str) -> bool:
+        """Inside `user`'s working hours now (each calendar asked once)."""
+        calendar = self.calendars[user]
+        is_open = self._open_now.get(id(calendar))
+        if is_open is None:
+            is_open = self._open_now[id(calendar)] = calendar.is_open(self.now)
+        return is_open
+
+    def may_take(self, user: str) -> bool:
+        """Not offered this lead and in working hours: what needs no database."""
+        return user not in self.offered and self.is_open(user)
+
+    def can_take(self, user: str) -> bool:
+        """Whether `user` can take the lead now. One statement when it gets that far:
+        whether they are away, and their caps' counts."""
+        if not self.may_take(user):
+            return False
+        assign = self.route.assign
+        caps = bool(assign.max_open or assign.max_per_day)
+        since = _start_of_day(self.calendars[user].timezone, self.now)
+        row = (
+            self.session.connection()
+            .execute(_STATE_WITH_CAPS if caps else _STATE, {"user": user, "since": since})
+            .one()
+        )
+        away = {user: True} if _away_of_row(self.policy, row, self.now) else {}
+        open_leads, today = (row.owned + row.waiting, row.today) if caps else (0, 0)
+        return self._rule(user, away, open_leads, today) is None
+
+    def survey(self, *, count: bool = False) -> list[RepState]:
+        """Every member as they stand now, in pool order. Open leads and today's leads are
+        counted where a cap needs them, or all with `count` (what `/lead-status pool`
+        shows): one grouped query per question over what is small by nature (open leads,
+        today's assignments), not a query naming every member."""
+        assign = self.route.assign
+        pool = set(self.users)
+        away = _away(self.session, self.policy, pool, self.now)
+        open_leads = _open_leads(self.session, pool) if assign.max_open or count else {}
+        today = self._given_today() if assign.max_per_day or count else {}
+        states = []
+        for user in self.users:
+            until, status = away.get(user, (None, None))
+            states.append(
+                RepState(
+                    user,
+                    self._rule(user, away, open_leads.get(user, 0), today.get(user, 0)),
+                    away_until=until,
+                    away_status=status,
+                    open_leads=open_leads.get(user, 0),
+                    today=today.get(user, 0),
+                )
+            )
+        return states
+
+    def _rule(
+        self, user: str, away: Mapping[str, object], open_leads: int, today: int
+    ) -> NotAvailable | None:
+        """The one rule, for a rep asked alone and for everyone at once."""
+        assign = self.route.assign
+        if user in self.offered:
+            return NotAvailable.OFFERED
+        if user in away:
+            return NotAvailable.AWAY
+        if not self.is_open(user):
+            return NotAvailable.OFF_HOURS
+        if assign.max_open and open_leads >= assign.max_open:
+            return NotAvailable.AT_MAX_OPEN
+        if assign.max_per_day and today >= assign.max_per_day:
+            return NotAvailable.AT_MAX_PER_DAY
+        return None
+
+    def _given_today(self) -> dict[str, int]:
+        """Leads given to each rep since the start of their own day (all routes)."""
+        zones = {user: cal.timezone for user, cal in self.calendars.items()}
+        starts = {zone: _start_of_day(zone, self.now) for zone in set(zones.values())}
+        connection = self.session.connection()
+        if len(starts) == 1:  # one time zone (the usual pool): counted by the database
+            [start] = starts.values()
+            rows = connection.execute(_GIVEN_SINCE, {"since": start})
+            return {user: n for user, n in rows if user in zones}
+        counts: dict[str, int] = {}
+        for user, at in connection.execute(
+            select(Assignment.user_id, Assignment.at).where(
+                Assignment.at >= min(starts.values()), counts_as_given()
+            )
+        ):
+            if user in zones and at >= starts[zones[user]]:
+                counts[user] = counts.get(user, 0) + 1
+        return counts
+
+
 def survey(
     session: Session,
     policy: Policy,
@@ -82,55 +200,8 @@ def survey(
     offered: Iterable[str] = (),
     count: bool = False,
 ) -> list[RepState]:
-    """Each of `users` (the route's pool, user ids) as they stand now, in pool order.
-    Open leads and today's leads are counted where a cap needs them, or all with `count`
-    (what `/lead-status pool` shows).
-
-    Each question is one grouped query (plain rows, no ORM) over what is small by nature (people away, open
-    leads, today's and the window's assignments), not a query naming every member: a
-    pool of 500 named in an IN list cost more to send and plan than to answer. Each
-    calendar and time zone is asked once, not once a member."""
-    if not users:
-        return []
-    assign = route.assign
-    pool = set(users)
-    away = _away(session, policy, pool, now)
-    open_leads = _open_leads(session, pool) if assign.max_open or count else {}
-    today = _given_today(session, policy, route, users, now) if assign.max_per_day or count else {}
-    window = _given_in_window(session, route, pool, now) if assign.strategy == "balanced" else {}
-    already = set(offered)
-    calendars = policy.rep_calendars_of(users, route)
-    open_now: dict[int, bool] = {}
-    states = []
-    for user in users:
-        calendar = calendars[user]
-        is_open = open_now.get(id(calendar))
-        if is_open is None:
-            is_open = open_now[id(calendar)] = calendar.is_open(now)
-        why_not: NotAvailable | None = None
-        if user in already:
-            why_not = NotAvailable.OFFERED
-        elif user in away:
-            why_not = NotAvailable.AWAY
-        elif not is_open:
-            why_not = NotAvailable.OFF_HOURS
-        elif assign.max_open and open_leads.get(user, 0) >= assign.max_open:
-            why_not = NotAvailable.AT_MAX_OPEN
-        elif assign.max_per_day and today.get(user, 0) >= assign.max_per_day:
-            why_not = NotAvailable.AT_MAX_PER_DAY
-        until, status = away.get(user, (None, None))
-        states.append(
-            RepState(
-                user,
-                why_not,
-                away_until=until,
-                away_status=status,
-                open_leads=open_leads.get(user, 0),
-                today=today.get(user, 0),
-                in_window=window.get(user, 0),
-            )
-        )
-    return states
+    """Each of `users` (the route's pool, user ids) as they stand now, in pool order."""
+    return Pool(session, policy, route, users, now, offered=offered).survey(count=count)
 
 
 def _away(
@@ -148,14 +219,24 @@ def _away(
         Person.status_until,
     ).where(or_(marked, Person.status_emoji.in_(by_status)) if by_status else marked)
     away: dict[str, tuple[datetime | None, str | None]] = {}
-    for user, since, until, emoji, emoji_until in session.connection().execute(query):
-        if user not in pool:
-            continue
-        if is_away(since, until, now):
-            away[user] = (until, None)
-        elif emoji in by_status and (emoji_until is None or now < emoji_until):
-            away[user] = (emoji_until, emoji)
+    for row in session.connection().execute(query):
+        if row.user_id in pool and (why := _away_of_row(policy, row, now)):
+            away[row.user_id] = why
     return away
+
+
+def _away_of_row(
+    policy: Policy, row: Any, now: datetime
+) -> tuple[datetime | None, str | None] | None:
+    """Whether a person's row (away_from, away_until, status_emoji, status_until) says
+    they are away now: until when, and the Slack status emoji that says so (when that
+    is why); None when they are not."""
+    if is_away(row.away_from, row.away_until, now):
+        return row.away_until, None
+    emoji, until = row.status_emoji, row.status_until
+    if emoji in policy.away_status_emoji and (until is None or now < until):
+        return until, emoji
+    return None
 
 
 def refresh_statuses(session: Session, policy: Policy, users: list[str], now: datetime) -> None:
@@ -187,6 +268,43 @@ _OPEN = (
 _WAITING = (
     select(Assignment.user_id, func.count()).where(text(PENDING_OFFER)).group_by(Assignment.user_id)
 )
+_GIVEN_SINCE = (
+    select(Assignment.user_id, func.count())
+    .where(Assignment.at >= bindparam("since"), counts_as_given())
+    .group_by(Assignment.user_id)
+)
+# One rep's state (parameters user, since): whether they are away (their row in
+# people, if any), and with the caps their open leads, waiting offers and today's leads.
+_PERSON = (
+    Person.away_from,
+    Person.away_until,
+    Person.status_emoji,
+    Person.status_until,
+)
+_ONE_ROW = select(literal(1).label("one")).subquery("one")
+_STATE = select(*_PERSON).select_from(
+    _ONE_ROW.outerjoin(PEOPLE_TABLE, Person.user_id == bindparam("user"))
+)
+_STATE_WITH_CAPS = _STATE.add_columns(
+    select(func.count())
+    .where(Lead.status.in_([str(s) for s in WORKED]), Lead.owner_id == bindparam("user"))
+    .scalar_subquery()
+    .label("owned"),
+    select(func.count())
+    .select_from(Assignment)
+    .where(text(PENDING_OFFER), Assignment.user_id == bindparam("user"))
+    .scalar_subquery()
+    .label("waiting"),
+    select(func.count())
+    .select_from(Assignment)
+    .where(
+        Assignment.user_id == bindparam("user"),
+        Assignment.at >= bindparam("since"),
+        counts_as_given(),
+    )
+    .scalar_subquery()
+    .label("today"),
+)
 
 
 def _open_leads(session: Session, pool: set[str]) -> dict[str, int]:
@@ -198,35 +316,6 @@ def _open_leads(session: Session, pool: set[str]) -> dict[str, int]:
     return counts
 
 
-def _given_today(
-    session: Session, policy: Policy, route: Route, users: list[str], now: datetime
-) -> dict[str, int]:
-    """Leads given to each rep since the start of their own day (all routes)."""
-    zones = {user: cal.timezone for user, cal in policy.rep_calendars_of(users, route).items()}
-    starts = {zone: _start_of_day(zone, now) for zone in set(zones.values())}
-    counts: dict[str, int] = {}
-    if len(starts) == 1:  # one time zone (the usual pool): counted by the database
-        [start] = starts.values()
-        rows = session.connection().execute(_GIVEN_SINCE, {"since": start})
-        return {user: n for user, n in rows if user in zones}
-    for user, at in session.connection().execute(
-        select(Assignment.user_id, Assignment.at).where(
-            Assignment.at >= min(starts.values()), counts_as_given()
-        )
-    ):
-        if user in zones and at >= starts[zones[user]]:
-            counts[user] = counts.get(user, 0) + 1
-    return counts
-
-
-def _given_in_window(
-    session: Session, route: Route, pool: set[str], now: datetime
-) -> dict[str, int]:
-    since = now - route.assign.balance_window
-    rows = session.connection().execute(_GIVEN_IN_WINDOW, {"route": route.name, "since": since})
-    return {user: n for user, n in rows if user in pool}
-
-
 def last_given(
     session: Session, route: Route, users: list[str], now: datetime
 ) -> dict[str, datetime]:
@@ -235,28 +324,15 @@ def last_given(
     since = now - route.assign.balance_window
     rows = session.connection().execute(
         select(Assignment.user_id, func.max(Assignment.at, type_=UTCDateTime()))
-        .where(_IN_WINDOW, Assignment.user_id.in_(users))
-        .group_by(Assignment.user_id),
-        {"route": route.name, "since": since},
+        .where(
+            Assignment.route == route.name,
+            Assignment.at >= since,
+            counts_as_given(),
+            Assignment.user_id.in_(users),
+        )
+        .group_by(Assignment.user_id)
     )
     return {user: at for user, at in rows}
-
-
-# Built once: a choice runs them each time, and building them cost more than running.
-_GIVEN_SINCE = (
-    select(Assignment.user_id, func.count())
-    .where(Assignment.at >= bindparam("since"), counts_as_given())
-    .group_by(Assignment.user_id)
-)
-# A route's leads given within its window (parameters: route, since).
-_IN_WINDOW = and_(
-    Assignment.route == bindparam("route"),
-    Assignment.at >= bindparam("since"),
-    counts_as_given(),
-)
-_GIVEN_IN_WINDOW = (
-    select(Assignment.user_id, func.count()).where(_IN_WINDOW).group_by(Assignment.user_id)
-)
 
 
 def _start_of_day(timezone: str, now: datetime) -> datetime:

@@ -94,7 +94,7 @@ def _offer(
     offer_id = record(
         session,
         lead_id=lead_id,
-        route=route.name,
+        route=route,
         user=choice.user,
         kind=AssignKind.OFFERED,
         number=number,

@@ -28,6 +28,9 @@ class Answer(enum.StrEnum):
 # The SQL of "this offer is waiting for an answer", for the partial index below (and
 # for queries that must match it to use it).
 PENDING_OFFER = "kind = 'offered' AND answer IS NULL"
+# An offer passed, expired or withdrawn: no longer the rep's lead (a balanced choice
+# takes these few off the tallies below).
+ENDED_OFFER = "kind = 'offered' AND answer IS NOT NULL AND answer <> 'accepted'"
 
 
 class Assignment(Base):
@@ -58,6 +61,14 @@ class Assignment(Base):
             "user_id",
             sqlite_where=text(PENDING_OFFER),
             postgresql_where=text(PENDING_OFFER),
+        ),
+        Index(
+            "ix_assignments_ended_route_at",
+            "route",
+            "at",
+            "user_id",
+            sqlite_where=text(ENDED_OFFER),
+            postgresql_where=text(ENDED_OFFER),
         ),
     )
 
@@ -90,6 +101,26 @@ class AssignmentTurn(Base):
     updated_at: Mapped[datetime | None]
 
 
+class AssignmentTally(Base):
+    """How many of a route's leads a rep was given or offered within the route's balance
+    window, kept with each assignment (bot/leads/tallies.py): a balanced choice reads one
+    short row per rep instead of counting a week of assignments for a pool of hundreds.
+
+    Written only under the route's turn lock. `given` counts every assignment since
+    `expires_at - window_s` (offers that ended too: those few are taken off when read);
+    when the oldest of them leaves the window (`expires_at`), or the window changes, the
+    row is counted again from `assignments`."""
+
+    __tablename__ = "assignment_tallies"
+
+    route: Mapped[str] = mapped_column(String(100), primary_key=True)
+    user_id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    given: Mapped[int] = mapped_column(Integer)
+    # When the oldest assignment counted leaves the window; None: none counted.
+    expires_at: Mapped[datetime | None]
+    window_s: Mapped[int] = mapped_column(Integer)  # the window it was counted over
+
+
 class UserGroup(Base):
     """A Slack user group (S…) named in a pool, as Slack last listed its members
     (`usergroups.users.list`, asked in the background: bot/store/user_groups.py)."""
@@ -105,3 +136,4 @@ class UserGroup(Base):
 ASSIGNMENTS_TABLE = cast(Table, Assignment.__table__)
 USER_GROUPS_TABLE = cast(Table, UserGroup.__table__)
 TURNS_TABLE = cast(Table, AssignmentTurn.__table__)
+TALLIES_TABLE = cast(Table, AssignmentTally.__table__)

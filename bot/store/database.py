@@ -217,10 +217,21 @@ def _run_before_commit(session: Session) -> None:
     session.info.pop(_BEFORE_COMMIT, None)
 
 
-def upsert(session: Session, table: Table, values: dict[str, Any], key: str) -> None:
-    """INSERT `values`, or UPDATE only the columns given where `key` already exists: the
-    two databases' own ON CONFLICT (SQLAlchemy has it per dialect, not in general)."""
+def upsert(
+    session: Session,
+    table: Table,
+    values: dict[str, Any] | list[dict[str, Any]],
+    key: str | tuple[str, ...],
+) -> None:
+    """INSERT `values` (a row, or rows with the same columns in one executemany), or
+    UPDATE only the columns given where `key` (a column, or the columns of a composite
+    key) already exists: the two databases' own ON CONFLICT (SQLAlchemy has it per
+    dialect, not in general)."""
+    rows = [values] if isinstance(values, dict) else values
+    if not rows:
+        return
+    keys = [key] if isinstance(key, str) else list(key)
     dialect = session.get_bind().dialect.name
-    statement = (pg_insert if dialect == "postgresql" else sqlite_insert)(table).values(values)
-    changed = {k: statement.excluded[k] for k in values if k != key}
-    session.execute(statement.on_conflict_do_update(index_elements=[key], set_=changed))
+    statement = (pg_insert if dialect == "postgresql" else sqlite_insert)(table)
+    changed = {k: statement.excluded[k] for k in rows[0] if k not in keys}
+    session.execute(statement.on_conflict_do_update(index_elements=keys, set_=changed), rows)

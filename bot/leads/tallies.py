@@ -1,0 +1,129 @@
+"""How many of a route's leads each rep has within the route's balance window, for a
+`balanced` choice (bot.leads.assignment): read from `assignment_tallies`, one short row
+per rep, instead of counting a week of a busy route's assignments at every choice.
+
+A rep's lead, as for the caps: assigned to them, an offer they accepted, or one still
+waiting. A tally counts every assignment of the route to the rep in the window, offers
+that ended too, and the few ended offers (passed, expired, withdrawn) are taken off as
+it is read: so a tally only ever grows between counts, and only a choice writes it,
+under the route's turn lock (a pass in another process changes no tally, and cannot
+race a count).
+
+A tally holds until its oldest assignment leaves the window (`expires_at`); then, or
+when the policy's window changed, or for a rep with no row yet (a new pool, a database
+from before tallies), the next choice counts that rep again from `assignments`.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import bindparam, func, or_, select, text, update
+from sqlalchemy.orm import Session
+
+from bot.core.policy import Route
+from bot.store.assignment_models import ENDED_OFFER, TALLIES_TABLE, Assignment
+from bot.store.base import UTCDateTime
+from bot.store.database import upsert
+
+_TALLIES = TALLIES_TABLE.c
+
+# A route's assignments in its window by rep: how many, and the oldest.
+_COUNT = (
+    select(Assignment.user_id, func.count(), func.min(Assignment.at, type_=UTCDateTime()))
+    .where(Assignment.route == bindparam("route"), Assignment.at >= bindparam("since"))
+    .group_by(Assignment.user_id)
+)
+# The route's offers in its window that ended, by rep. The partial index's own
+# predicate, as literal SQL, so the database sees it applies.
+_ENDED = (
+    select(Assignment.user_id, func.count().label("ended"))
+    .where(
+        text(ENDED_OFFER),
+        Assignment.route == bindparam("route"),
+        Assignment.at >= bindparam("since"),
+    )
+    .group_by(Assignment.user_id)
+)
+_ended = _ENDED.subquery("ended")
+# The route's tallies still good now (counted over this window, none of it expired),
+# less the offers that ended: one statement, and only the counts come back (converting
+# 500 timestamps cost more than the query).
+_FRESH = (
+    select(_TALLIES.user_id, _TALLIES.given - func.coalesce(_ended.c.ended, 0))
+    .select_from(TALLIES_TABLE.outerjoin(_ended, _ended.c.user_id == _TALLIES.user_id))
+    .where(
+        _TALLIES.route == bindparam("route"),
+        _TALLIES.window_s == bindparam("window_s"),
+        or_(_TALLIES.expires_at.is_(None), _TALLIES.expires_at > bindparam("now")),
+    )
+)
+_ONE_MORE = (
+    update(TALLIES_TABLE)
+    .where(_TALLIES.route == bindparam("t_route"), _TALLIES.user_id == bindparam("t_user"))
+    .values(
+        given=_TALLIES.given + 1,
+        expires_at=func.coalesce(_TALLIES.expires_at, bindparam("t_expires", type_=UTCDateTime())),
+    )
+)
+# Counting a few reps again names them; counting most of a pool again reads the route.
+_NAMED_AT_MOST = 50
+
+
+def in_window(session: Session, route: Route, users: list[str], now: datetime) -> dict[str, int]:
+    """The route's leads each of `users` has within the window (the caller holds the
+    route's turn lock)."""
+    window = route.assign.balance_window
+    window_s = int(window.total_seconds())
+    since = now - window
+    connection = session.connection()
+    pool = set(users)
+    params = {"route": route.name, "window_s": window_s, "now": now, "since": since}
+    counts = {user: n for user, n in connection.execute(_FRESH, params).all() if user in pool}
+    stale = [user for user in users if user not in counts]
+    if stale:
+        again = _count_again(session, route, stale, since, window)
+        for user, ended in connection.execute(_ENDED, params):
+            if user in again:
+                again[user] -= ended
+        counts |= again
+    return counts
+
+
+def _count_again(
+    session: Session, route: Route, users: list[str], since: datetime, window: timedelta
+) -> dict[str, int]:
+    """Count `users`' assignments of the route since `since` and keep the tallies."""
+    query = _COUNT
+    if len(users) <= _NAMED_AT_MOST:
+        query = query.where(Assignment.user_id.in_(users))
+    found = {
+        user: (n, oldest)
+        for user, n, oldest in session.connection().execute(
+            query, {"route": route.name, "since": since}
+        )
+    }
+    rows: list[dict[str, Any]] = []
+    counts: dict[str, int] = {}
+    for user in users:
+        n, oldest = found.get(user, (0, None))
+        counts[user] = n
+        rows.append(
+            {
+                "route": route.name,
+                "user_id": user,
+                "given": n,
+                "expires_at": None if oldest is None else oldest + window,
+                "window_s": int(window.total_seconds()),
+            }
+        )
+    upsert(session, TALLIES_TABLE, rows, ("route", "user_id"))
+    return counts
+
+
+def count_one_more(session: Session, route: Route, user: str, now: datetime) -> None:
+    """`user` was given or offered a lead of `route` now (under the route's turn lock).
+    A rep with no tally yet is left to the next choice's count, which will include it."""
+    expires = now + route.assign.balance_window
+    session.execute(_ONE_MORE, {"t_route": route.name, "t_user": user, "t_expires": expires})

@@ -1,0 +1,174 @@
+"""The tallies a balanced choice reads (bot.leads.tallies) say what counting the
+assignments would say, on both databases: through offers passed, expired, accepted and
+withdrawn, leads leaving the window, the window changing, and a history written before
+the tallies existed."""
+
+from __future__ import annotations
+
+import random
+from datetime import timedelta
+
+from sqlalchemy import delete, func, insert, select
+
+from bot.core.errors import DomainError
+from bot.core.policy import Route
+from bot.leads import tallies
+from bot.leads.availability import counts_as_given
+from bot.leads.due_work import claim_due
+from bot.leads.lifecycle import LeadService
+from bot.store.assignment_models import ASSIGNMENTS_TABLE, TALLIES_TABLE, Assignment
+from bot.store.database import Database
+from bot.store.models import Lead
+from tests.db.test_assignment import REPS, hand_off, service_for
+from tests.support.clock import FakeClock
+
+OFFER_1D = "{mode: offer, pool: [reps], window: 1d, accept_within: 5m, max_offers: 3}"
+
+
+def counted(db: Database, route: Route, now) -> dict[str, int]:  # type: ignore[no-untyped-def]
+    """What the tallies must agree with: the rep's leads counted from the assignments."""
+    with db.read() as session:
+        rows = session.execute(
+            select(Assignment.user_id, func.count())
+            .where(
+                Assignment.route == route.name,
+                Assignment.at >= now - route.assign.balance_window,
+                counts_as_given(),
+            )
+            .group_by(Assignment.user_id)
+        )
+        found = {user: n for user, n in rows}
+    return {rep: found.get(rep, 0) for rep in REPS}
+
+
+def tallied(db: Database, route: Route, now) -> dict[str, int]:  # type: ignore[no-untyped-def]
+    with db.transaction() as session:  # a choice's transaction: it may count again
+        found = tallies.in_window(session, route, REPS, now)
+    return {rep: found.get(rep, 0) for rep in REPS}
+
+
+def waiting_offer(db: Database, lead_id: int) -> str | None:
+    with db.read() as session:
+        return session.scalar(
+            select(Assignment.user_id).where(
+                Assignment.lead_id == lead_id, Assignment.answer.is_(None)
+            )
+        )
+
+
+def test_tallies_agree_with_the_assignments_through_a_day_of_offers(
+    db: Database, clock: FakeClock
+) -> None:
+    service: LeadService = service_for(db, clock, OFFER_1D)
+    route = service.policy.routes[0]
+    rng = random.Random(18)
+    leads: list[int] = []
+    checks = 0
+    for step in range(80):
+        move = rng.choice(["lead", "lead", "pass", "accept", "reassign", "expire", "wait"])
+        if move == "lead" or not leads:
+            leads.append(hand_off(service, step).id)
+        elif move in ("pass", "accept", "reassign"):
+            lead_id = rng.choice(leads)
+            user = waiting_offer(db, lead_id)
+            try:
+                if user is None:
+                    continue
+                if move == "pass":
+                    service.pass_offer(lead_id, user, reason="busy")
+                elif move == "accept":
+                    service.accept_offer(lead_id, user)
+                else:
+                    service.reassign(lead_id, "U0MANAGER1", rng.choice(REPS))
+            except DomainError:  # refused: it moved on meanwhile, or is not offered
+                continue
+        elif move == "expire":
+            clock.advance(minutes=5)
+            claim_due(db, service.policy, clock())
+        else:  # hours pass: leads of yesterday leave the one-day window
+            clock.advance(hours=rng.choice([1, 3, 7]))
+        assert tallied(db, route, clock()) == counted(db, route, clock()), f"step {step}"
+        checks += 1
+    assert checks > 60
+    with db.read() as session:  # every kind of answer happened along the way
+        answers = set(session.scalars(select(Assignment.answer).distinct()))
+    assert {"passed", "expired", "accepted", "withdrawn"} <= answers
+
+
+def test_a_history_from_before_the_tallies_is_counted_at_the_first_choice(
+    db: Database, clock: FakeClock
+) -> None:
+    service = service_for(db, clock, "{mode: round_robin, pool: [reps], window: 7d}")
+    route = service.policy.routes[0]
+    for n in range(5):  # U0REP1, 2, 3, 1, 2 (the pool's order, then fewest)
+        hand_off(service, n)
+    # As a database from before the tallies: the assignments, and no tallies.
+    with db.transaction() as session:
+        session.execute(delete(TALLIES_TABLE))
+    assert (
+        tallied(db, route, clock())
+        == counted(db, route, clock())
+        == {
+            "U0REP1": 2,
+            "U0REP2": 2,
+            "U0REP3": 1,
+        }
+    )
+    assert hand_off(service, 9).owner_id == "U0REP3"
+
+
+def test_a_changed_window_counts_again(db: Database, clock: FakeClock) -> None:
+    week = service_for(db, clock, "{mode: round_robin, pool: [reps], window: 7d}")
+    for n in range(3):
+        hand_off(week, n)
+    clock.advance(days=2)
+    for n in range(3, 5):
+        hand_off(week, n)
+    route = week.policy.routes[0]
+    assert tallied(db, route, clock())["U0REP1"] == 2
+
+    day = service_for(db, clock, "{mode: round_robin, pool: [reps], window: 1d}")
+    one_day = day.policy.routes[0]
+    assert (
+        tallied(db, one_day, clock())
+        == counted(db, one_day, clock())
+        == {
+            "U0REP1": 1,
+            "U0REP2": 1,
+            "U0REP3": 0,
+        }
+    )
+
+
+def test_a_lead_given_outside_a_choice_is_counted_when_its_tally_expires(
+    db: Database, clock: FakeClock
+) -> None:
+    service = service_for(db, clock, "{mode: round_robin, pool: [reps], window: 1d}")
+    route = service.policy.routes[0]
+    first = hand_off(service, 1)  # U0REP1: tallied, expiring in a day
+    with db.transaction() as session:  # a row no choice made (an import, a fix by hand)
+        lead = session.get(Lead, first.id)
+        assert lead is not None
+        session.execute(
+            insert(ASSIGNMENTS_TABLE),
+            {
+                "lead_id": lead.id,
+                "route": route.name,
+                "user_id": "U0REP1",
+                "kind": "assigned",
+                "number": 2,
+                "at": clock() + timedelta(hours=1),
+            },
+        )
+    clock.advance(hours=2)
+    assert tallied(db, route, clock())["U0REP1"] == 1  # held until the first one leaves
+    clock.advance(hours=22, seconds=1)
+    assert (
+        tallied(db, route, clock())
+        == counted(db, route, clock())
+        == {
+            "U0REP1": 1,
+            "U0REP2": 0,
+            "U0REP3": 0,
+        }
+    )
