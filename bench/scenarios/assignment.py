@@ -37,7 +37,7 @@ from bench.support import (
 from bot.core.clock import utcnow
 from bot.core.policy import parse_policy
 from bot.intake.auth import signed_headers
-from bot.leads.assignment import choose
+from bot.leads.turn import choose
 from bot.store.assignment_models import ASSIGNMENTS_TABLE, TURNS_TABLE, Assignment
 from bot.store.database import Database, upsert
 from bot.store.models import LEADS_TABLE, Lead

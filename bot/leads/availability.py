@@ -81,7 +81,9 @@ class Pool:
     asked of one rep (`can_take`), or of all at once (`survey`).
 
     A choice asks rep by rep, in the order it would pick them, and stops at the first
-    available: it counts the caps of one or two reps, not of a pool of hundreds."""
+    available: it counts the caps of one or two reps, not of a pool of hundreds. What it
+    learns of a rep is kept for the next choice in the same turn, with the leads given
+    meanwhile in writes held to the commit (`gave`)."""
 
     def __init__(
         self,
@@ -98,6 +100,8 @@ class Pool:
         self.offered = set(offered)
         self.calendars = policy.rep_calendars_of(users, route)
         self._open_now: dict[int, bool] = {}
+        self._asked: dict[str, tuple[bool, int, int]] = {}  # away, open leads, today's
+        self._given: dict[str, int] = {}  # in this turn, not yet in the database
 
     def is_open(self, user: str) -> bool:
         """Inside `user`'s working hours now (each calendar asked once)."""
@@ -116,17 +120,27 @@ class Pool:
         whether they are away, and their caps' counts."""
         if not self.may_take(user):
             return False
-        assign = self.route.assign
-        caps = bool(assign.max_open or assign.max_per_day)
-        since = _start_of_day(self.calendars[user].timezone, self.now)
-        row = (
-            self.session.connection()
-            .execute(_STATE_WITH_CAPS if caps else _STATE, {"user": user, "since": since})
-            .one()
+        if user not in self._asked:
+            assign = self.route.assign
+            caps = bool(assign.max_open or assign.max_per_day)
+            since = _start_of_day(self.calendars[user].timezone, self.now)
+            row = (
+                self.session.connection()
+                .execute(_STATE_WITH_CAPS if caps else _STATE, {"user": user, "since": since})
+                .one()
+            )
+            away = _away_of_row(self.policy, row, self.now) is not None
+            self._asked[user] = (away, *((row.owned + row.waiting, row.today) if caps else (0, 0)))
+        away, open_leads, today = self._asked[user]
+        given = self._given.get(user, 0)
+        return (
+            self._rule(user, {user: away} if away else {}, open_leads + given, today + given)
+            is None
         )
-        away = {user: True} if _away_of_row(self.policy, row, self.now) else {}
-        open_leads, today = (row.owned + row.waiting, row.today) if caps else (0, 0)
-        return self._rule(user, away, open_leads, today) is None
+
+    def gave(self, user: str) -> None:
+        """`user` was given a lead in a write held to the commit."""
+        self._given[user] = self._given.get(user, 0) + 1
 
     def survey(self, *, count: bool = False) -> list[RepState]:
         """Every member as they stand now, in pool order. Open leads and today's leads are
@@ -141,14 +155,16 @@ class Pool:
         states = []
         for user in self.users:
             until, status = away.get(user, (None, None))
+            given = self._given.get(user, 0)
+            held, given_today = open_leads.get(user, 0) + given, today.get(user, 0) + given
             states.append(
                 RepState(
                     user,
-                    self._rule(user, away, open_leads.get(user, 0), today.get(user, 0)),
+                    self._rule(user, away, held, given_today),
                     away_until=until,
                     away_status=status,
-                    open_leads=open_leads.get(user, 0),
-                    today=today.get(user, 0),
+                    open_leads=held,
+                    today=given_today,
                 )
             )
         return states

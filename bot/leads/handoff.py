@@ -166,8 +166,9 @@ class HandOffs:
         # Plain INSERTs, not ORM objects: the unit of work's flush at the commit cost
         # more than everything else a hand-off does. Held to the commit, where each
         # table's rows for the whole group of hand-offs go in one statement; written at
-        # once when the route assigns its leads, whose offer then follows in order.
-        held = not route.assign.assigns
+        # once when the route offers its leads, as the offer follows in order (a round
+        # robin route's leads are given at the commit, after these).
+        held = route.assign.mode != "offer"
         record_event(
             session,
             "handed_off",
@@ -181,16 +182,16 @@ class HandOffs:
         )
         card = outbox.message(Intent.POST_CARD, now, lead_id=lead_id)
         outbox.queue(session, card, at_commit=held)
-        # A route that assigns its leads gives this one to a rep now (round_robin) or
-        # offers it to one (offer), after the hand-off in the timeline and the card in
-        # the outbox; the claim clock runs only for a lead left to Claim.
-        placed = placement.place_new_lead(session, self.policy, route, lead_id, values, now)
-        if placed is None:
-            for row in due_work:
-                row.lead_id = lead_id
-            sla.add_due_work(session, due_work, at_commit=True)
+        # A route that assigns its leads gives this one to a rep (round_robin, at the
+        # commit) or offers it to one (offer, now), after the hand-off in the timeline
+        # and the card in the outbox; the claim clock runs only for a lead left to Claim.
+        for row in due_work:
+            row.lead_id = lead_id
+        placed = placement.place_new_lead(
+            session, self.policy, route, lead_id, values, due_work, now
+        )
         self._receipt(session, lead_id, receipt_to, now, duplicate=False)
-        return lead_id, placed or {}
+        return lead_id, placed
 
     @cached_property
     def _insert_new_lead(self) -> Insert:

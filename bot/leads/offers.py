@@ -26,8 +26,9 @@ from sqlalchemy.orm import Session
 from bot.core.errors import DomainError
 from bot.core.policy import Policy, Route
 from bot.leads import sla
-from bot.leads.assignment import SYSTEM, choose, offered_to, record, tell_nobody_available
+from bot.leads.assignment import SYSTEM, offered_to, record, tell_nobody_available
 from bot.leads.timeline import Announce, LeadTimes, record_event
+from bot.leads.turn import choose
 from bot.store import outbox
 from bot.store.assignment_models import ASSIGNMENTS_TABLE, Answer, AssignKind, Assignment
 from bot.store.database import update_at_commit

@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session
 from bot.core.policy import Route
 from bot.store.assignment_models import ENDED_OFFER, TALLIES_TABLE, Assignment
 from bot.store.base import UTCDateTime
-from bot.store.database import upsert
+from bot.store.database import update_at_commit, upsert
 
 _TALLIES = TALLIES_TABLE.c
 
@@ -122,8 +122,15 @@ def _count_again(
     return counts
 
 
-def count_one_more(session: Session, route: Route, user: str, now: datetime) -> None:
+def count_one_more(
+    session: Session, route: Route, user: str, now: datetime, *, at_commit: bool = False
+) -> None:
     """`user` was given or offered a lead of `route` now (under the route's turn lock).
-    A rep with no tally yet is left to the next choice's count, which will include it."""
+    A rep with no tally yet is left to the next choice's count, which will include it.
+    `at_commit`: held to the commit with the assignment's row."""
     expires = now + route.assign.balance_window
-    session.execute(_ONE_MORE, {"t_route": route.name, "t_user": user, "t_expires": expires})
+    params = {"t_route": route.name, "t_user": user, "t_expires": expires}
+    if at_commit:
+        update_at_commit(session, _ONE_MORE, params)
+    else:
+        session.execute(_ONE_MORE, params)

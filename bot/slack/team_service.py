@@ -21,9 +21,9 @@ from sqlalchemy import select
 from bot.core.errors import InvalidInput
 from bot.core.i18n import join, t
 from bot.core.policy import Policy, Route
-from bot.leads.assignment import pool_members
 from bot.leads.availability import away_of, set_away, set_back, survey
 from bot.leads.offers import waiting_for
+from bot.leads.turn import pool_members
 from bot.slack.ids import BlockId, HomeActionId
 from bot.slack.render import Message
 from bot.slack.render.status import notice_message

@@ -73,7 +73,6 @@ def insert_at_commit(session: Session, table: Table, rows: list[dict[str, Any]])
     SQLite, a moment the group's writer let go of the GIL and waited to win it back.
     """
     session.info.setdefault(_HELD_ROWS, []).append((table, rows))
-    before_commit(session, _HELD_ROWS, _write_held)
 
 
 def update_at_commit(session: Session, statement: Executable, params: dict[str, Any]) -> None:
@@ -88,7 +87,6 @@ def update_at_commit(session: Session, statement: Executable, params: dict[str, 
     """
     held: dict[Executable, list[dict[str, Any]]] = session.info.setdefault(_HELD_UPDATES, {})
     held.setdefault(statement, []).append(params)
-    before_commit(session, _HELD_ROWS, _write_held)
 
 
 def _write_held(session: Session) -> None:
@@ -203,17 +201,22 @@ class Database:
 
 
 def _run_before_commit(session: Session) -> None:
-    # A hook may register another (a NOTIFY for due work a held row plans): run until none
-    # is left, each once.
+    # The hooks first, as a hook may hold rows (the leads a round robin pool is given at
+    # the commit), then the held rows, last, so they are all written; and a held row may
+    # register another hook (a NOTIFY for the due work it plans): until nothing is left,
+    # each hook once.
     done: set[str] = set()
     while True:
         hooks = session.info.get(_BEFORE_COMMIT, {})
         pending = [(key, hook) for key, hook in hooks.items() if key not in done]
-        if not pending:
-            break
         for key, hook in pending:
             done.add(key)
             hook(session)
+        if pending:
+            continue
+        if not (session.info.get(_HELD_ROWS) or session.info.get(_HELD_UPDATES)):
+            break
+        _write_held(session)
     session.info.pop(_BEFORE_COMMIT, None)
 
 

@@ -104,8 +104,26 @@ def test_hooks_run_once_a_key_before_and_after_the_commit(db: Database) -> None:
             after_commit(session, "tell", lambda database: database.tell("test.topic", "done"))
         assert seen == []
 
-    # hooks run in the order registered (the held rows' first); listeners hear after
-    assert seen == ["before ['a']", "told done"]
+    # the hooks run before the held rows are written; listeners hear after the commit
+    assert seen == ["before []", "told done"]
+    assert periods(db) == ["a"]
+
+
+def test_rows_a_hook_holds_are_written_with_the_others(db: Database) -> None:
+    """A hook may hold rows of its own (a round robin pool's leads are given at the
+    commit): they go in with the rows held before it, and a hook they register runs."""
+    seen: list[str] = []
+
+    def hold_more(session: Session) -> None:
+        insert_at_commit(session, JOB_RUNS, [job_run("b")])
+        before_commit(session, "later", lambda s: seen.append(f"later {periods_in(s)}"))
+
+    with db.transaction() as session:
+        insert_at_commit(session, JOB_RUNS, [job_run("a")])
+        before_commit(session, "hold", hold_more)
+
+    assert sorted(periods(db)) == ["a", "b"]
+    assert seen == ["later []"]  # run before the held rows, like every hook
 
 
 def test_hooks_of_a_failed_transaction_never_run(db: Database) -> None:

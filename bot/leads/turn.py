@@ -1,0 +1,183 @@
+"""Choosing the rep the next lead of a route goes to (round_robin and offer modes:
+bot/core/assign_policy.py).
+
+Every choice for a route locks that route's row in `assignment_turns` first (an upsert,
+which PostgreSQL holds until the commit; SQLite has one writer anyway): two hand-offs
+into one pool, in one process or two, choose one after the other, each seeing what the
+other gave. So the caps hold and `strict` turns are never skipped or taken twice.
+
+A `Turn` is that lock and what its choices have learnt: the pool, the reps' tallies in
+the window, who was given a lead last, each rep's away state and caps as asked. The
+leads a group commit hands off into one pool are all given in one turn, just before
+the commit (bot.leads.assignment): the lock is held for those few statements, not for
+the whole group's transaction, and each lead after the first costs no query.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import Session
+
+from bot.core.assign_policy import AssignPolicy
+from bot.core.policy import Policy, Route
+from bot.core.policy_values import is_slack_user
+from bot.leads import tallies
+from bot.leads.availability import Pool, RepState, last_given, refresh_statuses
+from bot.store import user_groups
+from bot.store.assignment_models import TURNS_TABLE
+
+
+@dataclass(frozen=True)
+class Choice:
+    user: str | None  # None: nobody available
+    states: list[RepState]
+    # Nobody was available and the managers have not been told since someone last was.
+    tell_managers: bool = False
+
+
+def pool_members(
+    session: Session, policy: Policy, route: Route, now: datetime, *, ask: bool = True
+) -> list[str]:
+    """The route's pool as user ids, roles and user groups expanded (a group's members as
+    Slack last listed them: bot.store.user_groups), in order, without repeats. `ask`:
+    queue a look-up of a group not listed lately (in a write transaction)."""
+    named = policy.pool(route)
+    wanted = policy.pool_groups(route)
+    if not wanted:  # the usual pool: user ids and roles, worked out with the policy
+        return named
+    groups = user_groups.members(session, wanted, now, ask=ask)
+    users: dict[str, None] = {}  # in order, each once; a pool may hold hundreds
+    for target in named:
+        for user in groups.get(target, [target]):
+            if is_slack_user(user):
+                users[user] = None
+    return list(users)
+
+
+def rotation(users: list[str], assign: AssignPolicy) -> list[str]:
+    """`strict` order: each rep once a round, a rep weighted 2 also in the second round
+    (U1:2, U2, U3 → U1 U2 U3 U1), so weights spread over the rotation."""
+    rounds = max((assign.weight(u) for u in users), default=1)
+    return [u for r in range(rounds) for u in users if assign.weight(u) > r]
+
+
+def choose(
+    session: Session,
+    policy: Policy,
+    route: Route,
+    now: datetime,
+    *,
+    offered: Iterable[str] = (),
+) -> Choice:
+    """The rep one lead of `route` goes to, with the route's turn locked; None when
+    nobody is available (away, off hours, at a cap, or already offered this lead)."""
+    turn = Turn(session, policy, route, now)
+    choice = turn.next(offered=offered)
+    turn.save()
+    return choice
+
+
+class Turn:
+    """A route's turn, locked until the commit, for one choice or several in a row."""
+
+    def __init__(self, session: Session, policy: Policy, route: Route, now: datetime) -> None:
+        self.session, self.route, self.now = session, route, now
+        self.turn, self.nobody_since = _lock_turn(session, route.name, now)
+        self._moved_to = self.turn
+        self._still_nobody = self.nobody_since
+        users = pool_members(session, policy, route, now)
+        refresh_statuses(session, policy, users, now)
+        self.pool = Pool(session, policy, route, users, now)
+        self._counts: dict[str, int] | None = None  # balanced: the tallies, once needed
+        self._last: dict[str, datetime | None] = {}  # last given, as far as asked
+
+    def next(self, *, offered: Iterable[str] = ()) -> Choice:
+        """The rep the next lead goes to. The caller gives it to them (`gave`, or
+        bot.leads.assignment.record) before asking again."""
+        self.pool.offered = set(offered)
+        chosen = self._strict() if self.route.assign.strategy == "strict" else self._fewest()
+        told = self._still_nobody is not None
+        self._still_nobody = None if chosen else (self._still_nobody or self.now)
+        if chosen is not None:
+            return Choice(chosen, [])
+        return Choice(None, self.pool.survey(), tell_managers=not told)
+
+    def gave(self, user: str, at: datetime) -> None:
+        """`user` was given the lead chosen last, in writes held to the commit: count it
+        here, as the database cannot yet."""
+        if self._counts is not None:
+            self._counts[user] = self._counts.get(user, 0) + 1
+        self._last[user] = at
+        self.pool.gave(user)
+
+    def save(self) -> None:
+        """Write the turn's new place and whether nobody was available, if either moved
+        (a balanced pick moves no turn)."""
+        if (self._moved_to, self._still_nobody) != (self.turn, self.nobody_since):
+            self.session.execute(
+                update(TURNS_TABLE)
+                .where(TURNS_TABLE.c.route == self.route.name)
+                .values(turn=self._moved_to, nobody_since=self._still_nobody)
+            )
+            self.turn, self.nobody_since = self._moved_to, self._still_nobody
+
+    def _strict(self) -> str | None:
+        order = rotation(self.pool.users, self.route.assign)
+        start = 0 if self._moved_to is None else (self._moved_to + 1) % max(len(order), 1)
+        for step in range(len(order)):
+            place = (start + step) % len(order)
+            if self.pool.can_take(order[place]):
+                self._moved_to = place
+                return order[place]
+        return None
+
+    def _fewest(self) -> str | None:
+        """`balanced`: the available rep with the fewest of the route's leads in the
+        window for their weight; of those tied, whoever was given one longest ago (never:
+        first), then the pool's order. Reps are asked in that order and the first
+        available wins, so a pool of hundreds costs the caps of one or two reps."""
+        if self._counts is None:
+            self._counts = tallies.in_window(self.session, self.route, self.pool.users, self.now)
+        counts, weights = self._counts, self.route.assign.weights
+        by_share: dict[float, list[str]] = {}  # each in pool order
+        for user in self.pool.users:
+            given = counts.get(user, 0)
+            share = given / weights[user] if user in weights else given
+            by_share.setdefault(share, []).append(user)
+        for share in sorted(by_share):
+            tied = [user for user in by_share[share] if self.pool.may_take(user)]
+            if len(tied) > 1:
+                last = self._last_given(tied)
+                epoch = datetime.min.replace(tzinfo=self.now.tzinfo)
+                tied.sort(key=lambda user: last[user] or epoch)  # stable: then pool order
+            for user in tied:
+                if self.pool.can_take(user):
+                    return user
+        return None
+
+    def _last_given(self, users: list[str]) -> dict[str, datetime | None]:
+        unknown = [user for user in users if user not in self._last]
+        if unknown:
+            found = last_given(self.session, self.route, unknown, self.now)
+            self._last.update({user: found.get(user) for user in unknown})
+        return self._last
+
+
+def _lock_turn(session: Session, route: str, now: datetime) -> tuple[int | None, datetime | None]:
+    """The route's turn row, made if missing and locked until the commit, in one
+    statement: INSERT … ON CONFLICT DO UPDATE … RETURNING (both databases have it; on
+    PostgreSQL the update takes the row lock)."""
+    dialect = session.get_bind().dialect.name
+    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    row = insert(TURNS_TABLE).values(route=route, updated_at=now)
+    locking = row.on_conflict_do_update(
+        index_elements=["route"], set_={"updated_at": row.excluded.updated_at}
+    ).returning(TURNS_TABLE.c.turn, TURNS_TABLE.c.nobody_since)
+    turn, nobody_since = session.execute(locking).one()
+    return turn, nobody_since
