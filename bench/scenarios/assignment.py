@@ -1,10 +1,10 @@
 """Assignment: choosing the next rep of a big pool, and round robin hand-offs from two
 processes at once.
 
-- `choose` (bot/leads/assignment.py) for a balanced pool of 500 reps with `max_open` and
+- `choose` (bot/leads/turn.py) for a balanced pool of 500 reps with `max_open` and
   `max_per_day`, over a few thousand earlier assignments, each in a transaction of its
-  own, on SQLite and PostgreSQL. Floor: the same transaction doing only the upsert of
-  the route's turn row, which any choice must do first (it is what serializes choices
+  own, on SQLite and PostgreSQL. Floor: the same transaction doing only the lock of the
+  route's turn row, which any choice must take first (it is what serializes choices
   across processes). The two take turns in blocks.
 - 200 hand-offs at once into a balanced round robin pool of 5 available reps, through
   two `baton serve --web-only` processes on PostgreSQL (half of the connections on
@@ -37,9 +37,9 @@ from bench.support import (
 from bot.core.clock import utcnow
 from bot.core.policy import parse_policy
 from bot.intake.auth import signed_headers
-from bot.leads.turn import choose
-from bot.store.assignment_models import ASSIGNMENTS_TABLE, TURNS_TABLE, Assignment
-from bot.store.database import Database, upsert
+from bot.leads.turn import choose, lock_turn
+from bot.store.assignment_models import ASSIGNMENTS_TABLE, Assignment
+from bot.store.database import Database
 from bot.store.models import LEADS_TABLE, Lead
 from tests.support.slack_api import SlackStandIn
 
@@ -113,9 +113,7 @@ def _choose_row(kind: str, quick: bool) -> Row:
                 with db.transaction() as session:
                     session.connection()
                     began = time.perf_counter()
-                    upsert(
-                        session, TURNS_TABLE, {"route": "pooled", "updated_at": utcnow()}, "route"
-                    )
+                    lock_turn(session, "pooled", utcnow())
                     return time.perf_counter() - began
 
             chosen()
@@ -138,7 +136,7 @@ def _choose_row(kind: str, quick: bool) -> Row:
     return Row(
         f"choose the next rep of {POOL_SIZE} (balanced, caps), {kind} (p99)",
         ms(p99),
-        f"{ms(floor_p99)} turn-row upsert alone",
+        f"{ms(floor_p99)} turn row locked alone",
         f"{p99 / floor_p99:.1f}×",
         "p99 ≤ 5 ms",
         p99 <= CHOOSE_P99_TARGET,

@@ -1,8 +1,8 @@
 """Choosing the rep the next lead of a route goes to (round_robin and offer modes:
 bot/core/assign_policy.py).
 
-Every choice for a route locks that route's row in `assignment_turns` first (an upsert,
-which PostgreSQL holds until the commit; SQLite has one writer anyway): two hand-offs
+Every choice for a route locks that route's row in `assignment_turns` first (SELECT …
+FOR UPDATE, which PostgreSQL holds until the commit; SQLite has one writer anyway): two hand-offs
 into one pool, in one process or two, choose one after the other, each seeing what the
 other gave. So the caps hold and `strict` turns are never skipped or taken twice.
 
@@ -19,7 +19,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -88,7 +88,7 @@ class Turn:
 
     def __init__(self, session: Session, policy: Policy, route: Route, now: datetime) -> None:
         self.session, self.route, self.now = session, route, now
-        self.turn, self.nobody_since = _lock_turn(session, route.name, now)
+        self.turn, self.nobody_since = lock_turn(session, route.name, now)
         self._moved_to = self.turn
         self._still_nobody = self.nobody_since
         users = pool_members(session, policy, route, now)
@@ -123,7 +123,7 @@ class Turn:
             self.session.execute(
                 update(TURNS_TABLE)
                 .where(TURNS_TABLE.c.route == self.route.name)
-                .values(turn=self._moved_to, nobody_since=self._still_nobody)
+                .values(turn=self._moved_to, nobody_since=self._still_nobody, updated_at=self.now)
             )
             self.turn, self.nobody_since = self._moved_to, self._still_nobody
 
@@ -169,15 +169,26 @@ class Turn:
         return self._last
 
 
-def _lock_turn(session: Session, route: str, now: datetime) -> tuple[int | None, datetime | None]:
-    """The route's turn row, made if missing and locked until the commit, in one
-    statement: INSERT … ON CONFLICT DO UPDATE … RETURNING (both databases have it; on
-    PostgreSQL the update takes the row lock)."""
-    dialect = session.get_bind().dialect.name
-    insert = pg_insert if dialect == "postgresql" else sqlite_insert
-    row = insert(TURNS_TABLE).values(route=route, updated_at=now)
-    locking = row.on_conflict_do_update(
-        index_elements=["route"], set_={"updated_at": row.excluded.updated_at}
-    ).returning(TURNS_TABLE.c.turn, TURNS_TABLE.c.nobody_since)
-    turn, nobody_since = session.execute(locking).one()
-    return turn, nobody_since
+def lock_turn(session: Session, route: str, now: datetime) -> tuple[int | None, datetime | None]:
+    """The route's turn row (its place and since when nobody was available), locked until
+    the commit: SELECT … FOR UPDATE, which takes the row lock on PostgreSQL without
+    writing a new version of the row at every hand-off (SQLite has no FOR UPDATE and needs
+    none: a write transaction there already holds the one write lock). A route's first
+    choice makes the row."""
+    for _ in range(2):
+        row = session.execute(_LOCK, {"route": route}).first()
+        if row is not None:
+            return row.turn, row.nobody_since
+        dialect = session.get_bind().dialect.name
+        insert = pg_insert if dialect == "postgresql" else sqlite_insert
+        session.execute(
+            insert(TURNS_TABLE).values(route=route, updated_at=now).on_conflict_do_nothing()
+        )
+    raise RuntimeError(f"the turn row of route {route!r} is missing right after it was made")
+
+
+_LOCK = (
+    select(TURNS_TABLE.c.turn, TURNS_TABLE.c.nobody_since)
+    .where(TURNS_TABLE.c.route == bindparam("route"))
+    .with_for_update()
+)

@@ -9,9 +9,10 @@ from collections import Counter
 from typing import Any
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from bot.leads.handoff import LeadInput
+from bot.leads.turn import lock_turn
 from bot.store.assignment_models import Assignment
 from bot.store.database import Database
 from bot.store.models import DueWork, Lead, LeadEvent, OutboxMessage
@@ -47,14 +48,21 @@ def test_a_group_is_given_in_one_turn_with_one_statement_a_table(
     db: Database, clock: FakeClock
 ) -> None:
     service = service_for(db, clock, "{mode: round_robin, pool: [reps]}")
-    turns = count_inserts(db.engine, "assignment_turns")
+    with db.transaction() as session:  # the route's turn row, as after its first lead
+        lock_turn(session, "inbound", clock())
+    turns: list[str] = []  # each lock of the pool's turn row
+    event.listen(
+        db.engine,
+        "before_cursor_execute",
+        lambda _c, _cur, sql, *_: turns.append(sql) if "FROM assignment_turns" in sql else None,
+    )
     assignments = count_inserts(db.engine, "assignments")
     given = count_inserts(db.engine, "leads", verb="UPDATE")
 
     outcomes = hand_off_together(db, service, LEADS)
 
     # the first hand-off alone, then everyone who queued behind it: one turn each
-    assert turns == [1, 1]
+    assert len(turns) == 2
     assert assignments == [1, LEADS - 1] and given == [1, LEADS - 1]
     owners = Counter(o.lead.owner_id for o in outcomes.values())
     assert owners == {"U0REP1": 3, "U0REP2": 3, "U0REP3": 2}
