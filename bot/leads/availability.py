@@ -35,7 +35,6 @@ from bot.core.policy import Policy, Route
 from bot.leads.states import WORKED
 from bot.store import people
 from bot.store.assignment_models import PENDING_OFFER, Answer, AssignKind, Assignment
-from bot.store.base import UTCDateTime
 from bot.store.database import upsert
 from bot.store.models import PEOPLE_TABLE, Lead, Person
 
@@ -330,25 +329,6 @@ def _open_leads(session: Session, pool: set[str]) -> dict[str, int]:
         if user in pool:
             counts[user] = counts.get(user, 0) + n
     return counts
-
-
-def last_given(
-    session: Session, route: Route, users: list[str], now: datetime
-) -> dict[str, datetime]:
-    """When each of `users` was last given a lead of `route` within the window (for the
-    few a balanced choice finds tied)."""
-    since = now - route.assign.balance_window
-    rows = session.connection().execute(
-        select(Assignment.user_id, func.max(Assignment.at, type_=UTCDateTime()))
-        .where(
-            Assignment.route == route.name,
-            Assignment.at >= since,
-            counts_as_given(),
-            Assignment.user_id.in_(users),
-        )
-        .group_by(Assignment.user_id)
-    )
-    return {user: at for user, at in rows}
 
 
 def _start_of_day(timezone: str, now: datetime) -> datetime:

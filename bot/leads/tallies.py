@@ -29,9 +29,14 @@ from bot.store.database import update_at_commit, upsert
 
 _TALLIES = TALLIES_TABLE.c
 
-# A route's assignments in its window by rep: how many, and the oldest.
+# A route's assignments in its window by rep: how many, the oldest and the newest.
 _COUNT = (
-    select(Assignment.user_id, func.count(), func.min(Assignment.at, type_=UTCDateTime()))
+    select(
+        Assignment.user_id,
+        func.count(),
+        func.min(Assignment.at, type_=UTCDateTime()),
+        func.max(Assignment.at, type_=UTCDateTime()),
+    )
     .where(Assignment.route == bindparam("route"), Assignment.at >= bindparam("since"))
     .group_by(Assignment.user_id)
 )
@@ -65,6 +70,7 @@ _ONE_MORE = (
     .values(
         given=_TALLIES.given + 1,
         expires_at=func.coalesce(_TALLIES.expires_at, bindparam("t_expires", type_=UTCDateTime())),
+        last_at=bindparam("t_at", type_=UTCDateTime()),
     )
 )
 # Counting a few reps again names them; counting most of a pool again reads the route.
@@ -99,15 +105,15 @@ def _count_again(
     if len(users) <= _NAMED_AT_MOST:
         query = query.where(Assignment.user_id.in_(users))
     found = {
-        user: (n, oldest)
-        for user, n, oldest in session.connection().execute(
+        user: (n, oldest, newest)
+        for user, n, oldest, newest in session.connection().execute(
             query, {"route": route.name, "since": since}
         )
     }
     rows: list[dict[str, Any]] = []
     counts: dict[str, int] = {}
     for user in users:
-        n, oldest = found.get(user, (0, None))
+        n, oldest, newest = found.get(user, (0, None, None))
         counts[user] = n
         rows.append(
             {
@@ -115,6 +121,7 @@ def _count_again(
                 "user_id": user,
                 "given": n,
                 "expires_at": None if oldest is None else oldest + window,
+                "last_at": newest,
                 "window_s": int(window.total_seconds()),
             }
         )
@@ -129,8 +136,20 @@ def count_one_more(
     A rep with no tally yet is left to the next choice's count, which will include it.
     `at_commit`: held to the commit with the assignment's row."""
     expires = now + route.assign.balance_window
-    params = {"t_route": route.name, "t_user": user, "t_expires": expires}
+    params = {"t_route": route.name, "t_user": user, "t_expires": expires, "t_at": now}
     if at_commit:
         update_at_commit(session, _ONE_MORE, params)
     else:
         session.execute(_ONE_MORE, params)
+
+
+_LAST = select(_TALLIES.user_id, _TALLIES.last_at).where(
+    _TALLIES.route == bindparam("route"), _TALLIES.user_id.in_(bindparam("users", expanding=True))
+)
+
+
+def last_given(session: Session, route: Route, users: list[str]) -> dict[str, datetime | None]:
+    """When each of `users` was last given or offered a lead of `route` within the window
+    (None: not within it), from the tallies `in_window` has just read or counted."""
+    found = dict(session.connection().execute(_LAST, {"route": route.name, "users": users}).all())
+    return {user: found.get(user) for user in users}

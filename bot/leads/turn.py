@@ -28,7 +28,7 @@ from bot.core.assign_policy import AssignPolicy
 from bot.core.policy import Policy, Route
 from bot.core.policy_values import is_slack_user
 from bot.leads import tallies
-from bot.leads.availability import Pool, RepState, last_given, refresh_statuses
+from bot.leads.availability import Pool, RepState, refresh_statuses
 from bot.store import user_groups
 from bot.store.assignment_models import TURNS_TABLE
 
@@ -139,8 +139,8 @@ class Turn:
 
     def _fewest(self) -> str | None:
         """`balanced`: the available rep with the fewest of the route's leads in the
-        window for their weight; of those tied, whoever was given one longest ago (never:
-        first), then the pool's order. Reps are asked in that order and the first
+        window for their weight; of those tied, whoever was given or offered one longest
+        ago (never: first), then the pool's order. Reps are asked in that order and the first
         available wins, so a pool of hundreds costs the caps of one or two reps."""
         if self._counts is None:
             self._counts = tallies.in_window(self.session, self.route, self.pool.users, self.now)
@@ -164,8 +164,7 @@ class Turn:
     def _last_given(self, users: list[str]) -> dict[str, datetime | None]:
         unknown = [user for user in users if user not in self._last]
         if unknown:
-            found = last_given(self.session, self.route, unknown, self.now)
-            self._last.update({user: found.get(user) for user in unknown})
+            self._last.update(tallies.last_given(self.session, self.route, unknown))
         return self._last
 
 

@@ -118,6 +118,9 @@ class AssignmentTally(Base):
     given: Mapped[int] = mapped_column(Integer)
     # When the oldest assignment counted leaves the window; None: none counted.
     expires_at: Mapped[datetime | None]
+    # The newest assignment counted: a balanced choice's tie goes to whoever was given
+    # or offered a lead of the route longest ago.
+    last_at: Mapped[datetime | None]
     window_s: Mapped[int] = mapped_column(Integer)  # the window it was counted over
 
 

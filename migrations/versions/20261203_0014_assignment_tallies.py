@@ -27,6 +27,7 @@ def upgrade() -> None:
         sa.Column("user_id", sa.String(length=40), nullable=False),
         sa.Column("given", sa.Integer(), nullable=False),
         sa.Column("expires_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("last_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("window_s", sa.Integer(), nullable=False),
         sa.PrimaryKeyConstraint("route", "user_id", name=op.f("pk_assignment_tallies")),
     )

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import random
 from datetime import timedelta
+from typing import Any
 
 from sqlalchemy import delete, func, insert, select
 
@@ -17,6 +18,7 @@ from bot.leads.availability import counts_as_given
 from bot.leads.due_work import claim_due
 from bot.leads.lifecycle import LeadService
 from bot.store.assignment_models import ASSIGNMENTS_TABLE, TALLIES_TABLE, Assignment
+from bot.store.base import UTCDateTime
 from bot.store.database import Database
 from bot.store.models import Lead
 from tests.db.test_assignment import REPS, hand_off, service_for
@@ -45,6 +47,27 @@ def tallied(db: Database, route: Route, now) -> dict[str, int]:  # type: ignore[
     with db.transaction() as session:  # a choice's transaction: it may count again
         found = tallies.in_window(session, route, REPS, now)
     return {rep: found.get(rep, 0) for rep in REPS}
+
+
+def last_in_window(db: Database, route: Route, now) -> dict[str, Any]:  # type: ignore[no-untyped-def]
+    """When each rep was last given or offered a lead of the route within the window."""
+    with db.read() as session:
+        rows = session.execute(
+            select(Assignment.user_id, func.max(Assignment.at, type_=UTCDateTime()))
+            .where(
+                Assignment.route == route.name,
+                Assignment.at >= now - route.assign.balance_window,
+            )
+            .group_by(Assignment.user_id)
+        )
+        found = {user: at for user, at in rows}
+    return {rep: found.get(rep) for rep in REPS}
+
+
+def tallied_last(db: Database, route: Route, now) -> dict[str, Any]:  # type: ignore[no-untyped-def]
+    with db.transaction() as session:
+        tallies.in_window(session, route, REPS, now)
+        return tallies.last_given(session, route, REPS)
 
 
 def waiting_offer(db: Database, lead_id: int) -> str | None:
@@ -88,6 +111,7 @@ def test_tallies_agree_with_the_assignments_through_a_day_of_offers(
         else:  # hours pass: leads of yesterday leave the one-day window
             clock.advance(hours=rng.choice([1, 3, 7]))
         assert tallied(db, route, clock()) == counted(db, route, clock()), f"step {step}"
+        assert tallied_last(db, route, clock()) == last_in_window(db, route, clock())
         checks += 1
     assert checks > 60
     with db.read() as session:  # every kind of answer happened along the way
