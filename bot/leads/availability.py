@@ -100,6 +100,7 @@ class Pool:
         self.calendars = policy.rep_calendars_of(users, route)
         self._open_now: dict[int, bool] = {}
         self._asked: dict[str, tuple[bool, int, int]] = {}  # away, open leads, today's
+        self._away: dict[str, tuple[datetime | None, str | None]] | None = None
         self._given: dict[str, int] = {}  # in this turn, not yet in the database
 
     def is_open(self, user: str) -> bool:
@@ -121,15 +122,16 @@ class Pool:
             return False
         if user not in self._asked:
             assign = self.route.assign
-            caps = bool(assign.max_open or assign.max_per_day)
-            since = _start_of_day(self.calendars[user].timezone, self.now)
-            row = (
-                self.session.connection()
-                .execute(_STATE_WITH_CAPS if caps else _STATE, {"user": user, "since": since})
-                .one()
-            )
-            away = _away_of_row(self.policy, row, self.now) is not None
-            self._asked[user] = (away, *((row.owned + row.waiting, row.today) if caps else (0, 0)))
+            if assign.max_open or assign.max_per_day:  # away comes with the counts
+                since = _start_of_day(self.calendars[user].timezone, self.now)
+                params = {"user": user, "since": since}
+                row = self.session.connection().execute(_STATE_WITH_CAPS, params).one()
+                away = _away_of_row(self.policy, row, self.now) is not None
+                self._asked[user] = (away, row.owned + row.waiting, row.today)
+            else:  # who is away of the whole pool, once
+                if self._away is None:
+                    self._away = _away(self.session, self.policy, set(self.users), self.now)
+                self._asked[user] = (user in self._away, 0, 0)
         away, open_leads, today = self._asked[user]
         given = self._given.get(user, 0)
         return (
@@ -288,8 +290,8 @@ _GIVEN_SINCE = (
     .where(Assignment.at >= bindparam("since"), counts_as_given())
     .group_by(Assignment.user_id)
 )
-# One rep's state (parameters user, since): whether they are away (their row in
-# people, if any), and with the caps their open leads, waiting offers and today's leads.
+# One rep's state where the route has caps (parameters user, since): whether they are
+# away (their row in people, if any), their open leads, waiting offers and today's leads.
 _PERSON = (
     Person.away_from,
     Person.away_until,
@@ -297,28 +299,29 @@ _PERSON = (
     Person.status_until,
 )
 _ONE_ROW = select(literal(1).label("one")).subquery("one")
-_STATE = select(*_PERSON).select_from(
-    _ONE_ROW.outerjoin(PEOPLE_TABLE, Person.user_id == bindparam("user"))
-)
-_STATE_WITH_CAPS = _STATE.add_columns(
-    select(func.count())
-    .where(Lead.status.in_([str(s) for s in WORKED]), Lead.owner_id == bindparam("user"))
-    .scalar_subquery()
-    .label("owned"),
-    select(func.count())
-    .select_from(Assignment)
-    .where(text(PENDING_OFFER), Assignment.user_id == bindparam("user"))
-    .scalar_subquery()
-    .label("waiting"),
-    select(func.count())
-    .select_from(Assignment)
-    .where(
-        Assignment.user_id == bindparam("user"),
-        Assignment.at >= bindparam("since"),
-        counts_as_given(),
+_STATE_WITH_CAPS = (
+    select(*_PERSON)
+    .select_from(_ONE_ROW.outerjoin(PEOPLE_TABLE, Person.user_id == bindparam("user")))
+    .add_columns(
+        select(func.count())
+        .where(Lead.status.in_([str(s) for s in WORKED]), Lead.owner_id == bindparam("user"))
+        .scalar_subquery()
+        .label("owned"),
+        select(func.count())
+        .select_from(Assignment)
+        .where(text(PENDING_OFFER), Assignment.user_id == bindparam("user"))
+        .scalar_subquery()
+        .label("waiting"),
+        select(func.count())
+        .select_from(Assignment)
+        .where(
+            Assignment.user_id == bindparam("user"),
+            Assignment.at >= bindparam("since"),
+            counts_as_given(),
+        )
+        .scalar_subquery()
+        .label("today"),
     )
-    .scalar_subquery()
-    .label("today"),
 )
 
 

@@ -102,8 +102,9 @@ def test_round_robin_spreads_six_leads_over_three_reps_two_each(
     assert clocks == {"first_touch"}
 
 
-def test_an_away_rep_gets_no_lead_until_back(db: Database, clock: FakeClock) -> None:
-    service = service_for(db, clock, "{mode: round_robin, pool: [reps]}")
+@pytest.mark.parametrize("caps", ["", ", max_open: 5"])  # away asked with the caps, or alone
+def test_an_away_rep_gets_no_lead_until_back(db: Database, clock: FakeClock, caps: str) -> None:
+    service = service_for(db, clock, f"{{mode: round_robin, pool: [reps]{caps}}}")
     with db.transaction() as session:
         availability.set_away(session, "U0REP2", until=None, by="U0REP2", now=clock())
     for n in range(4):
