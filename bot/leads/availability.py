@@ -128,16 +128,22 @@ class Pool:
                 row = self.session.connection().execute(_STATE_WITH_CAPS, params).one()
                 away = _away_of_row(self.policy, row, self.now) is not None
                 self._asked[user] = (away, row.owned + row.waiting, row.today)
-            else:  # who is away of the whole pool, once
-                if self._away is None:
-                    self._away = _away(self.session, self.policy, set(self.users), self.now)
-                self._asked[user] = (user in self._away, 0, 0)
+            else:
+                self._asked[user] = (user in self.ask_away(), 0, 0)
         away, open_leads, today = self._asked[user]
         given = self._given.get(user, 0)
         return (
             self._rule(user, {user: away} if away else {}, open_leads + given, today + given)
             is None
         )
+
+    def ask_away(self) -> dict[str, tuple[datetime | None, str | None]]:
+        """Who of the pool is away, asked once (where the route has caps, a rep's away
+        state comes with their counts instead)."""
+        assign = self.route.assign
+        if self._away is None and not (assign.max_open or assign.max_per_day):
+            self._away = _away(self.session, self.policy, set(self.users), self.now)
+        return self._away or {}
 
     def gave(self, user: str) -> None:
         """`user` was given a lead in a write held to the commit."""
@@ -226,20 +232,22 @@ def _away(
 ) -> dict[str, tuple[datetime | None, str | None]]:
     """Who is away now: until when, and the Slack status emoji that says so (if that is
     why: the policy's `away_status_emoji`, as Slack last told it)."""
-    by_status = list(policy.away_status_emoji)
-    marked = Person.away_from.is_not(None)
-    query = select(
-        Person.user_id,
-        Person.away_from,
-        Person.away_until,
-        Person.status_emoji,
-        Person.status_until,
-    ).where(or_(marked, Person.status_emoji.in_(by_status)) if by_status else marked)
+    by_status = policy.away_status_emoji
+    query, params = (_AWAY_OR_STATUS, {"emoji": by_status}) if by_status else (_AWAY, {})
     away: dict[str, tuple[datetime | None, str | None]] = {}
-    for row in session.connection().execute(query):
+    for row in session.connection().execute(query, params):
         if row.user_id in pool and (why := _away_of_row(policy, row, now)):
             away[row.user_id] = why
     return away
+
+
+_PEOPLE_AWAY = select(
+    Person.user_id, Person.away_from, Person.away_until, Person.status_emoji, Person.status_until
+)
+_AWAY = _PEOPLE_AWAY.where(Person.away_from.is_not(None))
+_AWAY_OR_STATUS = _PEOPLE_AWAY.where(
+    or_(Person.away_from.is_not(None), Person.status_emoji.in_(bindparam("emoji", expanding=True)))
+)
 
 
 def _away_of_row(

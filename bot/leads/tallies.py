@@ -16,10 +16,11 @@ from before tallies), the next choice counts that rep again from `assignments`.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import bindparam, func, or_, select, text, update
+from sqlalchemy import bindparam, case, func, or_, select, text, update
 from sqlalchemy.orm import Session
 
 from bot.core.policy import Route
@@ -52,11 +53,19 @@ _ENDED = (
     .group_by(Assignment.user_id)
 )
 _ended = _ENDED.subquery("ended")
+_held = _TALLIES.given - func.coalesce(_ended.c.ended, 0)
+_fewest = _held == func.min(_held).over()
 # The route's tallies still good now (counted over this window, none of it expired),
-# less the offers that ended: one statement, and only the counts come back (converting
-# 500 timestamps cost more than the query).
+# less the offers that ended, in one statement; and for the reps with the fewest, who
+# a balanced choice looks at first, when they were last given one (only for them:
+# converting 500 timestamps cost more than the query).
 _FRESH = (
-    select(_TALLIES.user_id, _TALLIES.given - func.coalesce(_ended.c.ended, 0))
+    select(
+        _TALLIES.user_id,
+        _held.label("held"),
+        _fewest.label("fewest"),
+        case((_fewest, _TALLIES.last_at)).label("last_at"),
+    )
     .select_from(TALLIES_TABLE.outerjoin(_ended, _ended.c.user_id == _TALLIES.user_id))
     .where(
         _TALLIES.route == bindparam("route"),
@@ -77,7 +86,17 @@ _ONE_MORE = (
 _NAMED_AT_MOST = 50
 
 
-def in_window(session: Session, route: Route, users: list[str], now: datetime) -> dict[str, int]:
+@dataclass
+class Standing:
+    """What a balanced choice reads of the tallies: each rep's leads within the window,
+    and when some of them (those with the fewest, and any counted again) were last given
+    or offered one (None: not within the window)."""
+
+    counts: dict[str, int]
+    last: dict[str, datetime | None]
+
+
+def in_window(session: Session, route: Route, users: list[str], now: datetime) -> Standing:
     """The route's leads each of `users` has within the window (the caller holds the
     route's turn lock)."""
     window = route.assign.balance_window
@@ -86,21 +105,29 @@ def in_window(session: Session, route: Route, users: list[str], now: datetime) -
     connection = session.connection()
     pool = set(users)
     params = {"route": route.name, "window_s": window_s, "now": now, "since": since}
-    counts = {user: n for user, n in connection.execute(_FRESH, params).all() if user in pool}
-    stale = [user for user in users if user not in counts]
+    standing = Standing({}, {})
+    for user, held, fewest, last_at in connection.execute(_FRESH, params).all():
+        if user in pool:
+            standing.counts[user] = held
+            if fewest:
+                standing.last[user] = last_at
+    stale = [user for user in users if user not in standing.counts]
     if stale:
         again = _count_again(session, route, stale, since, window)
         for user, ended in connection.execute(_ENDED, params):
             if user in again:
-                again[user] -= ended
-        counts |= again
-    return counts
+                again[user] = (again[user][0] - ended, again[user][1])
+        for user, (held, last_at) in again.items():
+            standing.counts[user] = held
+            standing.last[user] = last_at
+    return standing
 
 
 def _count_again(
     session: Session, route: Route, users: list[str], since: datetime, window: timedelta
-) -> dict[str, int]:
-    """Count `users`' assignments of the route since `since` and keep the tallies."""
+) -> dict[str, tuple[int, datetime | None]]:
+    """Count `users`' assignments of the route since `since` and keep the tallies: each
+    one's count and newest."""
     query = _COUNT
     if len(users) <= _NAMED_AT_MOST:
         query = query.where(Assignment.user_id.in_(users))
@@ -111,10 +138,10 @@ def _count_again(
         )
     }
     rows: list[dict[str, Any]] = []
-    counts: dict[str, int] = {}
+    counts: dict[str, tuple[int, datetime | None]] = {}
     for user in users:
         n, oldest, newest = found.get(user, (0, None, None))
-        counts[user] = n
+        counts[user] = (n, newest)
         rows.append(
             {
                 "route": route.name,
@@ -150,6 +177,7 @@ _LAST = select(_TALLIES.user_id, _TALLIES.last_at).where(
 
 def last_given(session: Session, route: Route, users: list[str]) -> dict[str, datetime | None]:
     """When each of `users` was last given or offered a lead of `route` within the window
-    (None: not within it), from the tallies `in_window` has just read or counted."""
+    (None: not within it), from the tallies `in_window` has just read or counted: for
+    reps tied beyond those it said (the fewest by count, not by weighted share)."""
     found = dict(session.connection().execute(_LAST, {"route": route.name, "users": users}).all())
     return {user: found.get(user) for user in users}

@@ -88,12 +88,15 @@ class Turn:
 
     def __init__(self, session: Session, policy: Policy, route: Route, now: datetime) -> None:
         self.session, self.route, self.now = session, route, now
-        self.turn, self.nobody_since = lock_turn(session, route.name, now)
-        self._moved_to = self.turn
-        self._still_nobody = self.nobody_since
         users = pool_members(session, policy, route, now)
         refresh_statuses(session, policy, users, now)
         self.pool = Pool(session, policy, route, users, now)
+        # What choices do not change is asked before the lock, which other hand-offs
+        # into the pool wait for.
+        self.pool.ask_away()
+        self.turn, self.nobody_since = lock_turn(session, route.name, now)
+        self._moved_to = self.turn
+        self._still_nobody = self.nobody_since
         self._counts: dict[str, int] | None = None  # balanced: the tallies, once needed
         self._last: dict[str, datetime | None] = {}  # last given, as far as asked
 
@@ -143,7 +146,9 @@ class Turn:
         ago (never: first), then the pool's order. Reps are asked in that order and the first
         available wins, so a pool of hundreds costs the caps of one or two reps."""
         if self._counts is None:
-            self._counts = tallies.in_window(self.session, self.route, self.pool.users, self.now)
+            standing = tallies.in_window(self.session, self.route, self.pool.users, self.now)
+            self._counts = standing.counts
+            self._last = standing.last | self._last
         counts, weights = self._counts, self.route.assign.weights
         by_share: dict[float, list[str]] = {}  # each in pool order
         for user in self.pool.users:

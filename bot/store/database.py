@@ -201,22 +201,22 @@ class Database:
 
 
 def _run_before_commit(session: Session) -> None:
-    # The hooks first, as a hook may hold rows (the leads a round robin pool is given at
-    # the commit), then the held rows, last, so they are all written; and a held row may
-    # register another hook (a NOTIFY for the due work it plans): until nothing is left,
-    # each hook once.
+    # The rows held so far first, then the hooks, then what the hooks held (a round robin
+    # pool's leads are given in a hook, which locks the pool's turn: the group's other
+    # rows are in by then, so the lock waits for less), until nothing is left; a held row
+    # may register a hook (a NOTIFY for the due work it plans). Each hook runs once.
     done: set[str] = set()
     while True:
+        if session.info.get(_HELD_ROWS) or session.info.get(_HELD_UPDATES):
+            _write_held(session)
+            continue
         hooks = session.info.get(_BEFORE_COMMIT, {})
         pending = [(key, hook) for key, hook in hooks.items() if key not in done]
+        if not pending:
+            break
         for key, hook in pending:
             done.add(key)
             hook(session)
-        if pending:
-            continue
-        if not (session.info.get(_HELD_ROWS) or session.info.get(_HELD_UPDATES)):
-            break
-        _write_held(session)
     session.info.pop(_BEFORE_COMMIT, None)
 
 

@@ -45,7 +45,7 @@ def counted(db: Database, route: Route, now) -> dict[str, int]:  # type: ignore[
 
 def tallied(db: Database, route: Route, now) -> dict[str, int]:  # type: ignore[no-untyped-def]
     with db.transaction() as session:  # a choice's transaction: it may count again
-        found = tallies.in_window(session, route, REPS, now)
+        found = tallies.in_window(session, route, REPS, now).counts
     return {rep: found.get(rep, 0) for rep in REPS}
 
 
@@ -65,9 +65,14 @@ def last_in_window(db: Database, route: Route, now) -> dict[str, Any]:  # type: 
 
 
 def tallied_last(db: Database, route: Route, now) -> dict[str, Any]:  # type: ignore[no-untyped-def]
+    """From the tallies; what reading them said of the fewest must agree."""
     with db.transaction() as session:
-        tallies.in_window(session, route, REPS, now)
-        return tallies.last_given(session, route, REPS)
+        standing = tallies.in_window(session, route, REPS, now)
+        last = tallies.last_given(session, route, REPS)
+    assert {user: last[user] for user in standing.last} == standing.last
+    fewest = min(standing.counts.values())
+    assert {u for u, n in standing.counts.items() if n == fewest} <= set(standing.last)
+    return last
 
 
 def waiting_offer(db: Database, lead_id: int) -> str | None:
