@@ -44,7 +44,7 @@ def record(
 ) -> int:
     """Write that `lead_id` was given or offered to `user` (right after choosing them,
     the route's turn locked); the assignment's id."""
-    tallies.count_one_more(session, route, user, now)
+    tallies.count_more(session, route, user, now)
     row = _assignment(lead_id, route, user, kind, number, now, due_at)
     returning = insert(ASSIGNMENTS_TABLE).returning(ASSIGNMENTS_TABLE.c.id)
     return session.execute(returning, row).scalar_one()
@@ -156,6 +156,8 @@ def _give_held(session: Session, policy: Policy) -> None:
                 continue
             turn.gave(choice.user, lead.values["created_at"])
             lead.placed.update(_give(session, policy, lead, choice.user))
+        for user, (more, last_at) in turn.given.items():  # one update a rep, not a lead
+            tallies.count_more(session, route, user, last_at, more=more, at_commit=True)
         turn.save()
 
 
@@ -182,7 +184,6 @@ def _give(session: Session, policy: Policy, lead: _NewLead, owner: str) -> dict[
     update_at_commit(session, _OWNED, params)
     row = _assignment(lead.lead_id, route, owner, AssignKind.ASSIGNED, 1, now)
     insert_at_commit(session, ASSIGNMENTS_TABLE, [row])
-    tallies.count_one_more(session, route, owner, now, at_commit=True)
     sla.start_clock(
         session,
         route,

@@ -73,11 +73,11 @@ _FRESH = (
         or_(_TALLIES.expires_at.is_(None), _TALLIES.expires_at > bindparam("now")),
     )
 )
-_ONE_MORE = (
+_MORE = (
     update(TALLIES_TABLE)
     .where(_TALLIES.route == bindparam("t_route"), _TALLIES.user_id == bindparam("t_user"))
     .values(
-        given=_TALLIES.given + 1,
+        given=_TALLIES.given + bindparam("t_more"),
         expires_at=func.coalesce(_TALLIES.expires_at, bindparam("t_expires", type_=UTCDateTime())),
         last_at=bindparam("t_at", type_=UTCDateTime()),
     )
@@ -156,18 +156,30 @@ def _count_again(
     return counts
 
 
-def count_one_more(
-    session: Session, route: Route, user: str, now: datetime, *, at_commit: bool = False
+def count_more(
+    session: Session,
+    route: Route,
+    user: str,
+    now: datetime,
+    *,
+    more: int = 1,
+    at_commit: bool = False,
 ) -> None:
-    """`user` was given or offered a lead of `route` now (under the route's turn lock).
-    A rep with no tally yet is left to the next choice's count, which will include it.
-    `at_commit`: held to the commit with the assignment's row."""
+    """`user` was given or offered `more` leads of `route`, the last of them now (under
+    the route's turn lock). A rep with no tally yet is left to the next choice's count,
+    which will include them. `at_commit`: held to the commit with the assignments' rows."""
     expires = now + route.assign.balance_window
-    params = {"t_route": route.name, "t_user": user, "t_expires": expires, "t_at": now}
+    params = {
+        "t_route": route.name,
+        "t_user": user,
+        "t_more": more,
+        "t_expires": expires,
+        "t_at": now,
+    }
     if at_commit:
-        update_at_commit(session, _ONE_MORE, params)
+        update_at_commit(session, _MORE, params)
     else:
-        session.execute(_ONE_MORE, params)
+        session.execute(_MORE, params)
 
 
 _LAST = select(_TALLIES.user_id, _TALLIES.last_at).where(

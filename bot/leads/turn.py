@@ -99,6 +99,8 @@ class Turn:
         self._still_nobody = self.nobody_since
         self._counts: dict[str, int] | None = None  # balanced: the tallies, once needed
         self._last: dict[str, datetime | None] = {}  # last given, as far as asked
+        # Given in this turn (`gave`): how many each, and the last when.
+        self.given: dict[str, tuple[int, datetime]] = {}
 
     def next(self, *, offered: Iterable[str] = ()) -> Choice:
         """The rep the next lead goes to. The caller gives it to them (`gave`, or
@@ -118,6 +120,8 @@ class Turn:
             self._counts[user] = self._counts.get(user, 0) + 1
         self._last[user] = at
         self.pool.gave(user)
+        more, _ = self.given.get(user, (0, at))
+        self.given[user] = (more + 1, at)
 
     def save(self) -> None:
         """Write the turn's new place and whether nobody was available, if either moved

@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from sqlalchemy import event, select
 
+from bot.leads import tallies
 from bot.leads.handoff import LeadInput
 from bot.leads.turn import lock_turn
 from bot.store.assignment_models import Assignment
@@ -66,6 +67,9 @@ def test_a_group_is_given_in_one_turn_with_one_statement_a_table(
     assert assignments == [1, LEADS - 1] and given == [1, LEADS - 1]
     owners = Counter(o.lead.owner_id for o in outcomes.values())
     assert owners == {"U0REP1": 3, "U0REP2": 3, "U0REP3": 2}
+    with db.transaction() as session:  # the tallies took the group's leads, a rep at a time
+        route = service.policy.routes[0]
+        assert tallies.in_window(session, route, REPS, clock()).counts == owners
     with db.read() as session:  # what the answers said is what was stored
         stored = dict(session.execute(select(Lead.id, Lead.owner_id)).all())
         assert stored == {o.lead.id: o.lead.owner_id for o in outcomes.values()}
