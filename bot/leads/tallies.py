@@ -54,11 +54,13 @@ _ENDED = (
 )
 _ended = _ENDED.subquery("ended")
 _held = _TALLIES.given - func.coalesce(_ended.c.ended, 0)
-_fewest = _held == func.min(_held).over()
+# The fewest, or one more: who a balanced choice looks at first, and after it has given
+# each of the fewest one in the same turn.
+_fewest = _held <= func.min(_held).over() + 1
 # The route's tallies still good now (counted over this window, none of it expired),
-# less the offers that ended, in one statement; and for the reps with the fewest, who
-# a balanced choice looks at first, when they were last given one (only for them:
-# converting 500 timestamps cost more than the query).
+# less the offers that ended, in one statement; and for the reps with about the fewest,
+# when they were last given one (only for them: converting 500 timestamps cost more
+# than the query).
 _FRESH = (
     select(
         _TALLIES.user_id,
@@ -89,8 +91,8 @@ _NAMED_AT_MOST = 50
 @dataclass
 class Standing:
     """What a balanced choice reads of the tallies: each rep's leads within the window,
-    and when some of them (those with the fewest, and any counted again) were last given
-    or offered one (None: not within the window)."""
+    and when some of them (those with the fewest or one more, and any counted again) were
+    last given or offered one (None: not within the window)."""
 
     counts: dict[str, int]
     last: dict[str, datetime | None]

@@ -71,7 +71,7 @@ def tallied_last(db: Database, route: Route, now) -> dict[str, Any]:  # type: ig
         last = tallies.last_given(session, route, REPS)
     assert {user: last[user] for user in standing.last} == standing.last
     fewest = min(standing.counts.values())
-    assert {u for u, n in standing.counts.items() if n == fewest} <= set(standing.last)
+    assert {u for u, n in standing.counts.items() if n <= fewest + 1} <= set(standing.last)
     return last
 
 
