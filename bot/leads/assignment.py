@@ -19,7 +19,7 @@ from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
 from bot.core.policy import Policy, Route
-from bot.leads import sla, tallies
+from bot.leads import sla
 from bot.leads.timeline import Announce, LeadTimes, record_event
 from bot.leads.turn import Choice, Turn
 from bot.store import outbox
@@ -42,9 +42,8 @@ def record(
     now: datetime,
     due_at: datetime | None = None,
 ) -> int:
-    """Write that `lead_id` was given or offered to `user` (right after choosing them,
-    the route's turn locked); the assignment's id."""
-    tallies.count_more(session, route, user, now)
+    """Write that `lead_id` was given or offered to `user` (right after a turn chose
+    them and counted it: `Turn.gave`); the assignment's id."""
     row = _assignment(lead_id, route, user, kind, number, now, due_at)
     returning = insert(ASSIGNMENTS_TABLE).returning(ASSIGNMENTS_TABLE.c.id)
     return session.execute(returning, row).scalar_one()
@@ -156,9 +155,7 @@ def _give_held(session: Session, policy: Policy) -> None:
                 continue
             turn.gave(choice.user, lead.values["created_at"])
             lead.placed.update(_give(session, policy, lead, choice.user))
-        for user, (more, last_at) in turn.given.items():  # one update a rep, not a lead
-            tallies.count_more(session, route, user, last_at, more=more, at_commit=True)
-        turn.save()
+        turn.save(at_commit=True)
 
 
 # The lead's row once given (parameters named apart from the columns they set).

@@ -25,6 +25,7 @@ import enum
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, time
+from functools import cached_property
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -102,6 +103,11 @@ class Pool:
         self._asked: dict[str, tuple[bool, int, int]] = {}  # away, open leads, today's
         self._away: dict[str, tuple[datetime | None, str | None]] | None = None
         self._given: dict[str, int] = {}  # in this turn, not yet in the database
+
+    @cached_property
+    def position(self) -> dict[str, int]:
+        """Each member's place in the pool's order."""
+        return {user: i for i, user in enumerate(self.users)}
 
     def is_open(self, user: str) -> bool:
         """Inside `user`'s working hours now (each calendar asked once)."""

@@ -28,7 +28,7 @@ from bot.core.policy import Policy, Route
 from bot.leads import sla
 from bot.leads.assignment import SYSTEM, offered_to, record, tell_nobody_available
 from bot.leads.timeline import Announce, LeadTimes, record_event
-from bot.leads.turn import choose
+from bot.leads.turn import Turn
 from bot.store import outbox
 from bot.store.assignment_models import ASSIGNMENTS_TABLE, Answer, AssignKind, Assignment
 from bot.store.database import update_at_commit
@@ -87,7 +87,11 @@ def _offer(
     now: datetime,
 ) -> bool:
     """Offer the lead to the next available rep who has not had it; False if nobody is."""
-    choice = choose(session, policy, route, now, offered=offered)
+    turn = Turn(session, policy, route, now)
+    choice = turn.next(offered=offered)
+    if choice.user is not None:
+        turn.gave(choice.user, now)
+    turn.save()
     if choice.user is None:
         tell_nobody_available(session, policy, route, choice, now)
         return False

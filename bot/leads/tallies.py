@@ -12,15 +12,22 @@ race a count).
 A tally holds until its oldest assignment leaves the window (`expires_at`); then, or
 when the policy's window changed, or for a rep with no row yet (a new pool, a database
 from before tallies), the next choice counts that rep again from `assignments`.
+
+Reading a pool of 500 tallies is most of what a choice costs, and it needs the few with
+the fewest. So once a full read (`in_window`) has found every rep of the pool with a
+tally that holds, and dropped those of reps no longer in it, the route's turn row says
+so (which pool, until when: bot.leads.turn), and the next choices read only the reps
+with the fewest (`fewest`) until the pool or window changes or a tally expires.
 """
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import bindparam, case, func, or_, select, text, update
+from sqlalchemy import bindparam, case, delete, func, or_, select, text, update
 from sqlalchemy.orm import Session
 
 from bot.core.policy import Route
@@ -75,6 +82,36 @@ _FRESH = (
         or_(_TALLIES.expires_at.is_(None), _TALLIES.expires_at > bindparam("now")),
     )
 )
+# The tallies with the fewest leads, by `given` through the index on (route, given), so
+# that only these rows are read; the offers that ended are taken off each, and the most
+# any rep had end says how far below the last row read the order is sure.
+_ended_once = _ENDED.cte("ended_once")
+_FEWEST = (
+    select(
+        _TALLIES.user_id,
+        (_TALLIES.given - func.coalesce(_ended_once.c.ended, 0)).label("held"),
+        _TALLIES.given,
+        _TALLIES.last_at,
+        select(func.coalesce(func.max(_ended_once.c.ended), 0)).scalar_subquery().label("most"),
+    )
+    .select_from(TALLIES_TABLE.outerjoin(_ended_once, _ended_once.c.user_id == _TALLIES.user_id))
+    .where(
+        _TALLIES.route == bindparam("route"),
+        _TALLIES.window_s == bindparam("window_s"),
+        or_(_TALLIES.expires_at.is_(None), _TALLIES.expires_at > bindparam("now")),
+    )
+    .order_by(_TALLIES.given)
+    .limit(bindparam("limit"))
+)
+# Until when the route's tallies (the pool's, once `in_window` has read them) all hold.
+_UNTIL = select(func.min(_TALLIES.expires_at, type_=UTCDateTime())).where(
+    _TALLIES.route == bindparam("route"),
+    _TALLIES.window_s == bindparam("window_s"),
+    _TALLIES.expires_at > bindparam("now"),
+)
+_DROP = delete(TALLIES_TABLE).where(
+    _TALLIES.route == bindparam("route"), _TALLIES.user_id.in_(bindparam("users", expanding=True))
+)
 _MORE = (
     update(TALLIES_TABLE)
     .where(_TALLIES.route == bindparam("t_route"), _TALLIES.user_id == bindparam("t_user"))
@@ -96,6 +133,8 @@ class Standing:
 
     counts: dict[str, int]
     last: dict[str, datetime | None]
+    # Until when every rep's tally holds (the earliest expiry; None: none expires).
+    until: datetime | None = None
 
 
 def in_window(session: Session, route: Route, users: list[str], now: datetime) -> Standing:
@@ -108,11 +147,16 @@ def in_window(session: Session, route: Route, users: list[str], now: datetime) -
     pool = set(users)
     params = {"route": route.name, "window_s": window_s, "now": now, "since": since}
     standing = Standing({}, {})
+    gone = []  # tallies of reps no longer in the pool: dropped, so a pool's are all
     for user, held, fewest, last_at in connection.execute(_FRESH, params).all():
-        if user in pool:
-            standing.counts[user] = held
-            if fewest:
-                standing.last[user] = last_at
+        if user not in pool:
+            gone.append(user)
+            continue
+        standing.counts[user] = held
+        if fewest:
+            standing.last[user] = last_at
+    if gone:
+        connection.execute(_DROP, {"route": route.name, "users": gone})
     stale = [user for user in users if user not in standing.counts]
     if stale:
         again = _count_again(session, route, stale, since, window)
@@ -122,7 +166,46 @@ def in_window(session: Session, route: Route, users: list[str], now: datetime) -
         for user, (held, last_at) in again.items():
             standing.counts[user] = held
             standing.last[user] = last_at
+    standing.until = connection.execute(_UNTIL, params).scalar()
     return standing
+
+
+@dataclass
+class Fewest:
+    """The tallies with the fewest leads (held: less the offers that ended), and below
+    how many held the order is sure to be complete (None: every tally was read)."""
+
+    held: dict[str, int]
+    last: dict[str, datetime | None]
+    complete_below: int | None
+
+
+def fewest(session: Session, route: Route, now: datetime, limit: int) -> Fewest:
+    """The `limit` tallies of the route with the fewest leads in the window: for a choice
+    whose turn row vouches that every rep of the pool has one that holds
+    (`AssignmentTurn.tallied_pool`)."""
+    window = route.assign.balance_window
+    params = {
+        "route": route.name,
+        "window_s": int(window.total_seconds()),
+        "now": now,
+        "since": now - window,
+        "limit": limit,
+    }
+    rows = session.connection().execute(_FEWEST, params).all()
+    found = Fewest({}, {}, None)
+    for user, held, _given, last_at, _most in rows:
+        found.held[user] = held
+        found.last[user] = last_at
+    if len(rows) == limit:  # a tally not read has at least the last one's, less its ended
+        found.complete_below = rows[-1].given - rows[-1].most
+    return found
+
+
+def pool_key(users: list[str], route: Route) -> str:
+    """What a turn row's `tallied_pool` names: the pool, in order, and the window."""
+    window_s = int(route.assign.balance_window.total_seconds())
+    return hashlib.sha256("\n".join([str(window_s), *users]).encode()).hexdigest()
 
 
 def _count_again(

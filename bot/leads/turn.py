@@ -83,6 +83,10 @@ def choose(
     return choice
 
 
+# How many of the fewest tallies a balanced choice reads, when it may read only those.
+FEWEST_READ = 64
+
+
 class Turn:
     """A route's turn, locked until the commit, for one choice or several in a row."""
 
@@ -94,10 +98,14 @@ class Turn:
         # What choices do not change is asked before the lock, which other hand-offs
         # into the pool wait for.
         self.pool.ask_away()
-        self.turn, self.nobody_since = lock_turn(session, route.name, now)
-        self._moved_to = self.turn
-        self._still_nobody = self.nobody_since
-        self._counts: dict[str, int] | None = None  # balanced: the tallies, once needed
+        self.row = lock_turn(session, route.name, now)
+        self._moved_to = self.row.turn
+        self._still_nobody = self.row.nobody_since
+        self._tallied = (self.row.tallied_pool, self.row.tallied_until)
+        # balanced: the tallies read so far (all the pool's, or those with the fewest:
+        # complete below `_complete_below`), with this turn's leads added
+        self._counts: dict[str, int] | None = None
+        self._complete_below = float("inf")
         self._last: dict[str, datetime | None] = {}  # last given, as far as asked
         # Given in this turn (`gave`): how many each, and the last when.
         self.given: dict[str, tuple[int, datetime]] = {}
@@ -114,8 +122,8 @@ class Turn:
         return Choice(None, self.pool.survey(), tell_managers=not told)
 
     def gave(self, user: str, at: datetime) -> None:
-        """`user` was given the lead chosen last, in writes held to the commit: count it
-        here, as the database cannot yet."""
+        """`user` was given or offered the lead chosen last: count it here, for the next
+        choice of this turn, and in their tally when the turn is saved."""
         if self._counts is not None:
             self._counts[user] = self._counts.get(user, 0) + 1
         self._last[user] = at
@@ -123,16 +131,36 @@ class Turn:
         more, _ = self.given.get(user, (0, at))
         self.given[user] = (more + 1, at)
 
-    def save(self) -> None:
-        """Write the turn's new place and whether nobody was available, if either moved
-        (a balanced pick moves no turn)."""
-        if (self._moved_to, self._still_nobody) != (self.turn, self.nobody_since):
+    def save(self, *, at_commit: bool = False) -> None:
+        """Write what this turn changed: each rep's tally (one update a rep), the turn's
+        place, whether nobody was available, and which pool's tallies the row vouches for
+        until when. `at_commit`: the tallies held to the commit, with the assignments'
+        rows held there (bot.leads.assignment)."""
+        window = self.route.assign.balance_window
+        for user, (more, last_at) in self.given.items():
+            tallies.count_more(
+                self.session, self.route, user, last_at, more=more, at_commit=at_commit
+            )
+        tallied_pool, until = self._tallied
+        if self.given and tallied_pool is not None and until is None:
+            # the first tally to expire: each given now leaves the window after this
+            until = min(at for _more, at in self.given.values()) + window
+        changed = (self._moved_to, self._still_nobody, tallied_pool, until)
+        row = self.row
+        if changed != (row.turn, row.nobody_since, row.tallied_pool, row.tallied_until):
             self.session.execute(
                 update(TURNS_TABLE)
                 .where(TURNS_TABLE.c.route == self.route.name)
-                .values(turn=self._moved_to, nobody_since=self._still_nobody, updated_at=self.now)
+                .values(
+                    turn=self._moved_to,
+                    nobody_since=self._still_nobody,
+                    tallied_pool=tallied_pool,
+                    tallied_until=until,
+                    updated_at=self.now,
+                )
             )
-            self.turn, self.nobody_since = self._moved_to, self._still_nobody
+            self.row = TurnRow(*changed)
+        self.given = {}
 
     def _strict(self) -> str | None:
         order = rotation(self.pool.users, self.route.assign)
@@ -147,19 +175,36 @@ class Turn:
     def _fewest(self) -> str | None:
         """`balanced`: the available rep with the fewest of the route's leads in the
         window for their weight; of those tied, whoever was given or offered one longest
-        ago (never: first), then the pool's order. Reps are asked in that order and the first
-        available wins, so a pool of hundreds costs the caps of one or two reps."""
+        ago (never: first), then the pool's order. Reps are asked in that order and the
+        first available wins, so a pool of hundreds costs the caps of one or two reps.
+
+        When the turn row vouches for the pool's tallies (bot.leads.tallies), only the
+        reps with the fewest are read; a choice that gets past them reads them all."""
         if self._counts is None:
-            standing = tallies.in_window(self.session, self.route, self.pool.users, self.now)
-            self._counts = standing.counts
-            self._last = standing.last | self._last
+            self._read_tallies(all_of_them=False)
+        while True:
+            chosen, complete = self._walk()
+            if complete:
+                return chosen
+            self._read_tallies(all_of_them=True)
+
+    def _walk(self) -> tuple[str | None, bool]:
+        """The choice among the tallies read; False when it got past what was read."""
+        assert self._counts is not None
         counts, weights = self._counts, self.route.assign.weights
         by_share: dict[float, list[str]] = {}  # each in pool order
-        for user in self.pool.users:
+        every = self._complete_below == float("inf")
+        for user in self.pool.users if every else [u for u in counts if u in self.pool.position]:
             given = counts.get(user, 0)
             share = given / weights[user] if user in weights else given
             by_share.setdefault(share, []).append(user)
+        if not every:  # read by count: back in pool order
+            position = self.pool.position
+            for tied in by_share.values():
+                tied.sort(key=position.__getitem__)
         for share in sorted(by_share):
+            if share >= self._complete_below:
+                return None, False
             tied = [user for user in by_share[share] if self.pool.may_take(user)]
             if len(tied) > 1:
                 last = self._last_given(tied)
@@ -167,8 +212,32 @@ class Turn:
                 tied.sort(key=lambda user: last[user] or epoch)  # stable: then pool order
             for user in tied:
                 if self.pool.can_take(user):
-                    return user
-        return None
+                    return user, True
+        return None, True
+
+    def _read_tallies(self, *, all_of_them: bool) -> None:
+        """Read the tallies: only the reps with the fewest where the turn row vouches for
+        the pool's (and the route has no weights), else all, counting again those that
+        no longer hold and vouching for the pool from then on. This turn's own leads,
+        held to the commit, are added."""
+        session, route, users = self.session, self.route, self.pool.users
+        key = tallies.pool_key(users, route)
+        tallied_pool, until = self._tallied
+        vouched = tallied_pool == key and (until is None or self.now < until)
+        if vouched and not all_of_them and not route.assign.weights:
+            found = tallies.fewest(session, route, self.now, FEWEST_READ)
+            self._counts = found.held
+            self._last = found.last | self._last
+            if found.complete_below is not None:
+                self._complete_below = found.complete_below
+        else:
+            standing = tallies.in_window(session, route, users, self.now)
+            self._counts = standing.counts
+            self._last = standing.last | self._last
+            self._complete_below = float("inf")
+            self._tallied = (key, standing.until)
+        for user, (more, _at) in self.given.items():
+            self._counts[user] = self._counts.get(user, 0) + more
 
     def _last_given(self, users: list[str]) -> dict[str, datetime | None]:
         unknown = [user for user in users if user not in self._last]
@@ -177,16 +246,23 @@ class Turn:
         return self._last
 
 
-def lock_turn(session: Session, route: str, now: datetime) -> tuple[int | None, datetime | None]:
-    """The route's turn row (its place and since when nobody was available), locked until
-    the commit: SELECT … FOR UPDATE, which takes the row lock on PostgreSQL without
-    writing a new version of the row at every hand-off (SQLite has no FOR UPDATE and needs
-    none: a write transaction there already holds the one write lock). A route's first
-    choice makes the row."""
+@dataclass(frozen=True)
+class TurnRow:
+    turn: int | None
+    nobody_since: datetime | None
+    tallied_pool: str | None
+    tallied_until: datetime | None
+
+
+def lock_turn(session: Session, route: str, now: datetime) -> TurnRow:
+    """The route's turn row, locked until the commit: SELECT … FOR UPDATE, which takes the
+    row lock on PostgreSQL without writing a new version of the row at every hand-off
+    (SQLite has no FOR UPDATE and needs none: a write transaction there already holds
+    the one write lock). A route's first choice makes the row."""
     for _ in range(2):
         row = session.execute(_LOCK, {"route": route}).first()
         if row is not None:
-            return row.turn, row.nobody_since
+            return TurnRow(*row)
         dialect = session.get_bind().dialect.name
         insert = pg_insert if dialect == "postgresql" else sqlite_insert
         session.execute(
@@ -195,8 +271,9 @@ def lock_turn(session: Session, route: str, now: datetime) -> tuple[int | None, 
     raise RuntimeError(f"the turn row of route {route!r} is missing right after it was made")
 
 
+_TURN = TURNS_TABLE.c
 _LOCK = (
-    select(TURNS_TABLE.c.turn, TURNS_TABLE.c.nobody_since)
-    .where(TURNS_TABLE.c.route == bindparam("route"))
+    select(_TURN.turn, _TURN.nobody_since, _TURN.tallied_pool, _TURN.tallied_until)
+    .where(_TURN.route == bindparam("route"))
     .with_for_update()
 )

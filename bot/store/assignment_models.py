@@ -99,6 +99,11 @@ class AssignmentTurn(Base):
     # When the pool was last found with nobody available, so managers are told once.
     nobody_since: Mapped[datetime | None]
     updated_at: Mapped[datetime | None]
+    # balanced: the pool and window whose every rep had a tally when last read in full,
+    # and until when all of them hold (the earliest `expires_at`; None: none expires), so
+    # a choice may read only the reps with the fewest (bot.leads.tallies).
+    tallied_pool: Mapped[str | None] = mapped_column(String(64))
+    tallied_until: Mapped[datetime | None]
 
 
 class AssignmentTally(Base):
@@ -112,6 +117,8 @@ class AssignmentTally(Base):
     row is counted again from `assignments`."""
 
     __tablename__ = "assignment_tallies"
+    # A choice reads a big pool's tallies with the fewest first (bot.leads.tallies).
+    __table_args__ = (Index("ix_assignment_tallies_route_given", "route", "given"),)
 
     route: Mapped[str] = mapped_column(String(100), primary_key=True)
     user_id: Mapped[str] = mapped_column(String(40), primary_key=True)

@@ -1,5 +1,6 @@
 """assignment tallies: each rep's count of a route's leads within its balance window,
-kept with each assignment, and an index of the offers that ended
+kept with each assignment; which pool's tallies a route's turn row vouches for; and an
+index of the offers that ended
 
 Revision ID: 0014
 Revises: 0013
@@ -31,6 +32,10 @@ def upgrade() -> None:
         sa.Column("window_s", sa.Integer(), nullable=False),
         sa.PrimaryKeyConstraint("route", "user_id", name=op.f("pk_assignment_tallies")),
     )
+    op.create_index("ix_assignment_tallies_route_given", "assignment_tallies", ["route", "given"])
+    with op.batch_alter_table("assignment_turns") as batch_op:
+        batch_op.add_column(sa.Column("tallied_pool", sa.String(length=64), nullable=True))
+        batch_op.add_column(sa.Column("tallied_until", sa.DateTime(timezone=True), nullable=True))
     with op.batch_alter_table("assignments") as batch_op:
         batch_op.create_index(
             "ix_assignments_ended_route_at",
@@ -43,4 +48,8 @@ def upgrade() -> None:
 def downgrade() -> None:
     with op.batch_alter_table("assignments") as batch_op:
         batch_op.drop_index("ix_assignments_ended_route_at")
+    with op.batch_alter_table("assignment_turns") as batch_op:
+        batch_op.drop_column("tallied_until")
+        batch_op.drop_column("tallied_pool")
+    op.drop_index("ix_assignment_tallies_route_given", table_name="assignment_tallies")
     op.drop_table("assignment_tallies")

@@ -6,18 +6,19 @@ the tallies existed."""
 from __future__ import annotations
 
 import random
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import delete, event, func, insert, select, update
 
 from bot.core.errors import DomainError
-from bot.core.policy import Route
-from bot.leads import tallies
+from bot.core.policy import Route, parse_policy
+from bot.leads import availability, tallies
 from bot.leads.availability import counts_as_given
 from bot.leads.due_work import claim_due
 from bot.leads.lifecycle import LeadService
-from bot.store.assignment_models import ASSIGNMENTS_TABLE, TALLIES_TABLE, Assignment
+from bot.leads.turn import FEWEST_READ
+from bot.store.assignment_models import ASSIGNMENTS_TABLE, TALLIES_TABLE, TURNS_TABLE, Assignment
 from bot.store.base import UTCDateTime
 from bot.store.database import Database
 from bot.store.models import Lead
@@ -201,3 +202,142 @@ def test_a_lead_given_outside_a_choice_is_counted_when_its_tally_expires(
             "U0REP3": 0,
         }
     )
+
+
+# --- a big pool: only the reps with the fewest are read --------------------------------
+
+BIG = [f"U0BIG{i:03d}" for i in range(FEWEST_READ + 16)]
+
+
+def big_service(db: Database, clock: FakeClock, pool: list[str]) -> LeadService:
+    policy = parse_policy(
+        f"""
+timezone: Asia/Tokyo
+roles: {{managers: [U0MANAGER1]}}
+routes:
+  - name: inbound
+    channel: C0SALES
+    calendar: always
+    claim_within: 30m
+    first_touch_within: 2h
+    escalate: [{{after: 0m, notify: [managers]}}]
+    assign: {{mode: round_robin, pool: [{", ".join(pool)}], window: 2d}}
+"""
+    )
+    return LeadService(db, policy, clock=clock)
+
+
+def expected_choice(db: Database, route: Route, pool: list[str], away: set[str], now) -> str:  # type: ignore[no-untyped-def]
+    """The balanced rule, worked out from the assignments themselves."""
+    counts = counted_for(db, route, pool, now)
+    with db.read() as session:
+        last = dict(
+            session.execute(
+                select(Assignment.user_id, func.max(Assignment.at, type_=UTCDateTime()))
+                .where(
+                    Assignment.route == route.name,
+                    Assignment.at >= now - route.assign.balance_window,
+                )
+                .group_by(Assignment.user_id)
+            ).all()
+        )
+    epoch = datetime.min.replace(tzinfo=now.tzinfo)
+    available = [user for user in pool if user not in away]
+    return min(available, key=lambda u: (counts[u], last.get(u) or epoch, pool.index(u)))
+
+
+def counted_for(db: Database, route: Route, pool: list[str], now) -> dict[str, int]:  # type: ignore[no-untyped-def]
+    with db.read() as session:
+        rows = session.execute(
+            select(Assignment.user_id, func.count())
+            .where(
+                Assignment.route == route.name,
+                Assignment.at >= now - route.assign.balance_window,
+                counts_as_given(),
+            )
+            .group_by(Assignment.user_id)
+        )
+        found = {user: n for user, n in rows}
+    return {rep: found.get(rep, 0) for rep in pool}
+
+
+def test_a_big_pool_reads_the_fewest_and_chooses_as_counting_all_would(
+    db: Database, clock: FakeClock
+) -> None:
+    rng = random.Random(7)
+    pool = list(BIG)
+    service = big_service(db, clock, pool)
+    # A history from before: a lead each for most reps over the last two days.
+    for n, user in enumerate(pool[: len(pool) - 10] * 2):
+        lead = hand_off(service, 10_000 + n)
+        with db.transaction() as session:  # as if given to `user` some hours ago
+            session.execute(
+                update(ASSIGNMENTS_TABLE)
+                .where(ASSIGNMENTS_TABLE.c.lead_id == lead.id)
+                .values(user_id=user, at=clock() - timedelta(hours=rng.uniform(1, 47)))
+            )
+            session.execute(delete(TALLIES_TABLE))  # counted again at the next choice
+            session.execute(update(TURNS_TABLE).values(tallied_pool=None, tallied_until=None))
+    away: set[str] = set()
+    reads = count_fewest_reads(db)
+    for step in range(40):
+        move = rng.random()
+        if move < 0.2:  # someone goes away, or comes back
+            user = rng.choice(pool)
+            with db.transaction() as session:
+                if user in away:
+                    availability.set_back(session, user, by=user)
+                    away.discard(user)
+                else:
+                    availability.set_away(session, user, until=None, by=user, now=clock())
+                    away.add(user)
+        elif move < 0.3:  # hours pass: leads leave the two-day window
+            clock.advance(hours=rng.choice([2, 9]))
+        elif move < 0.35:  # the pool changes
+            pool = [*pool[1:], f"U0NEW{step:03d}"]
+            service = big_service(db, clock, pool)
+        route = service.policy.routes[0]
+        expected = expected_choice(db, route, pool, away, clock())
+        assert hand_off(service, step).owner_id == expected, f"step {step}"
+    assert reads, "the fewest were read on their own, at least sometimes"
+
+
+def count_fewest_reads(db: Database) -> list[str]:
+    """Each read of only the fewest tallies (a LIMIT on assignment_tallies)."""
+    seen: list[str] = []
+
+    def before(_conn: Any, _cursor: Any, sql: str, *_: Any) -> None:
+        if "FROM assignment_tallies" in sql and "LIMIT" in sql:
+            seen.append(sql)
+
+    event.listen(db.engine, "before_cursor_execute", before)
+    return seen
+
+
+def test_when_the_fewest_are_all_away_the_rest_are_read(db: Database, clock: FakeClock) -> None:
+    service = big_service(db, clock, BIG)
+    for n in range(len(BIG)):  # one lead each: every rep has a tally, the row vouches
+        hand_off(service, n)
+    hand_off(service, 999)  # BIG[0] again: the fewest are now everyone but BIG[0]
+    with db.transaction() as session:  # all but the last few of those are away
+        for user in BIG[1:-3]:
+            availability.set_away(session, user, until=None, by=user, now=clock())
+    reads = count_fewest_reads(db)
+    assert hand_off(service, 1000).owner_id == BIG[-3]  # beyond the 64 read: read in full
+    assert reads  # the fewest were read first
+
+
+def test_a_rep_back_in_the_pool_is_counted_before_the_fewest_are_read(
+    db: Database, clock: FakeClock
+) -> None:
+    back = "U0BACKREP"
+    for n in range(3):  # three leads for a pool of one
+        hand_off(big_service(db, clock, [back]), n)
+    with db.transaction() as session:  # a turn row that vouches for no pool's tallies
+        session.execute(update(TURNS_TABLE).values(tallied_pool=None, tallied_until=None))
+    few = BIG[:5]  # fewer than are read at once: a read of the fewest reads them all
+    service = big_service(db, clock, few)  # without them: their tally is dropped
+    for n in range(3, 13):  # two each
+        hand_off(service, n)
+    service = big_service(db, clock, [*few, back])  # back, with three in the window
+    assert hand_off(service, 13).owner_id == few[0]  # two is fewer than three
