@@ -1,9 +1,9 @@
 """Assignment: choosing the next rep of a big pool, and round robin hand-offs from two
 processes at once.
 
-- `choose` (bot/leads/turn.py) for a balanced pool of 500 reps with `max_open` and
-  `max_per_day`, over a few thousand earlier assignments, each in a transaction of its
-  own, on SQLite and PostgreSQL. Floor: the same transaction doing only the lock of the
+- A choice (a `Turn` of bot/leads/turn.py, as an offer makes it) for a balanced pool of
+  500 reps with `max_open` and `max_per_day`, over a few thousand earlier assignments,
+  each in a transaction of its own, on SQLite and PostgreSQL. Floor: the same transaction doing only the lock of the
   route's turn row, which any choice must take first (it is what serializes choices
   across processes). The two take turns in blocks.
 - 200 hand-offs at once into a balanced round robin pool of 5 available reps, through
@@ -37,7 +37,7 @@ from bench.support import (
 from bot.core.clock import utcnow
 from bot.core.policy import parse_policy
 from bot.intake.auth import signed_headers
-from bot.leads.turn import choose, lock_turn
+from bot.leads.turn import Turn, lock_turn
 from bot.store.assignment_models import ASSIGNMENTS_TABLE, Assignment
 from bot.store.database import Database
 from bot.store.models import LEADS_TABLE, Lead
@@ -106,7 +106,9 @@ def _choose_row(kind: str, quick: bool) -> Row:
                 with db.transaction() as session:
                     session.connection()
                     began = time.perf_counter()
-                    picked.append(choose(session, policy, route, utcnow()).user)
+                    turn = Turn(session, policy, route, utcnow())  # as an offer chooses
+                    picked.append(turn.next().user)
+                    turn.save()
                     return time.perf_counter() - began
 
             def turn_only() -> float:

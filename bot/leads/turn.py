@@ -67,22 +67,6 @@ def rotation(users: list[str], assign: AssignPolicy) -> list[str]:
     return [u for r in range(rounds) for u in users if assign.weight(u) > r]
 
 
-def choose(
-    session: Session,
-    policy: Policy,
-    route: Route,
-    now: datetime,
-    *,
-    offered: Iterable[str] = (),
-) -> Choice:
-    """The rep one lead of `route` goes to, with the route's turn locked; None when
-    nobody is available (away, off hours, at a cap, or already offered this lead)."""
-    turn = Turn(session, policy, route, now)
-    choice = turn.next(offered=offered)
-    turn.save()
-    return choice
-
-
 # How many of the fewest tallies a balanced choice reads, when it may read only those.
 FEWEST_READ = 64
 
@@ -111,8 +95,8 @@ class Turn:
         self.given: dict[str, tuple[int, datetime]] = {}
 
     def next(self, *, offered: Iterable[str] = ()) -> Choice:
-        """The rep the next lead goes to. The caller gives it to them (`gave`, or
-        bot.leads.assignment.record) before asking again."""
+        """The rep the next lead goes to. The caller tells the turn it gave them the lead
+        (`gave`) before asking again, and `save`s the turn once done."""
         self.pool.offered = set(offered)
         chosen = self._strict() if self.route.assign.strategy == "strict" else self._fewest()
         told = self._still_nobody is not None
