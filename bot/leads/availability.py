@@ -162,7 +162,11 @@ class Pool:
         today's assignments), not a query naming every member."""
         assign = self.route.assign
         pool = set(self.users)
-        away = _away(self.session, self.policy, pool, self.now)
+        away = (
+            self._away
+            if self._away is not None
+            else _away(self.session, self.policy, pool, self.now)
+        )
         open_leads = _open_leads(self.session, pool) if assign.max_open or count else {}
         today = self._given_today() if assign.max_per_day or count else {}
         states = []

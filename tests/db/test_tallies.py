@@ -28,8 +28,8 @@ from tests.support.clock import FakeClock
 OFFER_1D = "{mode: offer, pool: [reps], window: 1d, accept_within: 5m, max_offers: 3}"
 
 
-def counted(db: Database, route: Route, now) -> dict[str, int]:  # type: ignore[no-untyped-def]
-    """What the tallies must agree with: the rep's leads counted from the assignments."""
+def counted(db: Database, route: Route, now: datetime, reps: list[str] = REPS) -> dict[str, int]:
+    """What the tallies must agree with: each rep's leads counted from the assignments."""
     with db.read() as session:
         rows = session.execute(
             select(Assignment.user_id, func.count())
@@ -41,16 +41,18 @@ def counted(db: Database, route: Route, now) -> dict[str, int]:  # type: ignore[
             .group_by(Assignment.user_id)
         )
         found = {user: n for user, n in rows}
-    return {rep: found.get(rep, 0) for rep in REPS}
+    return {rep: found.get(rep, 0) for rep in reps}
 
 
-def tallied(db: Database, route: Route, now) -> dict[str, int]:  # type: ignore[no-untyped-def]
+def tallied(db: Database, route: Route, now: datetime) -> dict[str, int]:
     with db.transaction() as session:  # a choice's transaction: it may count again
         found = tallies.in_window(session, route, REPS, now).counts
     return {rep: found.get(rep, 0) for rep in REPS}
 
 
-def last_in_window(db: Database, route: Route, now) -> dict[str, Any]:  # type: ignore[no-untyped-def]
+def last_in_window(
+    db: Database, route: Route, now: datetime, reps: list[str] = REPS
+) -> dict[str, Any]:
     """When each rep was last given or offered a lead of the route within the window."""
     with db.read() as session:
         rows = session.execute(
@@ -62,10 +64,10 @@ def last_in_window(db: Database, route: Route, now) -> dict[str, Any]:  # type: 
             .group_by(Assignment.user_id)
         )
         found = {user: at for user, at in rows}
-    return {rep: found.get(rep) for rep in REPS}
+    return {rep: found.get(rep) for rep in reps}
 
 
-def tallied_last(db: Database, route: Route, now) -> dict[str, Any]:  # type: ignore[no-untyped-def]
+def tallied_last(db: Database, route: Route, now: datetime) -> dict[str, Any]:
     """From the tallies; what reading them said of the fewest must agree."""
     with db.transaction() as session:
         standing = tallies.in_window(session, route, REPS, now)
@@ -227,38 +229,15 @@ routes:
     return LeadService(db, policy, clock=clock)
 
 
-def expected_choice(db: Database, route: Route, pool: list[str], away: set[str], now) -> str:  # type: ignore[no-untyped-def]
+def expected_choice(
+    db: Database, route: Route, pool: list[str], away: set[str], now: datetime
+) -> str:
     """The balanced rule, worked out from the assignments themselves."""
-    counts = counted_for(db, route, pool, now)
-    with db.read() as session:
-        last = dict(
-            session.execute(
-                select(Assignment.user_id, func.max(Assignment.at, type_=UTCDateTime()))
-                .where(
-                    Assignment.route == route.name,
-                    Assignment.at >= now - route.assign.balance_window,
-                )
-                .group_by(Assignment.user_id)
-            ).all()
-        )
+    counts = counted(db, route, now, pool)
+    last = last_in_window(db, route, now, pool)
     epoch = datetime.min.replace(tzinfo=now.tzinfo)
     available = [user for user in pool if user not in away]
-    return min(available, key=lambda u: (counts[u], last.get(u) or epoch, pool.index(u)))
-
-
-def counted_for(db: Database, route: Route, pool: list[str], now) -> dict[str, int]:  # type: ignore[no-untyped-def]
-    with db.read() as session:
-        rows = session.execute(
-            select(Assignment.user_id, func.count())
-            .where(
-                Assignment.route == route.name,
-                Assignment.at >= now - route.assign.balance_window,
-                counts_as_given(),
-            )
-            .group_by(Assignment.user_id)
-        )
-        found = {user: n for user, n in rows}
-    return {rep: found.get(rep, 0) for rep in pool}
+    return min(available, key=lambda u: (counts[u], last[u] or epoch, pool.index(u)))
 
 
 def test_a_big_pool_reads_the_fewest_and_chooses_as_counting_all_would(
