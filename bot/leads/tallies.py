@@ -82,9 +82,10 @@ _FRESH = (
         or_(_TALLIES.expires_at.is_(None), _TALLIES.expires_at > bindparam("now")),
     )
 )
-# The tallies with the fewest leads, by `given` through the index on (route, given), so
-# that only these rows are read; the offers that ended are taken off each, and the most
-# any rep had end says how far below the last row read the order is sure.
+# The tallies with the fewest leads, in a balanced choice's order (by `given`, then who
+# was given one longest ago) through the index on (route, given, last_at), so that only
+# these rows are read; the offers that ended are taken off each, and the most any rep
+# had end says how far below the last row read the order is sure.
 _ended_once = _ENDED.cte("ended_once")
 _FEWEST = (
     select(
@@ -100,7 +101,7 @@ _FEWEST = (
         _TALLIES.window_s == bindparam("window_s"),
         or_(_TALLIES.expires_at.is_(None), _TALLIES.expires_at > bindparam("now")),
     )
-    .order_by(_TALLIES.given)
+    .order_by(_TALLIES.given, _TALLIES.last_at)
     .limit(bindparam("limit"))
 )
 # Until when the route's tallies (the pool's, once `in_window` has read them) all hold.
@@ -170,18 +171,36 @@ def in_window(session: Session, route: Route, users: list[str], now: datetime) -
     return standing
 
 
+@dataclass(frozen=True)
+class ReadUpTo:
+    """How far a read of the fewest is sure to hold every rep: each tally not read has
+    at least `held` leads, and when `last_at` is set, any with exactly `held` was last
+    given one at `last_at` or later."""
+
+    held: int
+    last_at: datetime | None
+
+    def holds(self, held: int, last_at: datetime | None) -> bool:
+        """Whether every rep that comes before (held, last_at) in a balanced choice's
+        order was read."""
+        if held != self.held:
+            return held < self.held
+        return self.last_at is not None and last_at is not None and last_at < self.last_at
+
+
 @dataclass
 class Fewest:
-    """The tallies with the fewest leads (held: less the offers that ended), and below
-    how many held the order is sure to be complete (None: every tally was read)."""
+    """The tallies with the fewest leads (held: less the offers that ended), and how far
+    the order is sure to be complete (None: every tally was read)."""
 
     held: dict[str, int]
     last: dict[str, datetime | None]
-    complete_below: int | None
+    read_up_to: ReadUpTo | None
 
 
 def fewest(session: Session, route: Route, now: datetime, limit: int) -> Fewest:
-    """The `limit` tallies of the route with the fewest leads in the window: for a choice
+    """The `limit` tallies of the route with the fewest leads in the window, then given
+    one longest ago: for a choice
     whose turn row vouches that every rep of the pool has one that holds
     (`AssignmentTurn.tallied_pool`)."""
     window = route.assign.balance_window
@@ -198,7 +217,13 @@ def fewest(session: Session, route: Route, now: datetime, limit: int) -> Fewest:
         found.held[user] = held
         found.last[user] = last_at
     if len(rows) == limit:  # a tally not read has at least the last one's, less its ended
-        found.complete_below = rows[-1].given - rows[-1].most
+        last = rows[-1]
+        # Ties by time only where nothing ended (held is then given, the order read) and
+        # the last row was given some: a tally with leads has its newest one's time, so
+        # no tally with as many sorts before it for want of one (NULLs sort differently
+        # on the two databases).
+        by_time = last.most == 0 and last.given > 0
+        found.read_up_to = ReadUpTo(last.given - last.most, last.last_at if by_time else None)
     return found
 
 

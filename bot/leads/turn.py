@@ -15,7 +15,7 @@ the whole group's transaction, and each lead after the first costs no query.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -28,7 +28,8 @@ from bot.core.assign_policy import AssignPolicy
 from bot.core.policy import Policy, Route
 from bot.core.policy_values import is_slack_user
 from bot.leads import tallies
-from bot.leads.availability import Pool, RepState, refresh_statuses
+from bot.leads.availability import RepState, refresh_statuses
+from bot.leads.pool import Pool
 from bot.store import user_groups
 from bot.store.assignment_models import TURNS_TABLE
 
@@ -87,9 +88,9 @@ class Turn:
         self._still_nobody = self.row.nobody_since
         self._tallied = (self.row.tallied_pool, self.row.tallied_until)
         # balanced: the tallies read so far (all the pool's, or those with the fewest:
-        # complete below `_complete_below`), with this turn's leads added
+        # complete as far as `_read_up_to` says), with this turn's leads added
         self._counts: dict[str, int] | None = None
-        self._complete_below = float("inf")
+        self._read_up_to: tallies.ReadUpTo | None = None
         self._last: dict[str, datetime | None] = {}  # last given, as far as asked
         # Given in this turn (`gave`): how many each, and the last when.
         self.given: dict[str, tuple[int, datetime]] = {}
@@ -149,12 +150,11 @@ class Turn:
     def _strict(self) -> str | None:
         order = rotation(self.pool.users, self.route.assign)
         start = 0 if self._moved_to is None else (self._moved_to + 1) % max(len(order), 1)
-        for step in range(len(order)):
-            place = (start + step) % len(order)
-            if self.pool.can_take(order[place]):
-                self._moved_to = place
-                return order[place]
-        return None
+        places = [(start + step) % len(order) for step in range(len(order))]
+        chosen = self.pool.first_available(order[place] for place in places)
+        if chosen is not None:
+            self._moved_to = next(place for place in places if order[place] == chosen)
+        return chosen
 
     def _fewest(self) -> str | None:
         """`balanced`: the available rep with the fewest of the route's leads in the
@@ -174,10 +174,18 @@ class Turn:
 
     def _walk(self) -> tuple[str | None, bool]:
         """The choice among the tallies read; False when it got past what was read."""
+        past_read: list[bool] = []
+        chosen = self.pool.first_available(self._in_order(past_read))
+        return chosen, chosen is not None or not past_read
+
+    def _in_order(self, past_read: list[bool]) -> Iterator[str]:
+        """The reps whose tallies were read, in the order a balanced choice takes them
+        (each share's ties sorted only when the choice gets to them). Stops where a rep
+        not read may come first, and says so in `past_read`."""
         assert self._counts is not None
-        counts, weights = self._counts, self.route.assign.weights
+        counts, weights, read_up_to = self._counts, self.route.assign.weights, self._read_up_to
         by_share: dict[float, list[str]] = {}  # each in pool order
-        every = self._complete_below == float("inf")
+        every = read_up_to is None
         for user in self.pool.users if every else [u for u in counts if u in self.pool.position]:
             given = counts.get(user, 0)
             share = given / weights[user] if user in weights else given
@@ -186,18 +194,19 @@ class Turn:
             position = self.pool.position
             for tied in by_share.values():
                 tied.sort(key=position.__getitem__)
+        epoch = datetime.min.replace(tzinfo=self.now.tzinfo)
         for share in sorted(by_share):
-            if share >= self._complete_below:
-                return None, False
             tied = [user for user in by_share[share] if self.pool.may_take(user)]
             if len(tied) > 1:
                 last = self._last_given(tied)
-                epoch = datetime.min.replace(tzinfo=self.now.tzinfo)
                 tied.sort(key=lambda user: last[user] or epoch)  # stable: then pool order
             for user in tied:
-                if self.pool.can_take(user):
-                    return user, True
-        return None, True
+                if read_up_to is not None and not read_up_to.holds(int(share), self._last[user]):
+                    past_read.append(True)  # reps not read may have as few
+                    return
+                yield user
+        if not every:  # past all that was read: those not read are left
+            past_read.append(True)
 
     def _read_tallies(self, *, all_of_them: bool) -> None:
         """Read the tallies: only the reps with the fewest where the turn row vouches for
@@ -212,13 +221,12 @@ class Turn:
             found = tallies.fewest(session, route, self.now, FEWEST_READ)
             self._counts = found.held
             self._last = found.last | self._last
-            if found.complete_below is not None:
-                self._complete_below = found.complete_below
+            self._read_up_to = found.read_up_to
         else:
             standing = tallies.in_window(session, route, users, self.now)
             self._counts = standing.counts
             self._last = standing.last | self._last
-            self._complete_below = float("inf")
+            self._read_up_to = None
             self._tallied = (key, standing.until)
         for user, (more, _at) in self.given.items():
             self._counts[user] = self._counts.get(user, 0) + more

@@ -21,8 +21,9 @@ from sqlalchemy import select
 from bot.core.errors import InvalidInput
 from bot.core.i18n import join, t
 from bot.core.policy import Policy, Route
-from bot.leads.availability import away_of, set_away, set_back, survey
+from bot.leads.availability import away_of, set_away, set_back
 from bot.leads.offers import waiting_for
+from bot.leads.pool import Pool
 from bot.leads.turn import pool_members
 from bot.slack.ids import BlockId, HomeActionId
 from bot.slack.render import Message
@@ -173,7 +174,7 @@ class TeamService:
             users = pool_members(session, self.policy, route, now, ask=False)
             if not users:
                 return notice_message(t("assign.pool_empty", loc))
-            states = survey(session, self.policy, route, users, now, count=True)
+            states = Pool(session, self.policy, route, users, now).survey(count=True)
         zones = {user: zone_of(self.policy, user) for user in users}
         return pool_message(route, states, zones=zones, locale=loc, now=now)
 

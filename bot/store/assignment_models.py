@@ -117,8 +117,9 @@ class AssignmentTally(Base):
     row is counted again from `assignments`."""
 
     __tablename__ = "assignment_tallies"
-    # A choice reads a big pool's tallies with the fewest first (bot.leads.tallies).
-    __table_args__ = (Index("ix_assignment_tallies_route_given", "route", "given"),)
+    # A choice reads a big pool's tallies with the fewest first, then those given one
+    # longest ago (bot.leads.tallies).
+    __table_args__ = (Index("ix_assignment_tallies_route_given_last", "route", "given", "last_at"),)
 
     route: Mapped[str] = mapped_column(String(100), primary_key=True)
     user_id: Mapped[str] = mapped_column(String(40), primary_key=True)

@@ -9,7 +9,7 @@ from collections import Counter
 from typing import Any
 
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from bot.leads import tallies
 from bot.leads.handoff import LeadInput
@@ -21,7 +21,7 @@ from bot.store.outbox import Intent
 from tests.db.test_assignment import REPS, service_for
 from tests.db.test_hand_off_groups import queue_up_behind_the_first
 from tests.support.clock import FakeClock
-from tests.support.databases import count_inserts
+from tests.support.databases import count_inserts, statements_with
 
 LEADS = 8
 
@@ -51,12 +51,7 @@ def test_a_group_is_given_in_one_turn_with_one_statement_a_table(
     service = service_for(db, clock, "{mode: round_robin, pool: [reps]}")
     with db.transaction() as session:  # the route's turn row, as after its first lead
         lock_turn(session, "inbound", clock())
-    turns: list[str] = []  # each lock of the pool's turn row
-    event.listen(
-        db.engine,
-        "before_cursor_execute",
-        lambda _c, _cur, sql, *_: turns.append(sql) if "FROM assignment_turns" in sql else None,
-    )
+    turns = statements_with(db.engine, "FROM assignment_turns")  # each lock of its turn row
     assignments = count_inserts(db.engine, "assignments")
     given = count_inserts(db.engine, "leads", verb="UPDATE")
 

@@ -9,7 +9,7 @@ import random
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, event, func, insert, select, update
+from sqlalchemy import delete, func, insert, select, update
 
 from bot.core.errors import DomainError
 from bot.core.policy import Route, parse_policy
@@ -24,6 +24,7 @@ from bot.store.database import Database
 from bot.store.models import Lead
 from tests.db.test_assignment import REPS, hand_off, service_for
 from tests.support.clock import FakeClock
+from tests.support.databases import statements_with
 
 OFFER_1D = "{mode: offer, pool: [reps], window: 1d, accept_within: 5m, max_offers: 3}"
 
@@ -281,16 +282,32 @@ def test_a_big_pool_reads_the_fewest_and_chooses_as_counting_all_would(
     assert reads, "the fewest were read on their own, at least sometimes"
 
 
+def test_a_pool_tied_on_count_is_read_by_its_fewest_in_order_of_time(
+    db: Database, clock: FakeClock
+) -> None:
+    """Balanced reps are mostly tied: the fewest read are those given one longest ago,
+    and a choice among them needs no other tally."""
+    service = big_service(db, clock, BIG)
+    for n in range(len(BIG)):  # one lead each, a minute apart
+        hand_off(service, n)
+        clock.advance(minutes=1)
+    fewest, full = count_fewest_reads(db), count_full_reads(db)
+    route = service.policy.routes[0]
+    for n in range(len(BIG), len(BIG) + 20):
+        expected = expected_choice(db, route, BIG, set(), clock())
+        assert hand_off(service, n).owner_id == expected == BIG[n - len(BIG)]
+        clock.advance(minutes=1)
+    assert len(fewest) == 20 and not full
+
+
+def count_full_reads(db: Database) -> list[str]:
+    """Each read of all of a pool's tallies (with the fewest worked out by a window)."""
+    return statements_with(db.engine, "FROM assignment_tallies", "OVER ()")
+
+
 def count_fewest_reads(db: Database) -> list[str]:
     """Each read of only the fewest tallies (a LIMIT on assignment_tallies)."""
-    seen: list[str] = []
-
-    def before(_conn: Any, _cursor: Any, sql: str, *_: Any) -> None:
-        if "FROM assignment_tallies" in sql and "LIMIT" in sql:
-            seen.append(sql)
-
-    event.listen(db.engine, "before_cursor_execute", before)
-    return seen
+    return statements_with(db.engine, "FROM assignment_tallies", "LIMIT")
 
 
 def test_when_the_fewest_are_all_away_the_rest_are_read(db: Database, clock: FakeClock) -> None:

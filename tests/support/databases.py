@@ -127,3 +127,16 @@ def count_inserts(engine: Engine, table: str, verb: str = "INSERT INTO") -> list
 
     event.listen(engine, "before_cursor_execute", before)
     return seen
+
+
+def statements_with(engine: Engine, *fragments: str) -> list[str]:
+    """Each statement run through `engine` from now on whose SQL holds every one of
+    `fragments`."""
+    seen: list[str] = []
+
+    def before(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
+        if all(fragment in statement for fragment in fragments):
+            seen.append(statement)
+
+    event.listen(engine, "before_cursor_execute", before)
+    return seen

@@ -1,0 +1,81 @@
+"""A choice asks only about the reps of its pool it gets to (bot.leads.pool.Pool), on both
+databases: a few in one statement, then more at a time, so a pool whose first reps in
+line are all at a cap costs two statements, not one a rep; and each rep's day is their
+own calendar's, also when the reps of one statement live in different time zones."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from bot.core.policy import parse_policy
+from bot.leads import availability
+from bot.leads.handoff import LeadInput
+from bot.leads.lifecycle import LeadService
+from bot.leads.pool import FIRST_ASKED
+from bot.store.database import Database
+from bot.store.models import Lead
+from tests.support.clock import FakeClock
+from tests.support.databases import statements_with
+
+LINE = [f"U0LINE{i:02d}" for i in range(FIRST_ASKED * 3)]
+
+
+def service_for(db: Database, clock: FakeClock, pool: list[str], caps: str) -> LeadService:
+    """Route `pooled` (segment pooled) assigns in turn; route `claimed` is left to Claim."""
+    route = """
+  - name: {name}
+    when: {{segment: {name}}}
+    channel: C0{channel}
+    calendar: always
+    claim_within: 30m
+    first_touch_within: 2h
+    escalate: [{{after: 0m, notify: [managers]}}]
+"""
+    policy = f"""
+timezone: Asia/Tokyo
+calendars:
+  la-office: {{timezone: America/Los_Angeles, hours: {{mon-sun: "00:00-24:00"}}}}
+roles: {{managers: [U0MANAGER1]}}
+rep_calendars: {{U0LA: la-office}}
+routes:{route.format(name="pooled", channel="POOL")}\
+    assign: {{mode: round_robin, pool: [{", ".join(pool)}]{caps}}}
+{route.format(name="claimed", channel="SALES")}"""
+    return LeadService(db, parse_policy(policy), clock=clock)
+
+
+def hand_off(service: LeadService, n: int, segment: str) -> Lead:
+    lead = LeadInput(source="web", external_id=f"L{n}", name=f"Lead {n}", segment=segment)
+    return service.hand_off(lead).lead
+
+
+def count_state_questions(db: Database) -> list[str]:
+    """Each statement asking reps whether they are away, and their caps' counts."""
+    return statements_with(db.engine, "AS part")
+
+
+def test_reps_at_a_cap_first_in_line_cost_two_statements(db: Database, clock: FakeClock) -> None:
+    service = service_for(db, clock, LINE, ", max_open: 1")
+    # The first in line, past what the first statement asks, each claim a lead of the
+    # other route: at their cap, and still first in line (no lead of this route).
+    at_cap = LINE[: FIRST_ASKED * 2 + 1]
+    for n, user in enumerate(at_cap):
+        service.claim(hand_off(service, 100 + n, "claimed").id, user)
+    asked = count_state_questions(db)
+    assert hand_off(service, 1, "pooled").owner_id == LINE[len(at_cap)]
+    assert len(asked) == 2, "a few reps, then more at once"
+
+
+def test_each_rep_is_capped_by_their_own_day(db: Database, clock: FakeClock) -> None:
+    service = service_for(db, clock, ["U0TOKYO", "U0LA"], ", strategy: strict, max_per_day: 1")
+    # Wed 12:00 UTC: Wed 21:00 in Tokyo, Wed 04:00 in Los Angeles.
+    clock.set(datetime(2026, 12, 2, 12, 0, tzinfo=UTC))
+    assert [hand_off(service, n, "pooled").owner_id for n in (1, 2)] == ["U0TOKYO", "U0LA"]
+    # Thu 01:00 UTC: a new day in Tokyo (Thu 10:00), still Wednesday in Los Angeles. Both
+    # are asked in one statement, U0TOKYO first (their turn), and U0TOKYO is away.
+    clock.set(datetime(2026, 12, 3, 1, 0, tzinfo=UTC))
+    with db.transaction() as session:
+        availability.set_away(session, "U0TOKYO", until=None, by="U0TOKYO", now=clock())
+    assert hand_off(service, 3, "pooled").owner_id is None  # U0LA had theirs today
+    with db.transaction() as session:
+        availability.set_back(session, "U0TOKYO", by="U0TOKYO")
+    assert hand_off(service, 4, "pooled").owner_id == "U0TOKYO"  # a new day in Tokyo
