@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 from sqlalchemy import Table, bindparam, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from bot.store.database import (
@@ -123,6 +124,19 @@ def test_rows_a_hook_holds_are_written_with_the_others(db: Database) -> None:
 
     assert periods(db) == ["a", "b"]
     assert seen == ["later ['a', 'b']"]  # after the rows held before it ran
+
+
+def test_a_held_row_that_breaks_a_rule_fails_the_transaction(db: Database) -> None:
+    """A held row the database refuses fails the whole transaction, with the SQLAlchemy
+    error (the caller's to handle), and nothing of it is written."""
+    with db.transaction() as session:
+        insert_at_commit(session, JOB_RUNS, [job_run("a")])
+    period_taken = {**job_run("a"), "job": "test"}  # (job, period) is unique
+
+    with pytest.raises(IntegrityError), db.transaction() as session:
+        insert_at_commit(session, JOB_RUNS, [job_run("b"), period_taken])
+
+    assert periods(db) == ["a"]
 
 
 def test_hooks_of_a_failed_transaction_never_run(db: Database) -> None:
