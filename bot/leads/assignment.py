@@ -117,6 +117,7 @@ class _NewLead:
     route: Route
     lead_id: int
     values: dict[str, Any]
+    touch_due: datetime  # its first touch is due then, once given
     claim_clock: list[sla.PlannedDue]  # its due work if it is left to Claim
     placed: dict[str, Any] = field(default_factory=dict)
 
@@ -132,8 +133,27 @@ def give_at_commit(
     """Give a new lead of a round_robin route to the next available rep just before the
     transaction commits (the module's docstring says why). What that changes of its row,
     in a dict filled at the commit: empty when nobody was available and the lead waits
-    in the channel for Claim, with its claim clock (`claim_clock`) running."""
-    lead = _NewLead(route, lead_id, values, claim_clock)
+    in the channel for Claim, with its claim clock (`claim_clock`) running.
+
+    The first-touch clock, which does not depend on who is given the lead, is planned
+    now, with the hand-off's other rows: it goes in before the pool's turn is locked,
+    and the turn holds the lock for fewer statements. A lead nobody can take has it
+    cancelled again (rare: a pool with nobody available)."""
+    now = values["created_at"]
+    calendar = policy.calendar_for(route)
+    touch_due = sla.deadline(route, calendar, Clock.FIRST_TOUCH, now)
+    sla.start_clock(
+        session,
+        route,
+        calendar,
+        lead_id=lead_id,
+        clock=Clock.FIRST_TOUCH,
+        sla_round=values["sla_round"],
+        due=touch_due,
+        now=now,
+        at_commit=True,
+    )
+    lead = _NewLead(route, lead_id, values, touch_due, claim_clock)
     session.info.setdefault(_TO_GIVE, []).append(lead)
     before_commit(session, _TO_GIVE, partial(_give_held, policy=policy))
     return lead.placed
@@ -151,10 +171,11 @@ def _give_held(session: Session, policy: Policy) -> None:
             choice = turn.next()
             if choice.user is None:
                 tell_nobody_available(session, policy, route, choice, turn.now)
+                sla.cancel_pending(session, lead.lead_id, turn.now, Clock.FIRST_TOUCH)
                 sla.add_due_work(session, lead.claim_clock, at_commit=True)
                 continue
             turn.gave(choice.user, lead.values["created_at"])
-            lead.placed.update(_give(session, policy, lead, choice.user))
+            lead.placed.update(_give(session, lead, choice.user))
         turn.save(at_commit=True)
 
 
@@ -171,27 +192,14 @@ _OWNED = (
 )
 
 
-def _give(session: Session, policy: Policy, lead: _NewLead, owner: str) -> dict[str, Any]:
+def _give(session: Session, lead: _NewLead, owner: str) -> dict[str, Any]:
     """What giving `lead` to `owner` changes of its row; every write held to the commit,
     after the hand-off's own (its event, then this one; its card, then the owner's DM)."""
-    route, now = lead.route, lead.values["created_at"]
-    calendar = policy.calendar_for(route)
-    touch_due = sla.deadline(route, calendar, Clock.FIRST_TOUCH, now)
+    route, now, touch_due = lead.route, lead.values["created_at"], lead.touch_due
     params = {"g_lead": lead.lead_id, "g_owner": owner, "g_at": now, "g_touch_due": touch_due}
     update_at_commit(session, _OWNED, params)
     row = _assignment(lead.lead_id, route, owner, AssignKind.ASSIGNED, 1, now)
     insert_at_commit(session, ASSIGNMENTS_TABLE, [row])
-    sla.start_clock(
-        session,
-        route,
-        calendar,
-        lead_id=lead.lead_id,
-        clock=Clock.FIRST_TOUCH,
-        sla_round=lead.values["sla_round"],
-        due=touch_due,
-        now=now,
-        at_commit=True,
-    )
     record_event(
         session,
         "claimed",

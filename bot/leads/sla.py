@@ -126,15 +126,23 @@ def note_planned(session: Session, earliest: datetime) -> None:
     if known is None or earliest < known:
         session.info[_EARLIEST] = earliest
     if session.get_bind().dialect.name == "postgresql":
+        notified = session.info.get(_NOTIFIED)
+        if notified is not None and earliest < notified:
+            # planned by a hook that ran after this transaction's NOTIFY (a round robin
+            # lead nobody could take, left to Claim): tell them of the earlier time too
+            _notify_other_processes(session)
         before_commit(session, PLANNED, _notify_other_processes)
     after_commit(session, PLANNED, lambda db: db.tell(PLANNED, session.info[_EARLIEST]))
 
 
+_NOTIFIED = "baton.due_work.notified"
+
+
 def _notify_other_processes(session: Session) -> None:
-    payload = session.info[_EARLIEST].isoformat()
+    earliest = session.info[_NOTIFIED] = session.info[_EARLIEST]
     session.execute(
         text("SELECT pg_notify(:channel, :payload)"),
-        {"channel": NOTIFY_CHANNEL, "payload": payload},
+        {"channel": NOTIFY_CHANNEL, "payload": earliest.isoformat()},
     )
 
 

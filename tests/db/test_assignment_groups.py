@@ -93,7 +93,10 @@ def test_the_caps_hold_across_a_groups_own_leads(db: Database, clock: FakeClock)
     with db.read() as session:
         assert Counter(session.scalars(select(Assignment.user_id))) == dict.fromkeys(REPS, 2)
         left = [o.lead.id for o in outcomes.values() if o.lead.owner_id is None]
-        clocks = set(session.scalars(select(DueWork.clock).where(DueWork.lead_id.in_(left))))
+        pending = select(DueWork.clock).where(
+            DueWork.lead_id.in_(left), DueWork.cancelled_at.is_(None)
+        )
+        clocks = set(session.scalars(pending))
         assert clocks == {"claim"}  # waiting in the channel for Claim, its clock running
         told = session.scalars(
             select(OutboxMessage.payload).where(OutboxMessage.kind == Intent.NOTICE)

@@ -13,7 +13,9 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import func, select, update
 
+from bot.core.clock import utcnow
 from bot.core.policy import Policy, parse_policy
+from bot.leads import availability
 from bot.leads.handoff import LeadInput
 from bot.leads.lifecycle import LeadService
 from bot.leads.scheduler import SlaScheduler
@@ -96,6 +98,26 @@ def test_work_planned_by_another_process_wakes_it(
         for n in range(3):
             hand_off(LeadService(other, fast), n)
         assert wait_until(lambda: due_sends(db) == 3)
+    finally:
+        scheduler.stop()
+        other.dispose()
+
+
+def test_a_round_robin_lead_nobody_can_take_wakes_another_process_at_its_claim_clock(
+    database_url: str, db: Database
+) -> None:
+    """Its first-touch clock (a day) is planned with the hand-off and announced first;
+    the claim clock (seconds) only once the turn finds nobody: announced too."""
+    pooled = parse_policy(FAST + "    assign: {mode: round_robin, pool: [U0AWAY]}\n")
+    watch = timedelta(seconds=0.2) if db.dialect == "sqlite" else NEVER
+    scheduler = SlaScheduler(db, pooled, sweep_every=NEVER, watch_every=watch)
+    other = Database(database_url)
+    try:
+        with other.transaction() as session:
+            availability.set_away(session, "U0AWAY", until=None, by="U0AWAY", now=utcnow())
+        scheduler.start()
+        hand_off(LeadService(other, pooled), 1)
+        assert wait_until(lambda: due_sends(db) == 1)
     finally:
         scheduler.stop()
         other.dispose()
