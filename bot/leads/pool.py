@@ -40,6 +40,10 @@ from bot.store.models import Lead, Person
 # same statement costs little next to another statement.
 FIRST_ASKED = 8
 ASK_MORE = 4
+# How far down the line the last choice of each route (by name) went in this process
+# before someone could take its lead: reps first in line who could not (away for the
+# week, at a cap) usually still cannot, so the next choice asks that many at once.
+_REACHED: dict[str, int] = {}
 
 
 class Pool:
@@ -93,8 +97,10 @@ class Pool:
         at a time after that."""
         ahead = (user for user in users if self.may_take(user))
         pulled: deque[str] = deque()  # from `ahead` to ask along, not yet looked at
-        batch = FIRST_ASKED
+        batch = max(FIRST_ASKED, _REACHED.get(self.route.name, 0))
+        reached = 0
         while (user := pulled.popleft() if pulled else next(ahead, None)) is not None:
+            reached += 1
             if user not in self._asked:
                 wanted = {user: None}  # in order, each once
                 wanted |= {later: None for later in pulled if later not in self._asked}
@@ -109,6 +115,7 @@ class Pool:
             if not self._rule(
                 user, {user: away} if away else {}, open_leads + given, today + given
             ):
+                _REACHED[self.route.name] = reached
                 return user
         return None
 

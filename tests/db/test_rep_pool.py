@@ -6,6 +6,7 @@ own calendar's, also when the reps of one statement live in different time zones
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from uuid import uuid4
 
 from bot.core.policy import parse_policy
 from bot.leads import availability
@@ -20,8 +21,11 @@ from tests.support.databases import statements_with
 LINE = [f"U0LINE{i:02d}" for i in range(FIRST_ASKED * 3)]
 
 
-def service_for(db: Database, clock: FakeClock, pool: list[str], caps: str) -> LeadService:
-    """Route `pooled` (segment pooled) assigns in turn; route `claimed` is left to Claim."""
+def service_for(
+    db: Database, clock: FakeClock, pool: list[str], caps: str, pooled: str = "pooled"
+) -> LeadService:
+    """Route `pooled` (segment of the same name) assigns in turn; route `claimed` is left
+    to Claim."""
     route = """
   - name: {name}
     when: {{segment: {name}}}
@@ -37,7 +41,7 @@ calendars:
   la-office: {{timezone: America/Los_Angeles, hours: {{mon-sun: "00:00-24:00"}}}}
 roles: {{managers: [U0MANAGER1]}}
 rep_calendars: {{U0LA: la-office}}
-routes:{route.format(name="pooled", channel="POOL")}\
+routes:{route.format(name=pooled, channel="POOL")}\
     assign: {{mode: round_robin, pool: [{", ".join(pool)}]{caps}}}
 {route.format(name="claimed", channel="SALES")}"""
     return LeadService(db, parse_policy(policy), clock=clock)
@@ -53,16 +57,22 @@ def count_state_questions(db: Database) -> list[str]:
     return statements_with(db.engine, "AS part")
 
 
-def test_reps_at_a_cap_first_in_line_cost_two_statements(db: Database, clock: FakeClock) -> None:
-    service = service_for(db, clock, LINE, ", max_open: 1")
+def test_reps_at_a_cap_first_in_line_cost_two_statements_then_one(
+    db: Database, clock: FakeClock
+) -> None:
+    pooled = f"line-{uuid4().hex[:8]}"  # a route this process has not chosen for before
+    service = service_for(db, clock, LINE, ", max_open: 1", pooled)
     # The first in line, past what the first statement asks, each claim a lead of the
     # other route: at their cap, and still first in line (no lead of this route).
     at_cap = LINE[: FIRST_ASKED * 2 + 1]
     for n, user in enumerate(at_cap):
         service.claim(hand_off(service, 100 + n, "claimed").id, user)
     asked = count_state_questions(db)
-    assert hand_off(service, 1, "pooled").owner_id == LINE[len(at_cap)]
+    assert hand_off(service, 1, pooled).owner_id == LINE[len(at_cap)]
     assert len(asked) == 2, "a few reps, then more at once"
+    # The next choice asks as far down the line as the last had to go, at once.
+    assert hand_off(service, 2, pooled).owner_id == LINE[len(at_cap) + 1]
+    assert len(asked) == 3
 
 
 def test_each_rep_is_capped_by_their_own_day(db: Database, clock: FakeClock) -> None:
