@@ -201,6 +201,27 @@ def process_cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / ticks
 
 
+def postgres_cpu_seconds() -> dict[int, float]:
+    """The CPU time of each PostgreSQL process on this machine, by pid (Linux /proc): the
+    server the benchmarks use runs here. Compare two readings with `cpu_spent`."""
+    spent = {}
+    for stat in Path("/proc").glob("[0-9]*/comm"):
+        try:
+            if stat.read_text().startswith("postgres"):
+                pid = int(stat.parent.name)
+                spent[pid] = process_cpu_seconds(pid)
+        except (OSError, ValueError):  # gone meanwhile
+            continue
+    return spent
+
+
+def cpu_spent(before: dict[int, float], after: dict[int, float]) -> float:
+    """CPU seconds spent between two readings of `postgres_cpu_seconds`: by the processes
+    in both, and all of a process that started in between (one that ended in between is
+    lost: its share is small, a backend of a closed connection)."""
+    return sum(seconds - before.get(pid, 0.0) for pid, seconds in after.items())
+
+
 def process_rss_mb(pid: int, key: str = "VmRSS") -> float:
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith(key + ":"):

@@ -10,7 +10,10 @@ processes at once.
   two `baton serve --web-only` processes on PostgreSQL (half of the connections on
   each), against the same burst into a route left to Claim on the same servers. Every
   burst must give each rep a count within one of the others' (the run fails loudly
-  otherwise); the pool's rate must stay within 20 % of the claim route's.
+  otherwise); the pool's rate must stay within 20 % of the claim route's. The CPU each
+  costs a lead (the two servers', PostgreSQL's, from /proc) is in the row's detail, with
+  the claim route's share of the pool's (`cpu_share`): where the bursts keep the
+  machine's cores busy, the rates' ratio follows it.
 """
 
 from __future__ import annotations
@@ -31,7 +34,9 @@ from bench.support import (
     Connection,
     Request,
     baton_serve,
+    cpu_spent,
     migrated_database,
+    postgres_cpu_seconds,
     scratch_dir,
 )
 from bot.core.clock import utcnow
@@ -258,6 +263,9 @@ def _burst_row(quick: bool) -> Row:
     run_id = f"bench{int(time.time())}"
     walls: dict[str, list[float]] = {"pooled": [], "claimed": []}
     seconds: dict[str, list[float]] = {"pooled": [], "claimed": []}
+    # CPU seconds each burst cost the two servers and PostgreSQL: on a machine the bursts
+    # keep busy, the rates' ratio follows the ratio of CPU spent a lead
+    cpu: dict[str, list[tuple[float, float]]] = {"pooled": [], "claimed": []}
     numbers = iter(range(10**9))
     with (
         scratch_dir() as workdir,
@@ -276,7 +284,17 @@ def _burst_row(quick: bool) -> Row:
                 order = ("pooled", "claimed") if n % 2 == 0 else ("claimed", "pooled")
                 for segment in order:
                     raws = [_lead(next(numbers), segment, run_id) for _ in range(BURST)]
+                    servers, database = (
+                        one.cpu_seconds() + two.cpu_seconds(),
+                        postgres_cpu_seconds(),
+                    )
                     answers, wall = _checked_burst(ports, raws)
+                    cpu[segment].append(
+                        (
+                            one.cpu_seconds() + two.cpu_seconds() - servers,
+                            cpu_spent(database, postgres_cpu_seconds()),
+                        )
+                    )
                     walls[segment].append(wall)
                     seconds[segment] += [a.seconds for a in answers]
                     if segment == "pooled":
@@ -285,6 +303,10 @@ def _burst_row(quick: bool) -> Row:
             db.dispose()
     rate = {k: BURST * len(v) / sum(v) for k, v in walls.items()}
     share = rate["pooled"] / rate["claimed"]
+    per_lead = {  # ms of CPU a lead: the servers', PostgreSQL's
+        k: [round(sum(part) / (BURST * len(v)) * 1000, 3) for part in zip(*v, strict=True)]
+        for k, v in cpu.items()
+    }
     return Row(
         f"{BURST} hand-offs at once into a round robin pool of 5, 2 processes, postgresql",
         f"{rate['pooled']:.0f} leads/s, p99 {ms(percentile(seconds['pooled'], 99))}; "
@@ -305,6 +327,9 @@ def _burst_row(quick: bool) -> Row:
             "pooled_p99_ms": round(percentile(seconds["pooled"], 99) * 1000, 3),
             "claimed_p50_ms": round(median(seconds["claimed"]) * 1000, 3),
             "claimed_p99_ms": round(percentile(seconds["claimed"], 99) * 1000, 3),
+            "pooled_cpu_ms_a_lead": per_lead["pooled"],  # [servers, postgresql]
+            "claimed_cpu_ms_a_lead": per_lead["claimed"],
+            "cpu_share": round(sum(per_lead["claimed"]) / sum(per_lead["pooled"]), 2),
         },
     )
 
