@@ -46,6 +46,7 @@ from bot.leads.turn import Turn, lock_turn
 from bot.store.assignment_models import ASSIGNMENTS_TABLE, Assignment
 from bot.store.database import Database
 from bot.store.models import LEADS_TABLE, Lead
+from tests.support.policies import pooled_and_claimed
 from tests.support.slack_api import SlackStandIn
 
 CHOOSE_P99_TARGET = 0.005
@@ -57,24 +58,10 @@ MAX_PER_DAY = 8
 BURST = 200
 BURST_REPS = [f"U0POOL{i}" for i in range(5)]
 
-ROUTE = """
-  - name: {name}
-    when: {{segment: {name}}}
-    channel: C0{channel}
-    calendar: always
-    claim_within: 30m
-    first_touch_within: 1d
-    escalate: [{{after: 0m, notify: [managers]}}]
-"""
-
 
 def pool_policy(reps: list[str], assign: str) -> str:
     """A route `pooled` whose leads are assigned, and a route `claimed` left to Claim."""
-    pooled = ROUTE.format(name="pooled", channel="POOL") + f"    assign: {assign}\n"
-    return f"""
-timezone: Asia/Tokyo
-roles: {{managers: [U0MANAGER1], reps: [{", ".join(reps)}]}}
-routes:{pooled}{ROUTE.format(name="claimed", channel="SALES")}"""
+    return pooled_and_claimed(assign, roles=f"managers: [U0MANAGER1], reps: [{', '.join(reps)}]")
 
 
 @scenario("assignment", "choosing a rep of 500, and round robin hand-offs from two processes")

@@ -17,6 +17,7 @@ from bot.store.database import Database
 from bot.store.models import Lead
 from tests.support.clock import FakeClock
 from tests.support.databases import statements_with
+from tests.support.policies import pooled_and_claimed
 
 LINE = [f"U0LINE{i:02d}" for i in range(FIRST_ASKED * 3)]
 
@@ -25,26 +26,18 @@ def service_for(
     db: Database, clock: FakeClock, pool: list[str], caps: str, pooled: str = "pooled"
 ) -> LeadService:
     """Route `pooled` (segment of the same name) assigns in turn; route `claimed` is left
-    to Claim."""
-    route = """
-  - name: {name}
-    when: {{segment: {name}}}
-    channel: C0{channel}
-    calendar: always
-    claim_within: 30m
-    first_touch_within: 2h
-    escalate: [{{after: 0m, notify: [managers]}}]
-"""
-    policy = f"""
-timezone: Asia/Tokyo
-calendars:
-  la-office: {{timezone: America/Los_Angeles, hours: {{mon-sun: "00:00-24:00"}}}}
-roles: {{managers: [U0MANAGER1]}}
-rep_calendars: {{U0LA: la-office}}
-routes:{route.format(name=pooled, channel="POOL")}\
-    assign: {{mode: round_robin, pool: [{", ".join(pool)}]{caps}}}
-{route.format(name="claimed", channel="SALES")}"""
+    to Claim. U0LA works Los Angeles hours, around the clock; the others Tokyo's."""
+    policy = pooled_and_claimed(
+        f"{{mode: round_robin, pool: [{', '.join(pool)}]{caps}}}",
+        pooled=pooled,
+        extra=LA_REP,
+    )
     return LeadService(db, parse_policy(policy), clock=clock)
+
+
+LA_REP = """calendars:
+  la-office: {timezone: America/Los_Angeles, hours: {mon-sun: "00:00-24:00"}}
+rep_calendars: {U0LA: la-office}"""
 
 
 def hand_off(service: LeadService, n: int, segment: str) -> Lead:

@@ -35,3 +35,29 @@ routes:
       - after: 0m
         notify: [managers]
 """
+
+
+_SEGMENT_ROUTE = """
+  - name: {name}
+    when: {{segment: {name}}}
+    channel: C0{channel}
+    calendar: always
+    claim_within: 30m
+    first_touch_within: 1d
+    escalate: [{{after: 0m, notify: [managers]}}]
+"""
+
+
+def pooled_and_claimed(
+    assign: str, *, pooled: str = "pooled", roles: str = "managers: [U0MANAGER1]", extra: str = ""
+) -> str:
+    """A policy with a route `pooled` whose leads are assigned (`assign`: its `assign:`
+    block) and a route `claimed` left to Claim, each taking the leads of the segment of
+    its name; `extra`: more top-level sections (calendars, rep_calendars)."""
+    pooled_route = _SEGMENT_ROUTE.format(name=pooled, channel="POOL") + f"    assign: {assign}\n"
+    claimed_route = _SEGMENT_ROUTE.format(name="claimed", channel="SALES")
+    return f"""
+timezone: Asia/Tokyo
+roles: {{{roles}}}
+{extra}
+routes:{pooled_route}{claimed_route}"""
