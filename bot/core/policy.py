@@ -17,13 +17,8 @@ import yaml
 from pydantic import BeforeValidator, Field, ValidationError, field_validator, model_validator
 
 from bot.core.assign_policy import AssignPolicy
-from bot.core.business_time import (
-    AlwaysCalendar,
-    BusinessCalendar,
-    Calendar,
-    parse_closed,
-    parse_weekly_hours,
-)
+from bot.core.business_time import AlwaysCalendar, BusinessCalendar, Calendar
+from bot.core.calendar_spec import parse_closed, parse_weekly_hours
 from bot.core.policy_sections import (
     IntakePolicy,
     PrivacyPolicy,

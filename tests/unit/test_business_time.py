@@ -8,7 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.core.business_time import AlwaysCalendar, BusinessCalendar, Calendar, parse_weekly_hours
+from bot.core.business_time import AlwaysCalendar, BusinessCalendar, Calendar
+from bot.core.calendar_spec import parse_weekly_hours
 
 TOKYO = ZoneInfo("Asia/Tokyo")
 NEW_YORK = ZoneInfo("America/New_York")
