@@ -119,10 +119,6 @@ class Pool:
                 return user
         return None
 
-    def can_take(self, user: str) -> bool:
-        """Whether `user` can take the lead now."""
-        return self.first_available([user]) is not None
-
     def _ask(self, users: list[str]) -> None:
         """Ask whether each of `users` is away and their caps' counts: one statement for
         those whose day starts at the same time (usually all of them)."""

@@ -23,6 +23,7 @@ NUDGE_LEVEL = 0
 PLANNED = "due_work.planned"
 NOTIFY_CHANNEL = "baton_due_work"
 _EARLIEST = "baton.due_work.earliest"
+_NOTIFIED = "baton.due_work.notified"  # the earliest time this transaction's NOTIFY told
 
 
 def deadline(route: Route, calendar: Calendar, clock: Clock, started_at: datetime) -> datetime:
@@ -133,9 +134,6 @@ def note_planned(session: Session, earliest: datetime) -> None:
             _notify_other_processes(session)
         before_commit(session, PLANNED, _notify_other_processes)
     after_commit(session, PLANNED, lambda db: db.tell(PLANNED, session.info[_EARLIEST]))
-
-
-_NOTIFIED = "baton.due_work.notified"
 
 
 def _notify_other_processes(session: Session) -> None:

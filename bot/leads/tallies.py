@@ -59,6 +59,12 @@ _ENDED = (
     )
     .group_by(Assignment.user_id)
 )
+# A route's tallies still good now: counted over this window, none of it expired.
+_HOLDING = (
+    _TALLIES.route == bindparam("route"),
+    _TALLIES.window_s == bindparam("window_s"),
+    or_(_TALLIES.expires_at.is_(None), _TALLIES.expires_at > bindparam("now")),
+)
 _ended = _ENDED.subquery("ended")
 _held = _TALLIES.given - func.coalesce(_ended.c.ended, 0)
 # The fewest, or one more: who a balanced choice looks at first, and after it has given
@@ -76,11 +82,7 @@ _FRESH = (
         case((_fewest, _TALLIES.last_at)).label("last_at"),
     )
     .select_from(TALLIES_TABLE.outerjoin(_ended, _ended.c.user_id == _TALLIES.user_id))
-    .where(
-        _TALLIES.route == bindparam("route"),
-        _TALLIES.window_s == bindparam("window_s"),
-        or_(_TALLIES.expires_at.is_(None), _TALLIES.expires_at > bindparam("now")),
-    )
+    .where(*_HOLDING)
 )
 # The tallies with the fewest leads, in a balanced choice's order (by `given`, then who
 # was given one longest ago) through the index on (route, given, last_at), so that only
@@ -96,11 +98,7 @@ _FEWEST = (
         select(func.coalesce(func.max(_ended_once.c.ended), 0)).scalar_subquery().label("most"),
     )
     .select_from(TALLIES_TABLE.outerjoin(_ended_once, _ended_once.c.user_id == _TALLIES.user_id))
-    .where(
-        _TALLIES.route == bindparam("route"),
-        _TALLIES.window_s == bindparam("window_s"),
-        or_(_TALLIES.expires_at.is_(None), _TALLIES.expires_at > bindparam("now")),
-    )
+    .where(*_HOLDING)
     .order_by(_TALLIES.given, _TALLIES.last_at)
     .limit(bindparam("limit"))
 )
@@ -200,9 +198,8 @@ class Fewest:
 
 def fewest(session: Session, route: Route, now: datetime, limit: int) -> Fewest:
     """The `limit` tallies of the route with the fewest leads in the window, then given
-    one longest ago: for a choice
-    whose turn row vouches that every rep of the pool has one that holds
-    (`AssignmentTurn.tallied_pool`)."""
+    one longest ago: for a choice whose turn row vouches that every rep of the pool has
+    one that holds (`AssignmentTurn.tallied_pool`)."""
     window = route.assign.balance_window
     params = {
         "route": route.name,

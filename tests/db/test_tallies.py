@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import delete, func, insert, select, update
 
 from bot.core.errors import DomainError
-from bot.core.policy import Route, parse_policy
+from bot.core.policy import Route
 from bot.leads import availability, tallies
 from bot.leads.availability import counts_as_given
 from bot.leads.due_work import claim_due
@@ -213,21 +213,7 @@ BIG = [f"U0BIG{i:03d}" for i in range(FEWEST_READ + 16)]
 
 
 def big_service(db: Database, clock: FakeClock, pool: list[str]) -> LeadService:
-    policy = parse_policy(
-        f"""
-timezone: Asia/Tokyo
-roles: {{managers: [U0MANAGER1]}}
-routes:
-  - name: inbound
-    channel: C0SALES
-    calendar: always
-    claim_within: 30m
-    first_touch_within: 2h
-    escalate: [{{after: 0m, notify: [managers]}}]
-    assign: {{mode: round_robin, pool: [{", ".join(pool)}], window: 2d}}
-"""
-    )
-    return LeadService(db, policy, clock=clock)
+    return service_for(db, clock, f"{{mode: round_robin, pool: [{', '.join(pool)}], window: 2d}}")
 
 
 def expected_choice(
