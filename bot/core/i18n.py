@@ -30,6 +30,7 @@ from bot.core.catalog import (
     delivery,
     funnel,
     intake,
+    lead_status,
     reporting,
     sla,
     slack,
@@ -38,7 +39,7 @@ from bot.core.catalog import (
 from bot.core.clock import utcnow
 
 CATALOG: dict[str, dict[Locale, str]] = {}
-for _area in (core, slack, funnel, reporting, intake, sla, delivery, assignment, team):
+for _area in (core, slack, lead_status, funnel, reporting, intake, sla, delivery, assignment, team):
     _clash = CATALOG.keys() & _area.MESSAGES.keys()
     assert not _clash, f"message keys defined twice: {sorted(_clash)}"
     CATALOG.update(_area.MESSAGES)
