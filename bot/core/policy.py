@@ -1,4 +1,5 @@
-"""The policy file (`baton.yml`): routes, SLA windows, calendars, escalations, roles.
+"""The policy file (`baton.yml`): routes, SLA windows, calendars, escalations, roles
+(its other sections: bot.core.policy_sections).
 
 Loaded and validated at start and by `baton check`. A bad file is reported as
 `baton.yml: routes[1].claim_within: "15 minutes" is not a duration like 15m`.
@@ -8,18 +9,18 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from datetime import date, timedelta
+from datetime import timedelta
 from functools import cached_property
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Any, Literal
 
 import yaml
-from pydantic import BeforeValidator, Field, ValidationError, field_validator, model_validator
+from pydantic import Field, ValidationError, field_validator, model_validator
 
 from bot.core.assign_policy import AssignPolicy
-from bot.core.business_time import AlwaysCalendar, BusinessCalendar, Calendar
-from bot.core.calendar_spec import parse_closed, parse_weekly_hours
+from bot.core.business_time import AlwaysCalendar, Calendar
 from bot.core.policy_sections import (
+    CalendarPolicy,
     IntakePolicy,
     PrivacyPolicy,
     WebhookPolicy,
@@ -43,47 +44,6 @@ ALWAYS = "always"
 DEFAULT_ROUTE = "default"
 # Lead fields a route may match on.
 MATCHABLE_FIELDS = ("source", "segment", "region", "campaign", "country", "title", "company")
-
-
-def _closed_day(value: Any) -> Any:
-    """One entry of a calendar's `closed:`: 2027-05-06, 12-31, 12-29..01-03, or a range
-    of dates (business_time.parse_closed)."""
-    parse_closed([value])
-    return value
-
-
-ClosedDay = Annotated[date | str, BeforeValidator(_closed_day)]
-
-
-class CalendarPolicy(Strict):
-    timezone: str
-    hours: dict[str, str | list[str]]
-    holidays: str | None = None  # a country code the `holidays` package knows, e.g. JP
-    holidays_subdiv: str | None = None
-    closed: list[ClosedDay] = Field(default_factory=list)
-
-    _check_tz = field_validator("timezone")(check_timezone)
-
-    @field_validator("hours")
-    @classmethod
-    def _check_hours(cls, value: dict[str, str | list[str]]) -> dict[str, str | list[str]]:
-        parse_weekly_hours(value)
-        return value
-
-    @field_validator("closed")
-    @classmethod
-    def _check_closed(cls, value: list[date | str]) -> list[date | str]:
-        parse_closed(value)  # each entry is checked alone; this checks them together
-        return value
-
-    def build(self) -> BusinessCalendar:
-        return BusinessCalendar(
-            self.timezone,
-            parse_weekly_hours(self.hours),
-            holidays_country=self.holidays,
-            closed=self.closed,
-            holidays_subdiv=self.holidays_subdiv,
-        )
 
 
 class EscalationLevel(Strict):

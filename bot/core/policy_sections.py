@@ -1,18 +1,61 @@
-"""Sections of the policy file beside the routes: the weekly report, outgoing webhooks,
-intake's dedupe window."""
+"""Sections of the policy file beside the routes: business calendars, the weekly report,
+outgoing webhooks, intake's dedupe window, privacy."""
 
 from __future__ import annotations
 
 import re
-from datetime import time, timedelta
-from typing import Literal
+from datetime import date, time, timedelta
+from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
 
-from pydantic import Field, field_validator
+from pydantic import BeforeValidator, Field, field_validator
 
-from bot.core.policy_values import Duration, Strict, check_channel_id, show
+from bot.core.business_time import BusinessCalendar
+from bot.core.calendar_spec import parse_closed, parse_weekly_hours
+from bot.core.policy_values import Duration, Strict, check_channel_id, check_timezone, show
 
 _WEEKLY = re.compile(r"^(mon|tue|wed|thu|fri|sat|sun) ([01]\d|2[0-3]):([0-5]\d)$")
+
+
+def _closed_day(value: Any) -> Any:
+    """One entry of a calendar's `closed:`: 2027-05-06, 12-31, 12-29..01-03, or a range
+    of dates (calendar_spec.parse_closed)."""
+    parse_closed([value])
+    return value
+
+
+ClosedDay = Annotated[date | str, BeforeValidator(_closed_day)]
+
+
+class CalendarPolicy(Strict):
+    timezone: str
+    hours: dict[str, str | list[str]]
+    holidays: str | None = None  # a country code the `holidays` package knows, e.g. JP
+    holidays_subdiv: str | None = None
+    closed: list[ClosedDay] = Field(default_factory=list)
+
+    _check_tz = field_validator("timezone")(check_timezone)
+
+    @field_validator("hours")
+    @classmethod
+    def _check_hours(cls, value: dict[str, str | list[str]]) -> dict[str, str | list[str]]:
+        parse_weekly_hours(value)
+        return value
+
+    @field_validator("closed")
+    @classmethod
+    def _check_closed(cls, value: list[date | str]) -> list[date | str]:
+        parse_closed(value)  # each entry is checked alone; this checks them together
+        return value
+
+    def build(self) -> BusinessCalendar:
+        return BusinessCalendar(
+            self.timezone,
+            parse_weekly_hours(self.hours),
+            holidays_country=self.holidays,
+            closed=self.closed,
+            holidays_subdiv=self.holidays_subdiv,
+        )
 
 
 class WeeklyReportPolicy(Strict):
