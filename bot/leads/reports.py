@@ -5,6 +5,7 @@ counts by status use the (status, due) indexes, windows use created_at, lookups 
 the primary key, email, company_key and (owner_id, status), campaigns use
 (campaign, created_at). A company is also found by a part of its name: that one
 condition no btree can serve, so it reads only the newest leads (see `by_company`).
+The statements of the lists live in bot.leads.report_queries.
 """
 
 from __future__ import annotations
@@ -14,11 +15,22 @@ from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, Select, case, extract, func, select
+from sqlalchemy import ColumnElement, case, extract, func, select
 from sqlalchemy.orm import Session
 
 from bot.core.clock import Now, utcnow
 from bot.core.policy import Policy
+from bot.leads.aggregates import sum_if
+from bot.leads.report_queries import (
+    campaign_names,
+    campaign_query,
+    company_prefix_query,
+    company_query,
+    company_substring_query,
+    newest_leads_start,
+    returned_query,
+    top_reasons_query,
+)
 from bot.store.database import Database
 from bot.store.models import OWNED_STATUSES, Lead, LeadEvent, LeadStatus, search_key
 
@@ -127,7 +139,7 @@ class Reports:
             to_touch = self._median(
                 session, Lead.first_touch_at, Lead.claimed_at, Lead.created_at >= since
             )
-            reasons = session.execute(top_reasons_query(since)).all()
+            reasons = session.execute(top_reasons_query(since, TOP_REASONS)).all()
         return TeamSummary(
             now=now,
             unclaimed=unclaimed,
@@ -157,10 +169,10 @@ class Reports:
         )
         row = session.execute(
             select(
-                _sum_if(claim_met),
-                _sum_if(claim_decided),
-                _sum_if(touch_met),
-                _sum_if(touch_decided),
+                sum_if(claim_met),
+                sum_if(claim_decided),
+                sum_if(touch_met),
+                sum_if(touch_decided),
             ).where(Lead.created_at >= since)
         ).one()
         values = [int(v or 0) for v in row]
@@ -241,11 +253,11 @@ class Reports:
         if key is None:
             return []
         with self.db.read() as session:
-            found = list(session.scalars(company_query(key)))
+            found = list(session.scalars(company_query(key, LIST_LIMIT)))
             if len(found) < LIST_LIMIT:
                 found += session.scalars(company_prefix_query(key, LIST_LIMIT - len(found)))
             if len(found) < LIST_LIMIT:
-                since = session.scalar(newest_leads_start())
+                since = session.scalar(newest_leads_start(SUBSTRING_SCAN))
                 found += session.scalars(
                     company_substring_query(
                         key, since, [lead.id for lead in found], LIST_LIMIT - len(found)
@@ -262,11 +274,13 @@ class Reports:
         if key is None:
             return LeadList([], 0)
         with self.db.read() as session:
-            names = [n for n in session.scalars(campaign_names()) if search_key(n) == key]
+            names = [
+                n for n in session.scalars(campaign_names(MAX_CAMPAIGNS)) if search_key(n) == key
+            ]
             found: list[Lead] = []
             total = 0
             for name in names:
-                found += session.scalars(campaign_query(name))
+                found += session.scalars(campaign_query(name, LIST_LIMIT))
                 total += _count(session, Lead.campaign == name)
         found.sort(key=lambda lead: (lead.created_at, lead.id), reverse=True)
         found = found[:LIST_LIMIT]
@@ -276,7 +290,7 @@ class Reports:
         """Leads returned to marketing, the most recently returned first."""
         with self.db.read() as session:
             total = _count(session, Lead.status == S.RETURNED)
-            leads = list(session.scalars(returned_query())) if total else []
+            leads = list(session.scalars(returned_query(LIST_LIMIT))) if total else []
         return LeadList(leads, total)
 
     def _leads(self, condition: ColumnElement[bool]) -> list[Lead]:
@@ -322,122 +336,6 @@ class Reports:
         return OverdueList(found[:limit], total)
 
 
-def top_reasons_query(since: datetime) -> Select[str | None, int]:
-    """The commonest disqualification reasons among the leads handed off since `since`.
-
-    The status test sits inside the count, not in the WHERE clause: an equality on status
-    would send SQLite's planner to a status index, which holds every lead ever
-    disqualified (0.4 s with a million leads), instead of the window's created_at range,
-    which the summary caps at WINDOW_CAP leads.
-    """
-    disqualified = _sum_if(Lead.status == S.DISQUALIFIED)
-    return (
-        select(Lead.disqualify_reason, disqualified)
-        .where(Lead.created_at >= since)
-        .group_by(Lead.disqualify_reason)
-        .having(disqualified > 0)
-        .order_by(disqualified.desc(), Lead.disqualify_reason)
-        .limit(TOP_REASONS)
-    )
-
-
-def company_query(key: str) -> Select[Lead]:
-    """Leads of the company named exactly `key` (a search_key), newest first."""
-    return select(Lead).where(Lead.company_key == key).order_by(Lead.id.desc()).limit(LIST_LIMIT)
-
-
-def company_prefix_query(key: str, limit: int = LIST_LIMIT) -> Select[Lead]:
-    """Leads whose company's name starts with `key` and is longer, by name.
-
-    A range of the company_key index: every string that starts with `key` sorts after it
-    and before `key` with its last character's successor, in code point order (SQLite's
-    BINARY, PostgreSQL's "C" and "C.UTF-8"). The LIKE keeps the answer right should a
-    database sort otherwise (a linguistic collation), where the range may then miss
-    some names; stage 3 of `by_company` still finds those among the newest leads.
-    """
-    where = [Lead.company_key > key, Lead.company_key.startswith(key, autoescape=True)]
-    upper = _successor(key)
-    if upper is not None:
-        where.append(Lead.company_key < upper)
-    return select(Lead).where(*where).order_by(Lead.company_key, Lead.id.desc()).limit(limit)
-
-
-def newest_leads_start() -> Select[datetime]:
-    """When the SUBSTRING_SCAN-th newest lead was handed off (none: fewer leads)."""
-    return (
-        select(Lead.created_at).order_by(Lead.created_at.desc()).offset(SUBSTRING_SCAN - 1).limit(1)
-    )
-
-
-def company_substring_query(
-    key: str, since: datetime | None, skip: list[int], limit: int = LIST_LIMIT
-) -> Select[Lead]:
-    """Leads handed off since `since` whose company's name holds `key`, newest first,
-    but those in `skip` (found already)."""
-    where = [Lead.company_key.contains(key, autoescape=True)]
-    if since is not None:
-        where.append(Lead.created_at >= since)
-    if skip:
-        where.append(Lead.id.not_in(skip))
-    return select(Lead).where(*where).order_by(Lead.created_at.desc(), Lead.id.desc()).limit(limit)
-
-
-def campaign_names() -> Select[str]:
-    """The distinct campaign names, in order: a loose index scan of the (campaign,
-    created_at) index, one seek per name, however many leads each campaign has."""
-    first = select(Lead.campaign).where(Lead.campaign.is_not(None))
-    names = select(first.order_by(Lead.campaign).limit(1).scalar_subquery().label("name")).cte(
-        "campaign_names", recursive=True
-    )
-    after = (
-        select(Lead.campaign)
-        .where(Lead.campaign > names.c.name)
-        .order_by(Lead.campaign)
-        .limit(1)
-        .scalar_subquery()
-    )
-    names = names.union_all(select(after).where(names.c.name.is_not(None)))
-    return select(names.c.name).where(names.c.name.is_not(None)).limit(MAX_CAMPAIGNS)
-
-
-def campaign_query(name: str) -> Select[Lead]:
-    """The newest leads of the campaign stored as `name`."""
-    return (
-        select(Lead)
-        .where(Lead.campaign == name)
-        .order_by(Lead.created_at.desc(), Lead.id.desc())
-        .limit(LIST_LIMIT)
-    )
-
-
-def returned_query() -> Select[Lead]:
-    """The leads returned to marketing, the most recently returned first.
-
-    Bounded by the status index (every lead returned, then sorted) or by the outcome_at
-    index read from the newest (until LIST_LIMIT returned leads are found), as the
-    planner judges; the IS NOT NULL keeps PostgreSQL's descending scan off the leads
-    without an outcome, which it would read first.
-    """
-    return (
-        select(Lead)
-        .where(Lead.status == S.RETURNED, Lead.outcome_at.is_not(None))
-        .order_by(Lead.outcome_at.desc(), Lead.id.desc())
-        .limit(LIST_LIMIT)
-    )
-
-
-def _successor(key: str) -> str | None:
-    """The least string after every string that starts with `key` (code point order);
-    None if there is none."""
-    for i in range(len(key) - 1, -1, -1):
-        point = ord(key[i]) + 1
-        if 0xD800 <= point <= 0xDFFF:  # surrogates are not text
-            point = 0xE000
-        if point <= 0x10FFFF:
-            return key[:i] + chr(point)
-    return None
-
-
 def next_deadline(lead: Lead) -> datetime | None:
     """The deadline the lead is running against now, if any."""
     if lead.status == S.UNCLAIMED:
@@ -449,7 +347,3 @@ def next_deadline(lead: Lead) -> datetime | None:
 
 def _count(session: Session, *where: ColumnElement[bool]) -> int:
     return int(session.scalar(select(func.count()).select_from(Lead).where(*where)) or 0)
-
-
-def _sum_if(condition: ColumnElement[bool]) -> Any:
-    return func.sum(case((condition, 1), else_=0))

@@ -10,8 +10,7 @@ from sqlalchemy import text
 from bot.core.policy import Policy
 from bot.leads.handoff import LeadInput
 from bot.leads.lifecycle import LeadService
-from bot.leads.reports import (
-    Reports,
+from bot.leads.report_queries import (
     campaign_names,
     campaign_query,
     company_prefix_query,
@@ -21,6 +20,7 @@ from bot.leads.reports import (
     returned_query,
     top_reasons_query,
 )
+from bot.leads.reports import LIST_LIMIT, MAX_CAMPAIGNS, SUBSTRING_SCAN, TOP_REASONS, Reports
 from bot.store.database import Database
 from tests.support.clock import FakeClock
 
@@ -197,7 +197,7 @@ def test_campaign_names_are_each_distinct_name_once(db: Database, service: LeadS
     for n, name in enumerate(["b", "a", "b", None, "c", "a"]):
         lead(service, n, campaign=name)
     with db.read() as session:
-        assert list(session.scalars(campaign_names())) == ["a", "b", "c"]
+        assert list(session.scalars(campaign_names(MAX_CAMPAIGNS))) == ["a", "b", "c"]
 
 
 def test_returned_leads_with_the_most_recently_returned_first(
@@ -277,24 +277,24 @@ def plan_of(db: Database, statement: object) -> str:
 
 def test_top_reasons_read_only_the_window(db: Database, clock: FakeClock) -> None:
     """Not every lead ever disqualified: the window's created_at index bounds the query."""
-    plan = plan_of(db, top_reasons_query(clock() - timedelta(days=7)))
+    plan = plan_of(db, top_reasons_query(clock() - timedelta(days=7), TOP_REASONS))
     assert "ix_leads_created_at" in plan, plan
 
 
 def lead_queries(clock: FakeClock) -> dict[str, tuple[object, str]]:
     """Each query of a company, campaign and returned list, and the index that bounds it."""
     return {
-        "company": (company_query("株式会社木村"), "ix_leads_company_key"),
-        "company start": (company_prefix_query("木村"), "ix_leads_company_key"),
-        "newest leads": (newest_leads_start(), "ix_leads_created_at"),
+        "company": (company_query("株式会社木村", LIST_LIMIT), "ix_leads_company_key"),
+        "company start": (company_prefix_query("木村", LIST_LIMIT), "ix_leads_company_key"),
+        "newest leads": (newest_leads_start(SUBSTRING_SCAN), "ix_leads_created_at"),
         # the one condition no index serves: bounded by the newest leads instead
         "company part": (
-            company_substring_query("50%_x", clock(), [1, 2]),
+            company_substring_query("50%_x", clock(), [1, 2], LIST_LIMIT),
             "ix_leads_created_at",
         ),
-        "campaign names": (campaign_names(), "ix_leads_campaign_created_at"),
-        "campaign": (campaign_query("Autumn webinar"), "ix_leads_campaign_created_at"),
-        "returned": (returned_query(), "ix_leads_"),
+        "campaign names": (campaign_names(MAX_CAMPAIGNS), "ix_leads_campaign_created_at"),
+        "campaign": (campaign_query("Autumn webinar", LIST_LIMIT), "ix_leads_campaign_created_at"),
+        "returned": (returned_query(LIST_LIMIT), "ix_leads_"),
     }
 
 
