@@ -13,7 +13,9 @@ processes at once.
   otherwise); the pool's rate must stay within 20 % of the claim route's. The CPU each
   costs a lead (the two servers', PostgreSQL's, from /proc) is in the row's detail, with
   the claim route's share of the pool's (`cpu_share`): where the bursts keep the
-  machine's cores busy, the rates' ratio follows it.
+  machine's cores busy, the rates' ratio follows it. So is each round's ratio of its two
+  back-to-back bursts (`round_shares`), which shows how far a run's ratio moved with
+  the shared machine's speed.
 """
 
 from __future__ import annotations
@@ -290,6 +292,9 @@ def _burst_row(quick: bool) -> Row:
             db.dispose()
     rate = {k: BURST * len(v) / sum(v) for k, v in walls.items()}
     share = rate["pooled"] / rate["claimed"]
+    # Each round's two bursts ran back to back: their ratio shows how much of a run's
+    # result is the machine's speed drifting between rounds rather than the routes.
+    round_shares = [c / p for p, c in zip(walls["pooled"], walls["claimed"], strict=True)]
     per_lead = {  # ms of CPU a lead: the servers', PostgreSQL's
         k: [round(sum(part) / (BURST * len(v)) * 1000, 3) for part in zip(*v, strict=True)]
         for k, v in cpu.items()
@@ -317,6 +322,8 @@ def _burst_row(quick: bool) -> Row:
             "pooled_cpu_ms_a_lead": per_lead["pooled"],  # [servers, postgresql]
             "claimed_cpu_ms_a_lead": per_lead["claimed"],
             "cpu_share": round(sum(per_lead["claimed"]) / sum(per_lead["pooled"]), 2),
+            "round_shares": [round(r, 2) for r in round_shares],
+            "round_share_median": round(median(round_shares), 2),
         },
     )
 
