@@ -237,7 +237,8 @@ class SlackEndpoint:
 
     def _unreadable(self, payload: dict[str, Any]) -> Response | None:
         user = user_of(payload)
-        if payload.get("type") not in INTERACTIONS or user is None:
+        kind = payload.get("type")
+        if not isinstance(kind, str) or kind not in INTERACTIONS or user is None:
             return _error(400, "This interaction names no Slack user or kind Baton knows.")
         problem = unreadable(payload)
         if problem is Unreadable.CLICK:

@@ -142,3 +142,15 @@ def test_no_request_gets_a_5xx(web: Flask, data: st.DataObject) -> None:
         answer.status_code,
         answer.data[:300],
     )
+
+
+@pytest.mark.parametrize("kind", [[], {}, ["block_actions"], 7, None])
+def test_an_interaction_whose_kind_is_not_a_string_is_refused(web: Flask, kind: Any) -> None:
+    """Found by the fuzzer above: a payload's "type" that is a list or an object was looked
+    up in a set of kinds, which raised."""
+    body = urlencode({"payload": json.dumps({"type": kind, "user": {"id": "U0REP1"}})}).encode()
+    headers = signed_headers(SIGNING_SECRET, body.decode())
+    headers["Content-Type"] = "application/x-www-form-urlencoded"
+    answer = web.test_client().post("/slack/events", data=body, headers=headers)
+    assert answer.status_code == 400, answer.data
+    assert "names no Slack user or kind" in answer.get_json()["error"]
