@@ -118,6 +118,18 @@ def reader_locale(ctx: SendContext, user_id: str) -> str:
     return people.locale_from_slack(person.locale) or known.locale
 
 
+def guest_status(ctx: SendContext, user_id: str) -> bool | None:
+    """Whether Slack says `user_id` is a guest of the workspace, for a message to them
+    alone (after `reader_locale`, which asks Slack first when what Baton knows is old);
+    asked now if Baton has never been told. None when Slack will not say: they then see
+    no lead's contact details (bot.leads.privacy)."""
+    known = people.reader(ctx.db, user_id, ctx.policy.locale, ctx.now).guest
+    if known is not None:
+        return known
+    person = _ask_now(ctx, user_id)
+    return None if person is None else person.guest
+
+
 def owner_email(ctx: SendContext, user_id: str) -> str | None:
     """`user_id`'s email for a webhook's body, asking Slack first if what Baton knows is
     older than a day (as `reader_locale` does); None when Slack will not say."""

@@ -116,14 +116,20 @@ def _erase_one(session: Session, policy: Policy, lead: Lead, by: str, now: datet
 
 def may_see_contacts(policy: Policy, user_id: str, guest: bool | None) -> bool:
     """The policy's `privacy.contact_details`: everyone; members (not guests of the
-    workspace: someone Slack has not yet said is one counts as a member until it does);
-    or roles (only the policy's managers, reps and marketers)."""
+    workspace); or roles (only the policy's managers, reps and marketers). `guest`: what
+    Slack said of the reader, None while it has not said; until it has, the reader does
+    not see them either (a guest's first request must not show them)."""
     rule = policy.privacy.contact_details
     if rule == "everyone":
         return True
     if rule == "roles":
         return user_id in policy.members(list(ROLE_NAMES))
-    return guest is not True
+    return guest is False
+
+
+def unconfirmed(policy: Policy, guest: bool | None) -> bool:
+    """Whether contact details are held back only until Slack says who the reader is."""
+    return policy.privacy.contact_details == "members" and guest is None
 
 
 def without_contacts(lead: Lead) -> Lead:

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from zoneinfo import ZoneInfo
 
-from bot.delivery.people import reader_locale
+from bot.delivery.people import guest_status, reader_locale
 from bot.delivery.registry import SendContext, Sent, sender
 from bot.slack.contacts import lead_for
 from bot.slack.render.offer import offer_dm
 from bot.slack.sla_senders import post
-from bot.store import people
 from bot.store.assignment_models import Assignment
 from bot.store.models import Lead, LeadStatus, OutboxMessage
 from bot.store.outbox import Intent
@@ -31,8 +30,6 @@ def send_offer(row: OutboxMessage, ctx: SendContext) -> Sent:
     ):
         return Sent({"skipped": "the offer is no longer waiting"})
     locale = reader_locale(ctx, user)
-    lead = lead_for(
-        lead, ctx.policy, user, people.reader(ctx.db, user, ctx.policy.locale, ctx.now).guest
-    )
+    lead = lead_for(lead, ctx.policy, user, guest_status(ctx, user))
     message = offer_dm(lead, offer.due_at, locale, ZoneInfo(ctx.policy.timezone))
     return Sent(post(ctx, message, channel=user, marker={"lead_id": lead.id, "offer": offer.id}))

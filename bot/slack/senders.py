@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 
 from bot.core.policy import Policy
 from bot.delivery.flood_list import PURPOSE as FLOOD_LIST  # one message listing many leads
-from bot.delivery.people import reader_locale
+from bot.delivery.people import guest_status, reader_locale
 from bot.delivery.registry import NotReady, SendContext, Sent, sender
 from bot.leads.funnel_cache import ReportCache
 from bot.leads.funnel_report import DEFAULT_PERIOD, GroupBy, period_of
@@ -32,7 +32,7 @@ from bot.slack.render.card import lead_card
 from bot.slack.render.home import home_view
 from bot.slack.render.timeline import event_text
 from bot.slack.team_service import home_team
-from bot.store import outbox, people
+from bot.store import outbox
 from bot.store.models import Lead, LeadEvent, OutboxMessage, SlackMessage
 from bot.store.outbox import Intent, release_waiting
 
@@ -199,9 +199,11 @@ def post_ephemeral(row: OutboxMessage, ctx: SendContext) -> Sent:
 def publish_home(row: OutboxMessage, ctx: SendContext) -> Sent:
     user = str(row.payload["user"])
     locale = reader_locale(ctx, user)  # asks Slack about them first if need be
-    guest = people.reader(ctx.db, user, ctx.policy.locale, ctx.now).guest
     reports = reports_for(
-        Reports(ctx.db, ctx.policy, clock=lambda: ctx.now), ctx.policy, user, guest
+        Reports(ctx.db, ctx.policy, clock=lambda: ctx.now),
+        ctx.policy,
+        user,
+        guest_status(ctx, user),
     )
     funnel = None
     if ctx.policy.is_manager(user) or user in ctx.policy.roles.marketers:

@@ -25,11 +25,12 @@ from bot.leads.funnel import MAX_AMOUNT
 from bot.leads.funnel_cache import ReportCache
 from bot.leads.funnel_report import period_of
 from bot.leads.lifecycle import LeadService
+from bot.leads.privacy import unconfirmed
 from bot.leads.reports import Reports
 from bot.leads.states import ALLOWED, DISQUALIFY_REASONS, LOST_REASONS, Action, Outcome
 from bot.slack.contacts import reports_for
 from bot.slack.ids import BlockId, InputId
-from bot.slack.render import Message
+from bot.slack.render import Message, with_note
 from bot.slack.render.funnel_report import report_message
 from bot.slack.render.lead_lists import campaign_message, returned_message
 from bot.slack.render.outcome import LOST_PREFIX, NOTE_MAX, message_modal, outcome_modal
@@ -44,7 +45,7 @@ from bot.slack.render.status import (
 )
 from bot.slack.render.text import ago, one_line, slack_date, who
 from bot.slack.senders import open_view
-from bot.slack.status_query import AUTO, QueryKind, ReportQuery, parse_status_query
+from bot.slack.status_query import AUTO, QueryKind, ReportQuery, StatusQuery, parse_status_query
 from bot.slack.team_service import TEAM_QUERIES, TeamService
 from bot.store import outbox, people
 from bot.store.database import Database
@@ -99,10 +100,6 @@ class SlackService:
         if reader.should_ask:
             self.db.together(lambda session: people.ask(session, user_id, now))
         return reader
-
-    def _reports_for(self, user_id: str) -> Reports:
-        """The reports as `user_id` may read them (bot.slack.contacts)."""
-        return reports_for(self.reports, self.policy, user_id, self._reader(user_id).guest)
 
     @property
     def tz(self) -> ZoneInfo:
@@ -176,8 +173,18 @@ class SlackService:
             return self._report(user_id, query.report)
         if query.kind in TEAM_QUERIES:
             return self.team.answer(user_id, query)
-        loc, tz = self.locale_for(user_id), self.tz
-        reports = self._reports_for(user_id)  # without contact details for some
+        reader = self._reader(user_id)
+        answer = self._leads_answer(user_id, query, reader)
+        if query.kind is not QueryKind.HELP and unconfirmed(self.policy, reader.guest):
+            # Slack has not yet said whether they are a guest: asked (`_reader`), answered
+            # within seconds; until then the leads come without the people.
+            return with_note(answer, t("report.contacts_unconfirmed", reader.locale))
+        return answer
+
+    def _leads_answer(self, user_id: str, query: StatusQuery, reader: people.Reader) -> Message:
+        loc, tz = reader.locale, self.tz
+        # without contact details for some (bot.slack.contacts)
+        reports = reports_for(self.reports, self.policy, user_id, reader.guest)
         if query.kind is QueryKind.SUMMARY:
             return summary_message(reports.summary(), locale=loc, tz=tz)
         if query.kind is QueryKind.HELP:

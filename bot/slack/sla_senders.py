@@ -21,7 +21,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.delivery.people import reader_locale
+from bot.delivery.people import guest_status, reader_locale
 from bot.delivery.registry import SendContext, Sent, sender
 from bot.delivery.slack_client import marked
 from bot.leads import sla
@@ -30,7 +30,7 @@ from bot.slack.contacts import lead_for
 from bot.slack.render import Message
 from bot.slack.render import escalation as render
 from bot.slack.render import weekly_report as render_weekly_report
-from bot.store import outbox, people
+from bot.store import outbox
 from bot.store.models import DueWork, Lead, OutboxMessage, SlackMessage
 from bot.store.outbox import Intent
 
@@ -100,7 +100,7 @@ def send_due_work(row: OutboxMessage, ctx: SendContext) -> Sent:
     user = str(row.payload["user"])
     marker["user"] = user
     locale = reader_locale(ctx, user)
-    lead = lead_for(lead, ctx.policy, user, _guest(ctx, user))
+    lead = lead_for(lead, ctx.policy, user, guest_status(ctx, user))
     if kind is sla.Kind.TOUCH_NUDGE:
         message = render.touch_nudge(lead, locale, ctx.now, tz)
     else:
@@ -128,15 +128,9 @@ def send_assigned(row: OutboxMessage, ctx: SendContext) -> Sent:
     if lead is None or lead.owner_id != user:
         return Sent({"skipped": "the lead has another owner by now"})
     locale = reader_locale(ctx, user)
-    lead = lead_for(lead, ctx.policy, user, _guest(ctx, user))
+    lead = lead_for(lead, ctx.policy, user, guest_status(ctx, user))
     message = render.assigned(lead, str(row.payload["by"]), locale, ZoneInfo(ctx.policy.timezone))
     return Sent(post(ctx, message, channel=user, marker={"lead_id": lead.id}))
-
-
-def _guest(ctx: SendContext, user: str) -> bool | None:
-    """Whether Slack says `user` is a guest of the workspace (after reader_locale, which
-    asks Slack first when what Baton knows is old)."""
-    return people.reader(ctx.db, user, ctx.policy.locale, ctx.now).guest
 
 
 # --- the weekly report -------------------------------------------------------------------

@@ -37,16 +37,54 @@ def known_guest(runtime: Runtime, user: str = GUEST) -> None:
         people.remember(session, user, "en-US", runtime.clock(), guest=True)
 
 
+def known_member(runtime: Runtime, user: str) -> None:
+    with runtime.db.transaction() as session:
+        people.remember(session, user, "en-US", runtime.clock(), guest=False)
+
+
 def test_a_guest_sees_the_company_but_not_the_person(
     runtime: Runtime, slack: SlackClientSim, lead: int
 ) -> None:
     known_guest(runtime)
+    known_member(runtime, "U0REP1")
     shown = ask(slack, f"#{lead}", GUEST)
     assert "Kimura Soft" in shown
     for contact in (NAME, EMAIL, PHONE):
         assert contact not in shown, contact
     member = ask(slack, f"#{lead}", "U0REP1")
     assert NAME in member and EMAIL in member
+    assert "confirmed your account" not in member
+
+
+def test_someone_slack_has_not_told_of_sees_no_contacts_until_it_has(
+    runtime: Runtime, slack: SlackClientSim, slack_api: SlackStandIn, lead: int
+) -> None:
+    """A guest's first request must not show them: until users.info has answered, nobody
+    not yet known sees them, and the answer says why."""
+    first = ask(slack, f"#{lead}", "U0NEW1")
+    assert "Kimura Soft" in first and "confirmed your account" in first
+    for contact in (NAME, EMAIL, PHONE):
+        assert contact not in first, contact
+    drain(runtime)  # the look-up queued by that request: a member
+    assert [c.args["user"] for c in slack_api.successful_calls("users.info")] == ["U0NEW1"]
+    again = ask(slack, f"#{lead}", "U0NEW1")
+    assert NAME in again and EMAIL in again and "confirmed your account" not in again
+
+
+def test_a_dm_to_a_member_never_looked_up_asks_slack_first(
+    runtime: Runtime, slack_api: SlackStandIn, lead: int
+) -> None:
+    """Who chose a language is not asked for it; whether they are a guest still is, before
+    a DM to them is rendered (a DM waits for nobody)."""
+    with runtime.db.transaction() as session:
+        people.choose(session, "U0REP7", "en")
+    runtime.leads.reassign(lead, "U0MANAGER1", "U0REP7")
+    drain(runtime)
+    [dm] = [
+        c for c in slack_api.successful_calls("chat.postMessage") if c.args["channel"] == "U0REP7"
+    ]
+    assert NAME in json.dumps(dm.args, ensure_ascii=False)
+    assert "U0REP7" in [c.args["user"] for c in slack_api.successful_calls("users.info")]
 
 
 def test_a_guest_is_learned_from_slack_and_sees_no_contacts_in_app_home(

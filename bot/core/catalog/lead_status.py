@@ -8,6 +8,13 @@ from bot.core.catalog import Locale
 
 MESSAGES: dict[str, dict[Locale, str]] = {
     # --- /lead-status --------------------------------------------------------------------
+    # under an answer whose leads come without the people, until Slack says who asked
+    "report.contacts_unconfirmed": {
+        "en": "Names, emails and phone numbers show once Slack has confirmed your account: "
+        "ask again in a moment.",
+        "ja": "お客様の氏名・メールアドレス・電話番号は、Slack でアカウントを確認でき次第"
+        "表示します。少し時間をおいて、もう一度お試しください。",
+    },
     "report.summary_text": {"en": "Baton team summary", "ja": "Baton チームの状況"},
     "report.summary_title": {"en": "Team summary · {at}", "ja": "チームの状況（{at} 時点）"},
     "report.unclaimed": {"en": "Open and unclaimed", "ja": "担当者未定"},

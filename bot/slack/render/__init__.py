@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from slack_sdk.models.blocks import Block
+from slack_sdk.models.blocks import Block, ContextBlock, MarkdownTextObject
 
 MESSAGE_BLOCKS_MAX = 50
 VIEW_BLOCKS_MAX = 100
@@ -29,3 +29,11 @@ def to_dicts(blocks: Sequence[Block], limit: int = MESSAGE_BLOCKS_MAX) -> list[d
     if len(blocks) > limit:
         raise ValueError(f"{len(blocks)} blocks; Slack allows {limit}")
     return [block.to_dict() for block in blocks]
+
+
+def with_note(message: Message, note: str) -> Message:
+    """`message` with `note` under it in small print, where Slack's limit leaves room."""
+    if len(message.blocks) >= MESSAGE_BLOCKS_MAX:
+        return message
+    block = ContextBlock(elements=[MarkdownTextObject(text=note)]).to_dict()
+    return Message(message.text, [*message.blocks, block])
