@@ -7,7 +7,8 @@ from typing import Any
 from slack_bolt import Ack, App
 
 from bot.slack.ids import ActionId, ViewId
-from bot.slack.service import SlackService, outcome_form
+from bot.slack.outcome_form import outcome_form
+from bot.slack.service import SlackService
 from handlers.modals import button_opens_modal
 
 

@@ -10,10 +10,9 @@ from __future__ import annotations
 
 import logging
 from datetime import timedelta
-from typing import Any
 
 from slack_sdk.errors import SlackApiError
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import or_, select, update
 
 from bot.core import logs, metrics
 from bot.core.clock import Now
@@ -25,7 +24,7 @@ from bot.delivery.pacing import NotReady
 from bot.delivery.registry import SENDERS, NoSender, SendContext, Sent
 from bot.delivery.slack_client import OutboxClient, SendScope, outbox_metadata
 from bot.store.database import UNSYNCED, Database
-from bot.store.models import InSlack, Lead, OutboxMessage, SlackMessage
+from bot.store.models import InSlack, OutboxMessage, SlackMessage
 from bot.store.outbox import Intent, release_waiting
 
 log = logging.getLogger(__name__)
@@ -147,88 +146,6 @@ class Steps:
         logs.event(log, "outbox.sent", attempts=row.attempts, coalesced=len(superseded) or None)
 
     # --- flood lists -----------------------------------------------------------------------
-
-    def flood_backlog(self, route_channel: Any) -> dict[str, tuple[int, list[str]]]:
-        """Waiting cards per channel: (how many, the routes that post there).
-
-        Cards waiting on a retry count too: they come back to the same channel, so
-        leaving them out would make a flood look like a trickle that can go card by card.
-        """
-        with self.db.read() as session:
-            per_route = session.execute(
-                select(Lead.route, func.count())
-                .select_from(OutboxMessage)
-                .join(Lead, Lead.id == OutboxMessage.lead_id)
-                .where(self._waiting_cards(retrying=True))
-                .group_by(Lead.route)
-            ).all()
-        backlog: dict[str, tuple[int, list[str]]] = {}
-        for route, count in per_route:
-            channel = route_channel(route)
-            if channel:
-                total, routes = backlog.get(channel, (0, []))
-                backlog[channel] = (total + count, [*routes, route])
-        return backlog
-
-    def take_for_flood_list(self, routes: list[str], in_flight: set[int]) -> list[int]:
-        """Lease every waiting card of `routes` (also those this worker queued)."""
-        with self.db.read() as session:
-            ids = [
-                i
-                for i in session.scalars(
-                    select(OutboxMessage.id)
-                    .join(Lead, Lead.id == OutboxMessage.lead_id)
-                    .where(
-                        self._waiting_cards(),
-                        OutboxMessage.flood_list.is_(None),  # those go in their own list
-                        Lead.route.in_(routes),
-                    )
-                    .order_by(OutboxMessage.id)
-                )
-                if i not in in_flight
-            ]
-        return sorted(self.leases.take(ids, mine_too=True))
-
-    def refused_flood_lists(self) -> dict[int, tuple[str | None, list[int]]]:
-        """Flood lists Slack refused for now, due again and free: first row's id ->
-        (the route of its leads, its rows)."""
-        now = self.now()
-        with self.db.read() as session:
-            found = session.execute(
-                select(OutboxMessage.flood_list, OutboxMessage.id, Lead.route)
-                .join(Lead, Lead.id == OutboxMessage.lead_id)
-                .where(
-                    self._waiting_cards(),
-                    OutboxMessage.flood_list.is_not(None),
-                    or_(OutboxMessage.leased_until.is_(None), OutboxMessage.leased_until < now),
-                )
-                .order_by(OutboxMessage.id)
-            ).all()
-        lists: dict[int, tuple[str | None, list[int]]] = {}
-        for first, row_id, route in found:
-            if first is not None:
-                lists.setdefault(first, (route, []))[1].append(row_id)
-        return lists
-
-    def forget_flood_list(self, ids: list[int]) -> None:
-        """Let the cards of a refused flood list go one by one (their channel is gone)."""
-        with self.db.transaction() as session:
-            session.execute(
-                update(OutboxMessage)
-                .where(OutboxMessage.id.in_(ids))
-                .values(flood_list=None)
-                .execution_options(**UNSYNCED)
-            )
-
-    def _waiting_cards(self, *, retrying: bool = False) -> Any:
-        """Card posts due now (`retrying`: or waiting on a retry after an attempt)."""
-        due = OutboxMessage.available_at <= self.now()
-        return and_(
-            OutboxMessage.kind == Intent.POST_CARD,
-            OutboxMessage.sent_at.is_(None),
-            OutboxMessage.dead_at.is_(None),
-            or_(due, OutboxMessage.attempts > 0) if retrying else due,
-        )
 
     def send_flood_list(self, ids: list[int], channel: str) -> None:
         rows = self.leases.start(ids)

@@ -45,6 +45,7 @@ from bot.core.clock import Now, utcnow
 from bot.core.policy import Policy
 from bot.delivery import flood_list, notices, people, webhooks  # noqa: F401  (their senders)
 from bot.delivery.attempt import Steps
+from bot.delivery.flood_plan import CHANNEL_KINDS, ChannelRoutes, FloodPlanner
 from bot.delivery.foreground import Foreground
 from bot.delivery.heartbeats import Heartbeats
 from bot.delivery.lane_queue import LaneItem, Lanes
@@ -66,15 +67,12 @@ LEASE_BATCH = 200
 MAX_QUEUED = 1000
 WORKERS = 8
 FLOOD_CHECK_SECONDS = 1.0
-# Kinds that post into the lead's route channel, and so share that channel's lane.
-CHANNEL_KINDS = frozenset({Intent.POST_CARD, Intent.UPDATE_CARD, Intent.THREAD_EVENT})
 # Kinds whose Slack call is chat.update, which the per-channel post pacing does not hold.
 UNPACED_KINDS = frozenset({Intent.UPDATE_CARD})
 # Kinds that post into their lead's route channel, one a second: a channel lane holds
 # LANE_DEPTH of them at most (its backlog stays in the outbox until there is room).
 PACED_LANE_KINDS = frozenset(str(kind) for kind in CHANNEL_KINDS - UNPACED_KINDS)
 LANE_DEPTH = 20
-MAX_ROUTES_KEPT = 10_000  # route names remembered for leaving full lanes' rows out
 
 
 class Delivery:
@@ -114,9 +112,12 @@ class Delivery:
         self.channels = ChannelHolds(LaneLeases(db, clock, lease, self.worker_id), self.pacer)
         self.steps = Steps(db, self.client, policy, clock, self.leases)
         self.heartbeats = Heartbeats(db, clock, self.worker_id)
+        self.routes = ChannelRoutes(policy)
+        self.flood_lists = FloodPlanner(
+            db, clock, policy, self.leases, self.channels, self.pacer, self.routes
+        )
         self._lock = threading.Lock()
         self._lanes = Lanes()
-        self._routes: dict[str, str] = {}  # route name -> channel, as seen on leads
         self._wake = threading.Event()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
@@ -125,10 +126,6 @@ class Delivery:
         self._last_pass: float | None = None
         self._last_error: str | None = None
         outbox.on_queued(db, self.wake)
-
-    @property
-    def digest_after(self) -> timedelta | None:
-        return getattr(self.policy, "digest_after", None)
 
     # --- running ---------------------------------------------------------------------
 
@@ -209,7 +206,7 @@ class Delivery:
                     self._heartbeat()
                     next_heartbeat = now + self.lease.total_seconds() / 4
                 if now >= next_flood_check:
-                    self._enqueue(self._plan_flood_lists(), front=True)
+                    self._enqueue(self.flood_lists.plan(self._in_flight), front=True)
                     next_flood_check = now + FLOOD_CHECK_SECONDS
                 with self._lock:
                     room = self._lanes.count() < MAX_QUEUED
@@ -236,7 +233,7 @@ class Delivery:
 
         Tests and one-off tools use this instead of the background loop.
         """
-        items = self._plan_flood_lists() + self._lease_rows(limit)
+        items = self.flood_lists.plan(self._in_flight) + self._lease_rows(limit)
         try:
             for item in items:
                 self._step(item)
@@ -259,12 +256,13 @@ class Delivery:
         rows = self.leases.candidates(
             limit,
             lane_kinds=PACED_LANE_KINDS if lane_depth is not None else frozenset(),
-            full_routes=[route for route, channel in self._routes.items() if channel in full],
+            full_routes=[route for route, channel in self.routes.seen.items() if channel in full],
         )
         if not rows:
             return []
         lanes = {
-            row.id: self._lane_of(row.id, row.kind, row.payload or {}, row.route) for row in rows
+            row.id: self.routes.lane_of(row.id, row.kind, row.payload or {}, row.route)
+            for row in rows
         }
         held = self.channels.hold({channel for _, channel in lanes.values() if channel})
         mine = []
@@ -314,6 +312,10 @@ class Delivery:
                 dropped = [self._lanes.queues.pop(f"channel:{c}", None) for c in taken_over]
             self.leases.release(i for queue in dropped if queue for item in queue for i in item.ids)
 
+    def _in_flight(self) -> set[int]:
+        with self._lock:
+            return self._lanes.in_flight_ids()
+
     def _forget_held(self) -> None:
         """Another process took this one for dead and handed its rows and lanes back:
         drop them here too (a send already started finishes; nothing new starts)."""
@@ -322,65 +324,6 @@ class Delivery:
             self._lanes.queues.clear()
         self.channels.forget()
         logs.event(log, "delivery.forgot_held", logging.WARNING, rows=len(forgotten))
-
-    def _plan_flood_lists(self) -> list[LaneItem]:
-        """Flood lists Slack refused for now, due again; and the waiting cards of each
-        channel whose backlog (cards waiting on a retry included) is too long to post."""
-        items = self._refused_flood_lists()
-        limit = self.digest_after
-        if limit is None:
-            return items
-        for channel, (count, routes) in self.steps.flood_backlog(self._route_channel).items():
-            delay = count * self.pacer.post_interval + self.pacer.channel_wait(channel)
-            if count < 2 or delay <= limit.total_seconds():
-                continue
-            if channel not in self.channels.hold({channel}):
-                continue  # another process posts to this channel and flood lists it
-            with self._lock:
-                in_flight = self._lanes.in_flight_ids()
-            ids = self.steps.take_for_flood_list(routes, in_flight)
-            logs.event(log, "outbox.digest_planned", channel=channel, leads=len(ids))
-            lane = f"channel:{channel}"
-            items.extend(
-                LaneItem(ids[i : i + flood_list.PER_MESSAGE], lane, channel, flood_list=True)
-                for i in range(0, len(ids), flood_list.PER_MESSAGE)
-            )
-        return items
-
-    def _refused_flood_lists(self) -> list[LaneItem]:
-        """The flood lists Slack refused for now that are due again, each as it was."""
-        items = []
-        for route, ids in self.steps.refused_flood_lists().values():
-            channel = self._route_channel(route) if route is not None else None
-            if channel is None:  # the route posts nowhere now: its cards go one by one
-                self.steps.forget_flood_list(ids)
-                continue
-            if channel not in self.channels.hold({channel}):
-                continue  # another process posts to this channel and sends it
-            taken = sorted(self.leases.take(ids, mine_too=True))
-            if taken:
-                logs.event(log, "outbox.digest_retried", channel=channel, leads=len(taken))
-                items.append(LaneItem(taken, f"channel:{channel}", channel, flood_list=True))
-        return items
-
-    def _lane_of(
-        self, row_id: int, kind: str, payload: dict[str, Any], route: str | None
-    ) -> tuple[str, str | None]:
-        channel: str | None = None
-        if kind in CHANNEL_KINDS and route is not None:
-            channel = self._route_channel(route)
-        elif kind == Intent.NOTICE:
-            channel = payload.get("to")
-        if channel:
-            return f"channel:{channel}", channel
-        return f"row:{row_id}", None
-
-    def _route_channel(self, route_name: str) -> str | None:
-        route = self.policy.route_of_lead(route_name)
-        channel = route.channel if route is not None else None
-        if channel is not None and len(self._routes) < MAX_ROUTES_KEPT:
-            self._routes[route_name] = channel
-        return channel
 
     # --- dispatching ---------------------------------------------------------------------
 

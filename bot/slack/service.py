@@ -10,7 +10,6 @@ from __future__ import annotations
 import logging
 import uuid
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -21,19 +20,19 @@ from bot.core.errors import AlreadyClaimed, DomainError, InvalidInput, InvalidTr
 from bot.core.i18n import t
 from bot.core.policy import Policy
 from bot.intake.manual import handoff_again
-from bot.leads.funnel import MAX_AMOUNT
 from bot.leads.funnel_cache import ReportCache
 from bot.leads.funnel_report import period_of
 from bot.leads.lifecycle import LeadService
 from bot.leads.privacy import unconfirmed
 from bot.leads.reports import Reports
-from bot.leads.states import ALLOWED, DISQUALIFY_REASONS, LOST_REASONS, Action, Outcome
+from bot.leads.states import ALLOWED, Action
 from bot.slack.contacts import reports_for
-from bot.slack.ids import BlockId, InputId
+from bot.slack.ids import BlockId
+from bot.slack.outcome_form import OutcomeForm, check_outcome_form
 from bot.slack.render import Message, with_note
 from bot.slack.render.funnel_report import report_message
 from bot.slack.render.lead_lists import campaign_message, returned_message
-from bot.slack.render.outcome import LOST_PREFIX, NOTE_MAX, message_modal, outcome_modal
+from bot.slack.render.outcome import NOTE_MAX, message_modal, outcome_modal
 from bot.slack.render.status import (
     empty_message,
     help_message,
@@ -52,17 +51,6 @@ from bot.store.database import Database
 from bot.store.outbox import Intent
 
 log = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class OutcomeForm:
-    """The values of a submitted outcome modal, as Slack sent them."""
-
-    lead: str
-    outcome: str | None
-    reason: str | None
-    note: str | None
-    amount: str | None = None
 
 
 @dataclass(frozen=True)
@@ -338,86 +326,3 @@ def lead_id(value: str | None) -> int:
     if not text.isdigit() or len(text) > 12:
         raise InvalidInput("slack.bad_lead_value", value=one_line(text, 40))
     return int(text)
-
-
-@dataclass(frozen=True)
-class CheckedOutcome:
-    """A submitted outcome modal read and checked: catalog keys of its errors by block
-    id, or the values to save."""
-
-    errors: dict[str, str]
-    reason: str | None = None
-    note: str | None = None
-    amount: Decimal | None = None
-
-
-def check_outcome_form(form: OutcomeForm) -> CheckedOutcome:
-    errors: dict[str, str] = {}
-    note = (form.note or "").strip() or None
-    reason, lost = form.reason, False
-    if reason and reason.startswith(LOST_PREFIX):
-        reason, lost = reason.removeprefix(LOST_PREFIX), True
-    amount = _amount(form.amount)
-    if form.outcome not in {o.value for o in Outcome}:
-        errors[BlockId.OUTCOME_KIND] = "outcome.error.choose"
-    elif form.outcome == Outcome.DISQUALIFIED:
-        if not reason:
-            errors[BlockId.OUTCOME_REASON] = "outcome.error.reason_required"
-        elif lost:
-            errors[BlockId.OUTCOME_REASON] = "outcome.error.reason_for_disqualified"
-        elif reason not in DISQUALIFY_REASONS:
-            errors[BlockId.OUTCOME_REASON] = "outcome.error.reason_unknown"
-        elif reason == "other" and not note:
-            errors[BlockId.OUTCOME_NOTE] = "outcome.error.note_for_other"
-    elif form.outcome == Outcome.LOST and reason:
-        if not lost:
-            errors[BlockId.OUTCOME_REASON] = "outcome.error.reason_for_lost"
-        elif reason not in LOST_REASONS:
-            errors[BlockId.OUTCOME_REASON] = "outcome.error.reason_unknown"
-        elif reason == "other" and not note:
-            errors[BlockId.OUTCOME_NOTE] = "outcome.error.note_for_other"
-    elif form.outcome == Outcome.RETURNED and not note:
-        errors[BlockId.OUTCOME_NOTE] = "outcome.error.note_for_return"
-    if form.amount and amount is None:
-        errors[BlockId.OUTCOME_AMOUNT] = "outcome.error.amount"
-    elif amount is not None and form.outcome != Outcome.WON:
-        errors[BlockId.OUTCOME_AMOUNT] = "outcome.error.amount_not_won"
-    if note and len(note) > NOTE_MAX:
-        errors[BlockId.OUTCOME_NOTE] = "outcome.error.note_too_long"
-    if form.outcome not in (Outcome.DISQUALIFIED, Outcome.LOST):
-        reason = None
-    return CheckedOutcome(errors, reason, note, amount)
-
-
-def _amount(text: str | None) -> Decimal | None:
-    """A typed amount ("1200000", "1,200,000", "1200000.5"); None if it is not one."""
-    cleaned = (text or "").replace(",", "").strip()
-    try:
-        amount = Decimal(cleaned)
-    except InvalidOperation:
-        return None
-    if not amount.is_finite() or amount < 0 or amount > MAX_AMOUNT:
-        return None
-    return amount.quantize(Decimal("0.01"))
-
-
-def outcome_form(
-    private_metadata: str, values: dict[str, dict[str, dict[str, Any]]]
-) -> OutcomeForm:
-    """Read the outcome modal's state values (block id -> action id -> value)."""
-
-    def picked(block: str, action: str) -> str | None:
-        element = values.get(block, {}).get(action) or {}
-        option = element.get("selected_option") or {}
-        return option.get("value")
-
-    def typed(block: str, action: str) -> str | None:
-        return (values.get(block, {}).get(action) or {}).get("value")
-
-    return OutcomeForm(
-        lead=private_metadata,
-        outcome=picked(BlockId.OUTCOME_KIND, InputId.OUTCOME_KIND),
-        reason=picked(BlockId.OUTCOME_REASON, InputId.OUTCOME_REASON),
-        note=typed(BlockId.OUTCOME_NOTE, InputId.OUTCOME_NOTE),
-        amount=typed(BlockId.OUTCOME_AMOUNT, InputId.OUTCOME_AMOUNT),
-    )
