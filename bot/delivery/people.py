@@ -7,6 +7,9 @@ a click waits for), and `reader_locale`, which the senders of messages to one pe
 (DMs, App Home, receipts) call at send time, where a look-up costs nobody a wait, so
 even the first escalation DM to a manager is in the manager's language. The webhook
 sender reads a lead owner's email the same way (`owner_email`).
+
+The workspace's members are also listed once a day (`Intent.LIST_PEOPLE`, `users.list`),
+for everyone's language and guest flag before their first request (bot.store.people).
 """
 
 from __future__ import annotations
@@ -22,7 +25,7 @@ from sqlalchemy.orm import Session
 from bot.delivery.failures import Verdict, classify
 from bot.delivery.pacing import NotReady
 from bot.delivery.registry import SendContext, Sent, sender
-from bot.store import people, user_groups
+from bot.store import outbox, people, user_groups
 from bot.store.models import OutboxMessage
 from bot.store.outbox import Intent
 
@@ -80,6 +83,57 @@ def look_up_person(row: OutboxMessage, ctx: SendContext) -> Sent:
         )
 
     return Sent(result={"user": user_id, "locale": person.locale}, record=record)
+
+
+# users.list pages: Slack asks for at most 200 members a page; a row lists up to
+# PAGES_PER_ROW of them, then queues the next row where it stopped, so a big workspace's
+# listing goes on after a rate limit or a restart from its last page, not its first.
+MEMBERS_PER_PAGE = 200
+PAGES_PER_ROW = 10
+
+
+@sender(Intent.LIST_PEOPLE)
+def list_people(row: OutboxMessage, ctx: SendContext) -> Sent:
+    cursor = str(row.payload.get("cursor") or "")
+    members: list[people.Member] = []
+    for _ in range(PAGES_PER_ROW):
+        try:
+            answer = ctx.client.users_list(
+                limit=MEMBERS_PER_PAGE,
+                include_locale=True,
+                **({"cursor": cursor} if cursor else {}),
+            )
+        except SlackApiError as exc:
+            failure = classify(exc, "users.list")
+            if failure.verdict in (Verdict.RATE_LIMITED, Verdict.TRANSIENT):
+                raise  # this row again later, from the same page
+            # missing_scope (users:read), invalid_cursor: each person is looked up instead
+            log.warning("users.list: %s; looking people up one by one", failure)
+            cursor = ""
+            break
+        members += [_member(user) for user in answer.get("members") or [] if _is_person(user)]
+        cursor = str((answer.get("response_metadata") or {}).get("next_cursor") or "")
+        if not cursor:
+            break
+    now = ctx.now
+
+    def record(session: Session) -> None:
+        people.learn_members(session, members)
+        if cursor:  # more pages: the next row starts there
+            outbox.queue(session, outbox.message(Intent.LIST_PEOPLE, now, cursor=cursor))
+
+    return Sent(result={"members": len(members), "more": bool(cursor)}, record=record)
+
+
+def _is_person(user: dict[str, Any]) -> bool:
+    return bool(user.get("id")) and not (
+        user.get("deleted") or user.get("is_bot") or user.get("id") == "USLACKBOT"
+    )
+
+
+def _member(user: dict[str, Any]) -> people.Member:
+    guest = bool(user.get("is_restricted") or user.get("is_ultra_restricted"))
+    return people.Member(str(user["id"]), user.get("locale") or None, guest)
 
 
 @sender(Intent.LOOK_UP_GROUP)

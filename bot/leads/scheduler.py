@@ -12,7 +12,8 @@ earliest pending row and re-armed whenever an earlier one appears:
 - and, whatever happens, by a periodic safety sweep (`SWEEP_JOB`).
 
 Between due times the process sleeps: APScheduler waits on an event until the next
-job, and no query runs unless something changed. The weekly report is a cron job.
+job, and no query runs unless something changed. The other periodic jobs (the weekly
+report, reports kept ready, erasure, the members' listing) are bot.leads.periodic's.
 """
 
 from __future__ import annotations
@@ -23,13 +24,11 @@ import sqlite3
 import threading
 from datetime import UTC, datetime, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import psycopg
 from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.jobstores.base import JobLookupError
 from apscheduler.schedulers.background import BackgroundScheduler
-from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.date import DateTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 from sqlalchemy import Connection, text
@@ -38,9 +37,8 @@ from sqlalchemy.orm import configure_mappers
 
 from bot.core.clock import Now, utcnow
 from bot.core.policy import Policy
-from bot.leads import due_work, privacy, weekly_report
-from bot.leads.funnel_cache import FRESH_FOR, ReportCache
-from bot.leads.funnel_report import PERIOD_WORDS, period_of
+from bot.leads import due_work
+from bot.leads.periodic import PeriodicJobs
 from bot.leads.sla import NOTIFY_CHANNEL, PLANNED
 from bot.store.database import Database
 
@@ -49,9 +47,6 @@ log = logging.getLogger(__name__)
 WAKE_JOB = "baton.due_work.wake"
 SWEEP_JOB = "baton.due_work.sweep"
 WATCH_JOB = "baton.due_work.watch"
-WEEKLY_REPORT_JOB = "baton.digest.weekly"
-REPORTS_JOB = "baton.reports.refresh"
-ERASE_JOB = "baton.privacy.erase"
 
 SWEEP_EVERY = timedelta(seconds=30)
 WATCH_EVERY = timedelta(seconds=1)
@@ -70,9 +65,6 @@ PASS_THREADS = 2
 # runs that piled up while it was busy collapse into one pass (coalesce). Several
 # wake-ups may overlap; the drain lock makes them take turns instead of dropping one.
 DUE_JOB_OPTIONS: dict[str, Any] = {"misfire_grace_time": None, "coalesce": True}
-# The digest is still worth posting if the process was down for a few hours at its
-# time, not days later.
-WEEKLY_REPORT_GRACE = timedelta(hours=12)
 
 
 class SlaScheduler:
@@ -90,6 +82,7 @@ class SlaScheduler:
         self.now = clock
         self.sweep_every = sweep_every
         self.watch_every = watch_every
+        self.periodic = PeriodicJobs(db, policy, clock)
         self._scheduler: BackgroundScheduler | None = None
         self._arm_lock = threading.Lock()
         self._drain_lock = threading.Lock()
@@ -146,44 +139,7 @@ class SlaScheduler:
                 coalesce=True,
                 misfire_grace_time=None,
             )
-        # Funnel reports asked for lately are kept ready (bot/leads/funnel_cache.py).
-        scheduler.add_job(
-            self.refresh_reports,
-            IntervalTrigger(seconds=FRESH_FOR.total_seconds(), timezone=UTC),
-            id=REPORTS_JOB,
-            replace_existing=True,
-            coalesce=True,
-        )
-        if self.policy.privacy.erase_after is not None:  # closed leads erased, once each
-            scheduler.add_job(
-                self.erase_expired,
-                IntervalTrigger(hours=1, timezone=UTC),
-                id=ERASE_JOB,
-                replace_existing=True,
-                coalesce=True,
-            )
-        if self.policy.digest is not None:
-            spec = self.policy.digest
-            scheduler.add_job(
-                self.post_weekly_report,
-                CronTrigger(
-                    day_of_week=spec.weekly[:3],
-                    hour=spec.at.hour,
-                    minute=spec.at.minute,
-                    timezone=ZoneInfo(self.policy.weekly_report_timezone()),
-                ),
-                id=WEEKLY_REPORT_JOB,
-                replace_existing=True,
-                coalesce=True,
-                misfire_grace_time=int(WEEKLY_REPORT_GRACE.total_seconds()),
-            )
-            # A digest whose time passed while no process ran is posted on start.
-            scheduler.add_job(
-                self.post_weekly_report,
-                DateTrigger(timezone=UTC),
-                id=f"{WEEKLY_REPORT_JOB}.on_start",
-                replace_existing=True,
-            )
+        self.periodic.add_to(scheduler)
         # The first wake-up is armed for the earliest pending row before start returns:
         # one lookup through the partial index, no rows loaded, no claiming pass when
         # nothing is due. Rows that fell due while nothing ran are armed in the past,
@@ -378,34 +334,3 @@ class SlaScheduler:
             log.warning("ignoring a due-work notification with payload %r", payload)
             return
         self.notice(at if at.tzinfo else at.replace(tzinfo=UTC))
-
-    # --- the weekly report ---------------------------------------------------------------
-
-    def refresh_reports(self) -> int:
-        """Recompute the funnel reports asked for in the last day; how many."""
-        now = self.now()
-        tz = ZoneInfo(self.policy.timezone)
-        periods = {name: period_of(name, now, tz) for name in PERIOD_WORDS}
-        try:
-            return ReportCache(self.db, self.policy, self.now).refresh_asked(periods)
-        except Exception:  # the next run tries again; reports are never worth a crash
-            log.exception("could not refresh the funnel reports")
-            return 0
-
-    def erase_expired(self) -> int:
-        """The policy's `privacy.erase_after`: erase closed leads past it; how many."""
-        try:
-            return len(privacy.erase_expired(self.db, self.policy, self.now()))
-        except Exception:  # the next run tries again
-            log.exception("could not erase expired leads")
-            return 0
-
-    def post_weekly_report(self) -> bool:
-        """Queue this week's digest unless another process (or an earlier run) did."""
-        try:
-            return weekly_report.queue_weekly_report(
-                self.db, self.policy, self.now(), WEEKLY_REPORT_GRACE
-            )
-        except Exception:
-            log.exception("queueing the weekly report failed")
-            return False

@@ -14,14 +14,13 @@ from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from bot.core.policy import Policy
 from bot.core.policy_sections import WeeklyReportPolicy
-from bot.store import outbox
+from bot.store import job_runs, outbox
 from bot.store.database import Database
-from bot.store.models import JobRun, Lead, LeadStatus
+from bot.store.models import Lead, LeadStatus
 from bot.store.outbox import Intent
 
 JOB = "weekly_digest"
@@ -60,10 +59,7 @@ def queue_weekly_report(db: Database, policy: Policy, now: datetime, grace: time
     local_end = end.astimezone(ZoneInfo(timezone))
     start = _local(local_end.date() - timedelta(days=7), spec, ZoneInfo(timezone))
     with db.transaction() as session:
-        try:
-            with session.begin_nested():  # the unique key decides which process posts it
-                session.add(JobRun(job=JOB, period=local_end.date().isoformat(), created_at=now))
-        except IntegrityError:
+        if not job_runs.first_to_run(session, JOB, local_end.date().isoformat(), now):
             return False
         outbox.queue(
             session,

@@ -124,6 +124,8 @@ class Workspace:
             if not truthy(args.get("include_locale")):
                 user.pop("locale", None)
             return {"ok": True, "user": user}
+        if method == "users.list":
+            return self._members(args)
         if method == "usergroups.users.list":
             group = str(args.get("usergroup", ""))
             if group not in self.user_groups:
@@ -322,6 +324,24 @@ class Workspace:
             return str(found[1][found[2]]["id"])
         home = self.homes.get(str(args.get("user_id", "")))
         return str(home["id"]) if home else None
+
+    def _members(self, args: dict[str, Any]) -> Answer:
+        """users.list: the bot, then each user `users` names (anyone else exists only when
+        asked for by id), a page at a time by `limit` (0: all) and the cursor answered
+        (ours is a position; Slack's are opaque, and a cursor it did not give is refused)."""
+        ids = [BOT_USER_ID, *sorted(u for u in self.users if u not in self.absent)]
+        cursor = str(args.get("cursor") or "0")
+        if not cursor.isdigit():
+            return {"ok": False, "error": "invalid_cursor"}
+        start, limit = int(cursor), int(args.get("limit") or 0) or len(ids)
+        members = []
+        for user_id in ids[start : start + limit]:
+            user = self._user(user_id) | ({"is_bot": True} if user_id == BOT_USER_ID else {})
+            if not truthy(args.get("include_locale")):
+                user.pop("locale", None)
+            members.append(user)
+        more = str(start + limit) if start + limit < len(ids) else ""
+        return {"ok": True, "members": members, "response_metadata": {"next_cursor": more}}
 
     def _new_view_id(self) -> str:
         return f"V{next(self._view_ids):010d}"

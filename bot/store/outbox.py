@@ -35,6 +35,9 @@ class Intent(enum.StrEnum):
     REPORT = "report.send"  # a funnel report prepared off the ack path, as a DM: {to, period, by}
     CHART = "chart.upload"  # the funnel report's chart, as a file: {to, period | start/end, by}
     LOOK_UP_PERSON = "person.look_up"  # ask Slack a user's locale: {user} (bot.store.people)
+    # list the workspace's members, for each one's language and whether they are a guest:
+    # {cursor?: where the last row's pages ended} (bot.store.people)
+    LIST_PEOPLE = "people.list"
     # a lead's timeline event POSTed to a policy webhook: {event_id, lead, event, webhook, url}
     WEBHOOK = "webhook.post"
     # why sales disqualified, returned or lost a lead, to marketing: {to (user or channel), by}

@@ -8,6 +8,12 @@ met yet, or met more than a day ago, is answered in what Baton knows (at first t
 policy's language) and a look-up is queued in the outbox (`Intent.LOOK_UP_PERSON`);
 the sender that runs it (bot/delivery/people.py) records Slack's answer here, with the
 person's email (`users:read.email`), which outgoing webhooks tell a CRM.
+
+So that even someone's first request is answered in their language, and a member's
+first `/lead-status` shows the leads' contact details (bot.leads.privacy: not before
+Slack has said they are not a guest), Baton also lists the workspace's members once a
+day (`users.list`, `Intent.LIST_PEOPLE`) and keeps each one's Slack locale and guest
+flag: not their email, which Baton keeps only of the people it deals with.
 """
 
 from __future__ import annotations
@@ -20,7 +26,7 @@ from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from bot.core.catalog import LOCALES, Locale
-from bot.store import outbox
+from bot.store import job_runs, outbox
 from bot.store.database import Database, upsert
 from bot.store.models import PEOPLE_TABLE, Person
 from bot.store.outbox import Intent
@@ -116,6 +122,36 @@ def remember(
             "checked_at": now,
         },
     )
+
+
+@dataclass(frozen=True)
+class Member:
+    """One member of the workspace as `users.list` lists them."""
+
+    user_id: str
+    slack_locale: str | None
+    guest: bool
+
+
+def learn_members(session: Session, members: list[Member]) -> None:
+    """Record what the workspace's listing says of each member: their Slack locale and
+    whether they are a guest. Their email, status and when Slack was last asked about
+    them are left as they are: a person Baton deals with is still looked up (for their
+    email, which the listing does not keep)."""
+    rows = [
+        {"user_id": m.user_id, "slack_locale": m.slack_locale, "is_guest": m.guest} for m in members
+    ]
+    upsert(session, PEOPLE_TABLE, rows, key="user_id")
+
+
+def queue_listing(db: Database, now: datetime) -> bool:
+    """Queue the day's listing of the workspace's members (UTC days), unless this process
+    or another already did; whether this call did."""
+    with db.transaction() as session:
+        if not job_runs.first_to_run(session, str(Intent.LIST_PEOPLE), now.date().isoformat(), now):
+            return False
+        outbox.queue(session, outbox.message(Intent.LIST_PEOPLE, now))
+    return True
 
 
 @dataclass(frozen=True)

@@ -9,18 +9,21 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
+from functools import partial
 
 import pytest
 from sqlalchemy import func, select, update
 
 from bot.core.clock import utcnow
 from bot.core.policy import Policy, parse_policy
-from bot.leads import availability
+from bot.leads import availability, weekly_report
 from bot.leads.handoff import LeadInput
 from bot.leads.lifecycle import LeadService
+from bot.leads.periodic import PEOPLE_JOB
 from bot.leads.scheduler import SlaScheduler
 from bot.store.database import Database
 from bot.store.models import DueWork, JobRun, OutboxMessage
+from bot.store.outbox import Intent
 
 WAIT = 15.0
 NEVER = timedelta(hours=1)
@@ -162,7 +165,33 @@ def test_a_missed_digest_is_queued_on_start_once(db: Database) -> None:
         finally:
             scheduler.stop()
     with db.read() as s:
-        assert s.scalar(select(func.count()).select_from(JobRun)) == 1
+        assert s.scalar(select(func.count()).where(JobRun.job == weekly_report.JOB)) == 1
+
+
+def on_start_ran(scheduler: SlaScheduler) -> bool:
+    assert scheduler._scheduler is not None
+    return scheduler._scheduler.get_job(f"{PEOPLE_JOB}.on_start") is None
+
+
+def test_the_members_are_listed_on_start_once_a_day(db: Database) -> None:
+    """Everyone's language and guest flag, before their first request (bot.store.people):
+    the first start queues the day's listing; a restart the same day does not."""
+
+    def listings() -> int:
+        with db.read() as s:
+            kind = OutboxMessage.kind == str(Intent.LIST_PEOPLE)
+            return int(s.scalar(select(func.count()).where(kind)) or 0)
+
+    for _ in range(2):
+        scheduler = SlaScheduler(db, parse_policy(FAST), sweep_every=NEVER, watch_every=NEVER)
+        scheduler.periodic.first_listing_after = timedelta(0)  # not half a minute after start
+        try:
+            scheduler.start()
+            # the one-off job is dropped once it has been handed to a thread
+            assert wait_until(partial(on_start_ran, scheduler))
+        finally:
+            scheduler.stop()  # waits for a job still running
+        assert listings() == 1
 
 
 def _digests(db: Database) -> int:

@@ -146,4 +146,4 @@ def test_a_big_report_is_prepared_and_sent_then_kept_ready(
     clock.advance(minutes=2)
     shown, _ = ask(slack, "report")  # now at once, from the snapshot, saying how old it is
     assert "*秋ウェビナー*\nHanded off 3" in shown and "As of <!date^" in shown
-    assert runtime.scheduler.refresh_reports() == 1
+    assert runtime.scheduler.periodic.refresh_reports() == 1
