@@ -3,7 +3,9 @@ answers held back after Slack accepted the call."""
 
 from __future__ import annotations
 
+import math
 import threading
+import time
 from collections import deque
 from dataclasses import dataclass, field
 from typing import Any
@@ -136,3 +138,89 @@ class Stalls:
             {"method": s.method, "left": s.times, "skip": s.skip, "landing_in": s.landing_in}
             for s in self._stalls
         ]
+
+
+class FaultControls:
+    """How a test or a benchmark makes the stand-in misbehave (mixed into SlackStandIn,
+    whose lock and fault queues these set, under that lock)."""
+
+    _cond: threading.Condition
+    _faults: Faults
+    _stalls: Stalls
+    _channel_interval: float | None
+    _last_post: dict[str, float]
+
+    def fail(
+        self,
+        method: str,
+        *,
+        status: int = 200,
+        error: str | None = None,
+        retry_after: float | None = None,
+        times: int = 1,
+    ) -> None:
+        """Answer the next ``times`` calls of ``method`` ("*" = any) with a fault."""
+        if status == 200 and error is None:
+            raise ValueError("a 200 fault needs an error, e.g. error='channel_not_found'")
+        with self._cond:
+            self._faults.queue(method, Fault(status, error, _whole(retry_after)), times)
+
+    def fail_for(
+        self,
+        seconds: float,
+        *,
+        status: int = 500,
+        method: str = "*",
+        from_first_call: bool = False,
+    ) -> None:
+        """Answer ``status`` to every call of ``method`` for ``seconds``: from now, or
+        from the first such call (so a slow-starting process still meets the outage)."""
+        with self._cond:
+            starts = None if from_first_call else time.monotonic()
+            self._faults.window(seconds, method, status, starts)
+
+    def fail_every(
+        self,
+        n: int,
+        *,
+        method: str = "*",
+        status: int = 429,
+        error: str | None = None,
+        retry_after: float | None = 1,
+    ) -> None:
+        """Answer every ``n``-th call of ``method`` ("*" = any) with a fault, until cleared."""
+        with self._cond:
+            self._faults.every(n, method, Fault(status, error, _whole(retry_after)))
+
+    def stop_failing(self) -> None:
+        """Lift every injected fault (queued, windows, every-n-th)."""
+        with self._cond:
+            self._faults.clear()
+
+    def stall(
+        self, method: str, times: int = 1, *, after: int = 0, landing_in: str | None = None
+    ) -> None:
+        """Accept calls of ``method`` ("*" = any) and act on them (a post is in the
+        channel), but hold their answers until :meth:`release`: a caller that dies
+        meanwhile never learns they succeeded. Holds the ``times`` successful calls that
+        come after the first ``after`` ones; with ``landing_in``, only calls about that
+        conversation (a post to a user id lands in their DM, "D" + the user id). Held
+        calls are in :attr:`held`; :meth:`wait_held` waits for them."""
+        with self._cond:
+            self._stalls.add(method, times, after, landing_in)
+
+    def release(self) -> None:
+        """Answer the held calls; holds not used up yet are dropped."""
+        with self._cond:
+            self._stalls.release()
+
+    def rate_limit_channels(self, per_second: float | None = 1.0) -> None:
+        """Enforce Slack's per-channel chat.postMessage limit; None lifts it."""
+        with self._cond:
+            self._channel_interval = None if per_second is None else 1.0 / per_second
+            self._last_post.clear()
+
+
+def _whole(retry_after: float | None) -> int | None:
+    # slack_sdk's retry handler reads Retry-After as whole seconds, as Slack sends it.
+    return None if retry_after is None else math.ceil(retry_after)

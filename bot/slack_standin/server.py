@@ -8,7 +8,6 @@ benchmarks. The tests add a check of every call against Slack's own OpenAPI desc
 from __future__ import annotations
 
 import itertools
-import math
 import threading
 import time
 import uuid
@@ -18,7 +17,7 @@ from dataclasses import dataclass, field
 from http.server import ThreadingHTTPServer
 from typing import Any
 
-from bot.slack_standin.faults import RATELIMITED, Fault, Faults, Stalls, fault_reply
+from bot.slack_standin.faults import RATELIMITED, FaultControls, Faults, Stalls, fault_reply
 from bot.slack_standin.wire import (
     Answer,
     Handler,
@@ -54,7 +53,7 @@ class Call:
         return self.status == 200 and bool(self.response and self.response.get("ok"))
 
 
-class SlackStandIn:
+class SlackStandIn(FaultControls):
     """Slack's Web API on 127.0.0.1, for the real slack_sdk WebClient."""
 
     def __init__(self, check: Check | None = None) -> None:
@@ -251,78 +250,6 @@ class SlackStandIn:
         )
         return f"all {len(self._calls)} call(s) seen:\n{seen or '  (none)'}"
 
-    # --- faults --------------------------------------------------------------------------
-
-    def fail(
-        self,
-        method: str,
-        *,
-        status: int = 200,
-        error: str | None = None,
-        retry_after: float | None = None,
-        times: int = 1,
-    ) -> None:
-        """Answer the next ``times`` calls of ``method`` ("*" = any) with a fault."""
-        if status == 200 and error is None:
-            raise ValueError("a 200 fault needs an error, e.g. error='channel_not_found'")
-        with self._cond:
-            self._faults.queue(method, Fault(status, error, _whole(retry_after)), times)
-
-    def fail_for(
-        self,
-        seconds: float,
-        *,
-        status: int = 500,
-        method: str = "*",
-        from_first_call: bool = False,
-    ) -> None:
-        """Answer ``status`` to every call of ``method`` for ``seconds``: from now, or
-        from the first such call (so a slow-starting process still meets the outage)."""
-        with self._cond:
-            starts = None if from_first_call else time.monotonic()
-            self._faults.window(seconds, method, status, starts)
-
-    def fail_every(
-        self,
-        n: int,
-        *,
-        method: str = "*",
-        status: int = 429,
-        error: str | None = None,
-        retry_after: float | None = 1,
-    ) -> None:
-        """Answer every ``n``-th call of ``method`` ("*" = any) with a fault, until cleared."""
-        with self._cond:
-            self._faults.every(n, method, Fault(status, error, _whole(retry_after)))
-
-    def stop_failing(self) -> None:
-        """Lift every injected fault (queued, windows, every-n-th)."""
-        with self._cond:
-            self._faults.clear()
-
-    def stall(
-        self, method: str, times: int = 1, *, after: int = 0, landing_in: str | None = None
-    ) -> None:
-        """Accept calls of ``method`` ("*" = any) and act on them (a post is in the
-        channel), but hold their answers until :meth:`release`: a caller that dies
-        meanwhile never learns they succeeded. Holds the ``times`` successful calls that
-        come after the first ``after`` ones; with ``landing_in``, only calls about that
-        conversation (a post to a user id lands in their DM, "D" + the user id). Held
-        calls are in :attr:`held`; :meth:`wait_held` waits for them."""
-        with self._cond:
-            self._stalls.add(method, times, after, landing_in)
-
-    def release(self) -> None:
-        """Answer the held calls; holds not used up yet are dropped."""
-        with self._cond:
-            self._stalls.release()
-
-    def rate_limit_channels(self, per_second: float | None = 1.0) -> None:
-        """Enforce Slack's per-channel chat.postMessage limit; None lifts it."""
-        with self._cond:
-            self._channel_interval = None if per_second is None else 1.0 / per_second
-            self._last_post.clear()
-
     def respond(self, method: str, answer: Answer | Responder) -> None:
         """Replace the default answer for ``method`` with a dict or a function of the args."""
         with self._cond:
@@ -413,8 +340,3 @@ class SlackStandIn:
             return True
         self._last_post[channel] = at
         return False
-
-
-def _whole(retry_after: float | None) -> int | None:
-    # slack_sdk's retry handler reads Retry-After as whole seconds, as Slack sends it.
-    return None if retry_after is None else math.ceil(retry_after)
