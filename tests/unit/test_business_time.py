@@ -1,57 +1,22 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
 import holidays
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
 
 from bot.core.business_time import AlwaysCalendar, BusinessCalendar, Calendar
 from bot.core.calendar_spec import parse_weekly_hours
-
-TOKYO = ZoneInfo("Asia/Tokyo")
-NEW_YORK = ZoneInfo("America/New_York")
-US = timedelta(microseconds=1)
-NEW_YEAR_CLOSED = ["2026-12-29", "2026-12-30", "2026-12-31", "2027-01-02", "2027-01-03"]
-
-JP_OFFICE = BusinessCalendar("Asia/Tokyo", parse_weekly_hours({"mon-fri": "09:00-18:00"}), "JP")
-JP_NEW_YEAR = BusinessCalendar(
-    "Asia/Tokyo", parse_weekly_hours({"mon-fri": "09:00-18:00"}), "JP", NEW_YEAR_CLOSED
+from tests.support.calendars import (
+    JP_LUNCH,
+    JP_NEW_YEAR,
+    JP_OFFICE,
+    NY_ALL_DAY,
+    NY_NIGHT,
+    US,
+    new_york,
+    tokyo,
 )
-JP_LUNCH = BusinessCalendar(
-    "Asia/Tokyo",
-    parse_weekly_hours({"mon-fri": ["09:00-12:00", "13:00-18:00"]}),
-    "JP",
-    NEW_YEAR_CLOSED,
-)
-NY_ALL_DAY = BusinessCalendar("America/New_York", parse_weekly_hours({"mon-sun": "00:00-24:00"}))
-NY_NIGHT = BusinessCalendar("America/New_York", parse_weekly_hours({"mon-sun": "01:00-03:00"}))
-# Spans that straddle the 02:00 DST switch, to stress the fold=0 handling.
-NY_ODD = BusinessCalendar(
-    "America/New_York",
-    parse_weekly_hours(
-        {
-            "mon-fri": ["00:00-02:45", "03:00-04:00", "08:30-17:00"],
-            "sat": "01:00-03:00",
-            "sun": "02:30-03:00",
-        }
-    ),
-    "US",
-    ["2026-11-27"],
-)
-
-
-def tokyo(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> datetime:
-    return datetime(year, month, day, hour, minute, tzinfo=TOKYO)
-
-
-def new_york(
-    year: int, month: int, day: int, hour: int = 0, minute: int = 0, *, fold: int = 0
-) -> datetime:
-    return datetime(year, month, day, hour, minute, tzinfo=NEW_YORK, fold=fold)
-
 
 # --- JP office hours ---------------------------------------------------------------
 
@@ -325,116 +290,3 @@ def test_calendar_errors() -> None:
         AlwaysCalendar("Mars/Olympus")
     lowercase = BusinessCalendar("Asia/Tokyo", hours, "jp")
     assert not lowercase.is_business_day(date(2026, 9, 22))
-
-
-# --- properties --------------------------------------------------------------------
-
-BUSINESS_CALENDARS = [JP_OFFICE, JP_NEW_YEAR, JP_LUNCH, NY_NIGHT, NY_ODD]
-PROPERTY_SETTINGS = settings(max_examples=200, deadline=None)
-
-
-@st.composite
-def instants(draw: st.DrawFn, zone: ZoneInfo = TOKYO) -> datetime:
-    """Any instant in 2026-2028, often exactly on or next to a likely span boundary."""
-    anywhere = st.datetimes(
-        min_value=datetime(2026, 1, 1), max_value=datetime(2028, 12, 31), timezones=st.just(UTC)
-    )
-    if draw(st.booleans()):
-        return draw(anywhere)
-    day = draw(st.dates(min_value=date(2026, 1, 1), max_value=date(2028, 12, 31)))
-    wall = draw(
-        st.sampled_from([time(h, m) for h in (0, 1, 2, 3, 4, 9, 12, 13, 18) for m in (0, 30)])
-    )
-    nudge = draw(st.sampled_from([timedelta(0), US, -US, timedelta(minutes=1)]))
-    return datetime.combine(day, wall, tzinfo=zone).astimezone(UTC) + nudge
-
-
-durations = st.one_of(
-    st.timedeltas(min_value=US, max_value=timedelta(hours=300)),
-    st.integers(min_value=1, max_value=300).map(lambda n: timedelta(minutes=n)),
-)
-dst_instants = st.one_of(instants(NEW_YORK), instants(TOKYO))
-
-
-@PROPERTY_SETTINGS
-@given(st.sampled_from(BUSINESS_CALENDARS), dst_instants, durations)
-def test_add_is_the_earliest_instant_with_enough_open_time(
-    calendar: BusinessCalendar, start: datetime, duration: timedelta
-) -> None:
-    due = calendar.add(start, duration)
-    assert due >= start
-    assert calendar.elapsed(start, due) == duration
-    assert calendar.elapsed(start, due - US) < duration
-    assert calendar.is_open(due - US)  # never lands inside a closed period
-
-
-@PROPERTY_SETTINGS
-@given(st.sampled_from(BUSINESS_CALENDARS), dst_instants, durations, durations)
-def test_add_is_additive(
-    calendar: BusinessCalendar, start: datetime, first: timedelta, second: timedelta
-) -> None:
-    assert calendar.add(calendar.add(start, first), second) == calendar.add(start, first + second)
-
-
-@PROPERTY_SETTINGS
-@given(st.sampled_from(BUSINESS_CALENDARS), st.lists(dst_instants, min_size=3, max_size=3))
-def test_elapsed_is_additive(calendar: BusinessCalendar, moments: list[datetime]) -> None:
-    low, mid, high = sorted(moments)
-    assert calendar.elapsed(low, high) == calendar.elapsed(low, mid) + calendar.elapsed(mid, high)
-    assert calendar.elapsed(high, low) == timedelta(0)
-
-
-@PROPERTY_SETTINGS
-@given(st.sampled_from(BUSINESS_CALENDARS), dst_instants)
-def test_next_open_and_zero_duration(calendar: BusinessCalendar, start: datetime) -> None:
-    opening = calendar.next_open(start)
-    assert opening >= start
-    assert calendar.is_open(opening)
-    assert calendar.elapsed(start, opening) == timedelta(0)
-    assert (opening == start) == calendar.is_open(start)
-    assert calendar.add(start, timedelta(0)) == start
-
-
-@PROPERTY_SETTINGS
-@given(instants(NEW_YORK), durations)
-def test_round_the_clock_calendars_are_plain_addition(start: datetime, duration: timedelta) -> None:
-    always = AlwaysCalendar("America/New_York")
-    assert NY_ALL_DAY.add(start, duration) == start + duration == always.add(start, duration)
-    assert NY_ALL_DAY.elapsed(start, start + duration) == duration
-    assert always.elapsed(start, start + duration) == duration
-
-
-@settings(max_examples=60, deadline=None)
-@given(
-    st.integers(min_value=0, max_value=3 * 366 * 24 * 60),
-    st.integers(min_value=1, max_value=2 * 24 * 60),
-)
-def test_elapsed_matches_a_minute_by_minute_wall_clock_count(offset: int, length: int) -> None:
-    start = datetime(2026, 1, 1, tzinfo=UTC) + timedelta(minutes=offset)
-    jp = holidays.country_holidays("JP", years=range(2025, 2030))
-    closed = {date.fromisoformat(day) for day in NEW_YEAR_CLOSED}
-
-    def open_at(moment: datetime) -> bool:
-        local = moment.astimezone(TOKYO)
-        if local.weekday() >= 5 or local.date() in jp or local.date() in closed:
-            return False
-        return 9 <= local.hour < 12 or 13 <= local.hour < 18
-
-    minutes = sum(open_at(start + timedelta(minutes=i)) for i in range(length))
-    assert JP_LUNCH.elapsed(start, start + timedelta(minutes=length)) == timedelta(minutes=minutes)
-
-
-@PROPERTY_SETTINGS
-@given(
-    st.sampled_from([JP_OFFICE, JP_NEW_YEAR, NY_ODD]),
-    dst_instants,
-    st.sampled_from([time(9), time(0), time(23, 59)]),
-)
-def test_at_local_time_properties(calendar: BusinessCalendar, after: datetime, wall: time) -> None:
-    snooze = calendar.at_local_time(after, wall)
-    local = snooze.astimezone(ZoneInfo(calendar.timezone))
-    assert snooze > after
-    assert local.time() == wall
-    assert calendar.is_business_day(local.date())
-    assert calendar.at_local_time(after, wall) == snooze
-    assert snooze - after < timedelta(days=12)
