@@ -33,7 +33,7 @@ PEOPLE_JOB = "baton.people.list"
 # time, not days later.
 WEEKLY_REPORT_GRACE = timedelta(hours=12)
 # How often a process asks whether today's listing of the members is queued yet (one
-# row read when it is: the listing itself runs once a UTC day).
+# statement that writes nothing when it is: the listing itself runs once a UTC day).
 PEOPLE_CHECK_EVERY = timedelta(hours=1)
 # The first check this long after start: not among start-up's own work (connecting to
 # Slack, the first requests), and not before the process knows it can reach Slack.

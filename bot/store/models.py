@@ -387,6 +387,7 @@ DUE_WORK_TABLE = cast(Table, DueWork.__table__)
 OUTBOX_TABLE = cast(Table, OutboxMessage.__table__)
 PEOPLE_TABLE = cast(Table, Person.__table__)
 REPORT_SNAPSHOTS_TABLE = cast(Table, ReportSnapshot.__table__)
+JOB_RUNS_TABLE = cast(Table, JobRun.__table__)
 
 # The assignment tables live in their own module, registered on the same metadata here so
 # that whatever reads the schema from this module (Alembic, the tests) sees every table.
